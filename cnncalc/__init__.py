@@ -1,0 +1,42 @@
+"""cnncalc: what shape comes out of each layer of a CNN, and how many parameters it has.
+
+    >>> import cnncalc
+    >>> result = cnncalc.analyze("mnist")
+    >>> result.total_params
+    34826
+    >>> result["conv2d"].output_shape
+    (26, 26, 32)
+
+Numbers are exactly Keras's; ``result.explain()`` shows the lecture's formulas with the
+numbers substituted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Union
+
+from . import layers
+from .analysis import Analysis, LayerRow
+from .engine import analyze_spec
+from .errors import CnncalcError, NetworkError, SpecError
+from .spec import Spec, load_spec, preset_names
+
+__all__ = [
+    "Analysis",
+    "CnncalcError",
+    "LayerRow",
+    "NetworkError",
+    "Spec",
+    "SpecError",
+    "analyze",
+    "layers",
+    "load_spec",
+    "preset_names",
+]
+__version__ = "0.1.0"
+
+
+def analyze(source: Union[Spec, dict[str, Any], str, Path]) -> Analysis:
+    """Analyze a spec given as a Spec, a dict, a JSON/YAML file path, '-' or a preset name."""
+    return analyze_spec(load_spec(source))

@@ -1,0 +1,161 @@
+"""The engine: names the layers, wires them into a graph, and carries shapes through it.
+
+It knows nothing of files, printing, the CLI or Keras: a Spec goes in, an Analysis comes out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+from .analysis import Analysis, LayerRow
+from .errors import LayerError, NetworkError, SpecError, did_you_mean
+from .layers import InputLayer, Layer, Shape
+from .spec import Spec
+
+IMPLICIT_INPUT = "input"
+"""The name of the input that ``input_shape`` declares."""
+
+
+def keras_snake_case(class_name: str) -> str:
+    """Keras's auto-name prefix: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def layer_names(spec: Spec) -> list[str]:
+    """Given names, and Keras's auto-names (conv2d, conv2d_1, ...) for the rest."""
+    taken: dict[str, int] = {}
+    if spec.input_shape is not None:
+        taken[IMPLICIT_INPUT] = -1
+    for index, layer in enumerate(spec.layers):
+        if layer.name is None:
+            continue
+        if layer.name in taken:
+            other = taken[layer.name]
+            owner = "the implicit input of input_shape" if other < 0 else f"layers[{other}]"
+            raise SpecError(f"layers[{index}].name: '{layer.name}' is already the name of {owner}")
+        taken[layer.name] = index
+    counters: dict[str, int] = {}
+    names = []
+    for index, layer in enumerate(spec.layers):
+        if layer.name is not None:
+            names.append(layer.name)
+            continue
+        prefix = keras_snake_case(layer.type)
+        while True:
+            count = counters.get(prefix, 0)
+            counters[prefix] = count + 1
+            candidate = prefix if count == 0 else f"{prefix}_{count}"
+            if candidate not in taken:
+                break
+        taken[candidate] = index
+        names.append(candidate)
+    return names
+
+
+def layer_inputs(spec: Spec, names: list[str]) -> list[tuple[str, ...]]:
+    """What each layer reads: its `inputs`, else the previous layer (or the spec's input)."""
+    known = set(names) | ({IMPLICIT_INPUT} if spec.input_shape is not None else set())
+    wiring = []
+    for index, layer in enumerate(spec.layers):
+        if layer.inputs is not None:
+            for source in layer.inputs:
+                if source not in known:
+                    hint = did_you_mean(source, known)
+                    raise SpecError(f"layers[{index}].inputs: no layer is named '{source}'{hint}")
+            wiring.append(tuple(layer.inputs))
+        elif isinstance(layer, InputLayer):
+            wiring.append(())
+        elif index > 0:
+            wiring.append((names[index - 1],))
+        elif spec.input_shape is not None:
+            wiring.append((IMPLICIT_INPUT,))
+        else:
+            raise SpecError(
+                f"layers[0] '{names[0]}' ({layer.type}) has no input: give the spec an "
+                "input_shape, or start with an InputLayer"
+            )
+    return wiring
+
+
+def topological_order(names: list[str], wiring: list[tuple[str, ...]]) -> list[int]:
+    """Layer indices so that every layer comes after the layers it reads (Kahn's algorithm)."""
+    position = {name: index for index, name in enumerate(names)}
+    waiting = [0] * len(names)
+    readers: list[list[int]] = [[] for _ in names]
+    for index, sources in enumerate(wiring):
+        for source in sources:
+            if source in position:
+                waiting[index] += 1
+                readers[position[source]].append(index)
+    ready = deque(i for i, n in enumerate(waiting) if n == 0)
+    order = []
+    while ready:
+        index = ready.popleft()
+        order.append(index)
+        for reader in readers[index]:
+            waiting[reader] -= 1
+            if waiting[reader] == 0:
+                ready.append(reader)
+    if len(order) < len(names):
+        raise SpecError(cycle_message(names, wiring, position, set(order)))
+    return order
+
+
+def cycle_message(
+    names: list[str], wiring: list[tuple[str, ...]], position: dict[str, int], done: set[int]
+) -> str:
+    """Walk back from a stuck layer until a name repeats: that is the cycle."""
+    index = next(i for i in range(len(names)) if i not in done)
+    path: list[int] = []
+    while index not in path:
+        path.append(index)
+        index = next(position[s] for s in wiring[index] if s in position and position[s] not in done)
+    cycle = path[path.index(index) :]
+    loop = " → ".join(f"'{names[i]}'" for i in reversed([*cycle, cycle[0]]))
+    return f"layers[{cycle[0]}].inputs: the layers read each other in a cycle: {loop}"
+
+
+def analyze_spec(spec: Spec) -> Analysis:
+    """Every layer's output shape and parameter counts, exactly as Keras computes them."""
+    names = layer_names(spec)
+    wiring = layer_inputs(spec, names)
+    shapes: dict[str, Shape] = {}
+    if spec.input_shape is not None:
+        shapes[IMPLICIT_INPUT] = tuple(spec.input_shape)
+    rows: list[LayerRow | None] = [None] * len(names)
+    for index in topological_order(names, wiring):
+        layer, name = spec.layers[index], names[index]
+        inputs = [shapes[source] for source in wiring[index]]
+        outcome = compute(index, name, layer, inputs)
+        shapes[name] = outcome.shape
+        non_trainable = outcome.non_trainable if layer.trainable else outcome.params
+        rows[index] = LayerRow(
+            index=index,
+            name=name,
+            type=layer.type,
+            inputs=wiring[index],
+            input_shapes=tuple(inputs),
+            output_shape=outcome.shape,
+            params=outcome.params,
+            non_trainable_params=non_trainable,
+            working=outcome.working,
+        )
+    is_graph = any(
+        sources != ((names[i - 1],) if i else (IMPLICIT_INPUT,)) for i, sources in enumerate(wiring)
+    )
+    return Analysis(
+        name=spec.name,
+        input_shape=None if spec.input_shape is None else tuple(spec.input_shape),
+        layers=tuple(row for row in rows if row is not None),
+        is_graph=is_graph,
+    )
+
+
+def compute(index: int, name: str, layer: Layer, inputs: list[Shape]):  # noqa: ANN201
+    """Apply one layer's rule, naming the layer when it fails."""
+    try:
+        return layer.compute(inputs)
+    except LayerError as error:
+        raise NetworkError(f"layer {index} '{name}' ({layer.type}): {error}") from None

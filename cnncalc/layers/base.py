@@ -1,0 +1,246 @@
+"""What every layer rule shares: the registry, the argument types, and the shape helpers.
+
+A layer kind is one pydantic class named after its Keras class. Its fields are the Keras
+constructor arguments that change shapes or counts (Keras's names and defaults); its
+``compute`` method takes the input shapes (without the batch dimension) and returns an
+:class:`Outcome` with the output shape, the parameter counts and the working. Defining the
+class registers it: nothing else needs to change to add a kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..errors import LayerError
+from ..formulas import AxisPadding, Step, dilated, dims, window_output
+
+Shape = tuple[Union[int, None], ...]
+"""A shape without its batch dimension; None is an unknown size."""
+
+PositiveInt = Annotated[int, Field(ge=1)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+PerAxis = Union[PositiveInt, list[PositiveInt]]
+"""An int means the same value on every axis, as in Keras."""
+Padding = Union[
+    Literal["valid", "same", "causal", "full"],
+    NonNegativeInt,
+    list[Union[NonNegativeInt, list[NonNegativeInt]]],
+]
+"""Keras's modes, 'full' (k − 1 each side), or the lecture's explicit padding_size."""
+DataFormat = Literal["channels_last", "channels_first"]
+
+REGISTRY: dict[str, type[Layer]] = {}
+"""Keras class name -> the rule class for it."""
+
+IGNORED_ARGUMENTS = frozenset(
+    {
+        "activation", "dtype", "autocast", "seed", "noise_shape", "lora_rank", "lora_alpha",
+        "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+        "activity_regularizer", "kernel_constraint", "bias_constraint",
+        "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer",
+        "pointwise_regularizer", "depthwise_constraint", "pointwise_constraint",
+        "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+        "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
+        "beta_constraint", "gamma_constraint", "momentum", "epsilon", "synchronized",
+        "interpolation", "negative_slope", "alpha", "max_value", "threshold",
+        "scale", "offset", "sparse", "ragged", "batch_size", "optional", "input_tensor",
+        "quantization_config",
+    }
+)  # fmt: skip
+"""Keras arguments that change neither shapes nor counts: accepted and ignored."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a layer produces: its output shape, its parameters and the working."""
+
+    shape: Shape
+    params: int = 0
+    non_trainable: int = 0
+    working: tuple[str, ...] = ()
+
+
+def shape_text(shape: Shape) -> str:
+    """A shape as Keras prints it, batch dimension first: (None, 26, 26, 32)."""
+    return "(" + ", ".join(["None", *("None" if s is None else str(s) for s in shape)]) + ")"
+
+
+class Layer(BaseModel):
+    """Arguments every layer takes; subclasses add their Keras arguments and a rule."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, validate_assignment=False)
+
+    type: str
+    name: str | None = Field(default=None, description="Defaults to Keras's auto-name.")
+    inputs: list[str] | None = Field(
+        default=None, description="Names of the layers this one reads; default: the previous."
+    )
+    trainable: bool = Field(default=True, description="False makes every weight non-trainable.")
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        kind = cls.model_fields["type"].default
+        if isinstance(kind, str):
+            REGISTRY[kind] = cls
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_keras_extras(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in IGNORED_ARGUMENTS}
+            if isinstance(data.get("inputs"), str):
+                data["inputs"] = [data["inputs"]]
+            if isinstance(data.get("padding"), str):
+                data["padding"] = data["padding"].lower()
+        return data
+
+    @classmethod
+    def argument_names(cls) -> list[str]:
+        """Every key a spec may give this kind (for 'did you mean' suggestions)."""
+        return list(cls.model_fields)
+
+    def compute(self, inputs: list[Shape]) -> Outcome:
+        raise NotImplementedError
+
+
+class OneInput(Layer):
+    """A layer that reads exactly one tensor."""
+
+    def compute(self, inputs: list[Shape]) -> Outcome:
+        if len(inputs) != 1:
+            raise LayerError(f"{self.type} takes one input, got {len(inputs)}")
+        return self.apply(inputs[0])
+
+    def apply(self, shape: Shape) -> Outcome:
+        raise NotImplementedError
+
+    def expect_rank(self, shape: Shape, rank: int, layout: str) -> None:
+        """Fail clearly when the input has the wrong number of dimensions."""
+        if len(shape) != rank:
+            raise LayerError(
+                f"{self.type} expects a {rank + 1}-D input {layout}, got {shape_text(shape)}"
+            )
+
+
+AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+
+
+class Spatial(OneInput):
+    """A layer over 1, 2 or 3 spatial axes plus a channel axis (``rank`` spatial axes)."""
+
+    rank: ClassVar[int]
+    data_format: DataFormat | None = None
+
+    @field_validator(
+        "kernel_size", "strides", "dilation_rate", "pool_size", "size", "output_padding",
+        mode="after", check_fields=False,
+    )  # fmt: skip
+    @classmethod
+    def _one_value_per_axis(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) != cls.rank:
+            kind = cls.model_fields["type"].default
+            raise ValueError(f"{kind} needs one int or a list of {cls.rank}, got {len(value)}")
+        return value
+
+    @field_validator("padding", mode="after", check_fields=False)
+    @classmethod
+    def _padding_per_axis(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            kind = cls.model_fields["type"].default
+            if len(value) != cls.rank:
+                raise ValueError(
+                    f"{kind} needs one explicit padding per spatial axis ({cls.rank}), "
+                    f"got {len(value)}"
+                )
+            for item in value:
+                if isinstance(item, list) and len(item) != 2:
+                    raise ValueError(f"a per-axis padding pair is [before, after], got {item}")
+        return value
+
+    @property
+    def channels_first(self) -> bool:
+        return self.data_format == "channels_first"
+
+    @property
+    def axis_names(self) -> tuple[str, ...]:
+        return AXIS_NAMES[self.rank]
+
+    def per_axis(self, value: int | list[int]) -> tuple[int, ...]:
+        """Keras's int-or-tuple arguments as one value per spatial axis."""
+        return (value,) * self.rank if isinstance(value, int) else tuple(value)
+
+    def split(self, shape: Shape) -> tuple[Shape, int | None]:
+        """(spatial sizes, channels) of an input, in either data format."""
+        names = ", ".join(self.axis_names)
+        layout = (
+            f"(batch, channels, {names})" if self.channels_first else f"(batch, {names}, channels)"
+        )
+        self.expect_rank(shape, self.rank + 1, layout)
+        if self.channels_first:
+            return shape[1:], shape[0]
+        return shape[:-1], shape[-1]
+
+    def join(self, spatial: Shape, channels: int | None) -> Shape:
+        return (channels, *spatial) if self.channels_first else (*spatial, channels)
+
+
+def resolve_padding(padding: Any, rank: int, spans: tuple[int, ...]) -> list[AxisPadding]:
+    """One padding per axis: a Keras mode or an explicit (before, after) pair."""
+    if padding == "full":
+        return [(span - 1, span - 1) for span in spans]
+    if isinstance(padding, str):
+        return [padding] * rank
+    if isinstance(padding, int):
+        return [(padding, padding)] * rank
+    return [(p, p) if isinstance(p, int) else (p[0], p[1]) for p in padding]
+
+
+def padding_description(padding: Any) -> str:
+    """How an error message names the padding: 'valid', or 'padding_size 1'."""
+    return f"'{padding}'" if isinstance(padding, str) else f"padding_size {padding}"
+
+
+def slide_window(
+    layer: Spatial,
+    spatial: Shape,
+    what: str,
+    windows: tuple[int, ...],
+    strides: tuple[int, ...],
+    padding: Any,
+    dilations: tuple[int, ...],
+) -> list[Step]:
+    """Output sizes of a kernel or pool sliding over every spatial axis.
+
+    Fails with the lecture's formula and its numbers when the window leaves no output.
+    """
+    spans = tuple(dilated(w, d) for w, d in zip(windows, dilations))
+    paddings = resolve_padding(padding, layer.rank, spans)
+    steps = [
+        window_output(axis, size, w, s, p, d)
+        for axis, size, w, s, p, d in zip(
+            layer.axis_names, spatial, windows, strides, paddings, dilations
+        )
+    ]
+    for step in steps:
+        if step.value is not None and step.value < 1:
+            size = dims(windows) + (f" (dilated to {dims(spans)})" if spans != windows else "")
+            raise LayerError(
+                f"a {size} {what} does not fit a {dims(spatial)} input "
+                f"with padding {padding_description(padding)}: {step.formula}"
+            )
+    return steps
+
+
+def keras_axis(axis: int, rank: int, arg: str = "axis") -> int:
+    """A Keras axis (counting the batch dimension) as an index into a batchless shape."""
+    full_rank = rank + 1
+    if not -full_rank <= axis < full_rank:
+        raise LayerError(f"{arg}={axis} is out of range for a {full_rank}-D input")
+    index = axis % full_rank
+    if index == 0:
+        raise LayerError(f"{arg}={axis} is the batch axis")
+    return index - 1

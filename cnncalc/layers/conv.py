@@ -1,0 +1,250 @@
+"""Convolutions: the lecture's two formulas, applied per spatial axis.
+
+    output_width = ⌊(input_width + 2·padding − kernel)/stride⌋ + 1
+    params       = (kernel·kernel·input_depth + 1)·filters
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from ..errors import LayerError
+from ..formulas import Step, dilated, num, product_text, transpose_output
+from .base import (
+    NonNegativeInt,
+    Outcome,
+    Padding,
+    PerAxis,
+    PositiveInt,
+    Shape,
+    Spatial,
+    resolve_padding,
+    slide_window,
+)
+
+
+class Windowed(Spatial):
+    """A layer that slides a kernel: shared by every convolution."""
+
+    kernel_size: PerAxis
+    strides: PerAxis = 1
+    padding: Padding = "valid"
+    dilation_rate: PerAxis = 1
+
+    @model_validator(mode="after")
+    def _keras_restrictions(self) -> Any:
+        if self.padding == "causal" and self.rank != 1:
+            raise ValueError(f"padding 'causal' is only for 1-D layers, not {self.type}")
+        if max(self.per_axis(self.strides)) > 1 and max(self.per_axis(self.dilation_rate)) > 1:
+            raise ValueError(
+                "strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it)"
+            )
+        return self
+
+    def slide(self, spatial: Shape) -> list[Step]:
+        """The output size on every spatial axis, failing clearly when the kernel does not fit."""
+        return slide_window(
+            self, spatial, "kernel", self.kernel, self.per_axis(self.strides), self.padding,
+            self.per_axis(self.dilation_rate),
+        )  # fmt: skip
+
+    @property
+    def kernel(self) -> tuple[int, ...]:
+        return self.per_axis(self.kernel_size)
+
+
+class Conv(Windowed):
+    filters: PositiveInt
+    groups: PositiveInt = 1
+    use_bias: bool = True
+
+    @model_validator(mode="after")
+    def _filters_split_into_groups(self) -> Any:
+        if self.filters % self.groups:
+            raise ValueError(
+                f"filters ({self.filters}) must divide evenly into groups ({self.groups})"
+            )
+        return self
+
+    def apply(self, shape: Shape) -> Outcome:
+        spatial, depth = self.split(shape)
+        if depth is None:
+            raise LayerError("the input depth (channels) must be known to count parameters")
+        if depth % self.groups:
+            raise LayerError(
+                f"the input depth {depth} does not divide into groups={self.groups}: "
+                f"{depth}/{self.groups} = {depth / self.groups:g}"
+            )
+        steps = self.slide(spatial)
+        working = [step.line for step in steps]
+        working.append(f"output_depth = filters = {self.filters}")
+        per_group = depth // self.groups
+        if self.groups > 1:
+            working.append(f"input_depth per group = {depth}/{self.groups} = {per_group}")
+        params, line = conv_params(self.kernel, per_group, self.filters, self.use_bias)
+        working.append(line)
+        return Outcome(self.join(tuple(s.value for s in steps), self.filters), params, 0,
+                       tuple(working))  # fmt: skip
+
+
+def conv_params(
+    kernel: tuple[int, ...], depth: int, filters: int, use_bias: bool
+) -> tuple[int, str]:
+    """(k·k·d + 1)·n, the lecture's parameter formula, or k·k·d·n without a bias."""
+    weights, k = math.prod(kernel) * depth, product_text(kernel)
+    if use_bias:
+        params = (weights + 1) * filters
+        return params, f"params = ({k}·{depth} + 1)·{filters} = {num(params)}"
+    params = weights * filters
+    return params, f"params = {k}·{depth}·{filters} = {num(params)}  (no bias)"
+
+
+class Conv1D(Conv):
+    type: Literal["Conv1D"] = "Conv1D"
+    rank = 1
+
+
+class Conv2D(Conv):
+    type: Literal["Conv2D"] = "Conv2D"
+    rank = 2
+
+
+class Conv3D(Conv):
+    type: Literal["Conv3D"] = "Conv3D"
+    rank = 3
+
+
+class ConvTranspose(Windowed):
+    """Transposed convolution; explicit padding follows o = s·(i − 1) + a + k − 2p."""
+
+    filters: PositiveInt
+    output_padding: NonNegativeInt | list[NonNegativeInt] | None = None
+    use_bias: bool = True
+
+    @model_validator(mode="after")
+    def _output_padding_below_stride(self) -> Any:
+        if self.output_padding is not None:
+            for a, s in zip(self.per_axis(self.output_padding), self.per_axis(self.strides)):
+                if a >= s:
+                    raise ValueError(
+                        f"output_padding ({a}) must be smaller than strides ({s}) on every axis"
+                    )
+        return self
+
+    def apply(self, shape: Shape) -> Outcome:
+        spatial, depth = self.split(shape)
+        if depth is None:
+            raise LayerError("the input depth (channels) must be known to count parameters")
+        kernel = self.kernel
+        dilation = self.per_axis(self.dilation_rate)
+        spans = tuple(dilated(k, d) for k, d in zip(kernel, dilation))
+        paddings = resolve_padding(self.padding, self.rank, spans)
+        output_padding: tuple[int | None, ...] = (
+            (None,) * self.rank if self.output_padding is None
+            else self.per_axis(self.output_padding)
+        )  # fmt: skip
+        steps = [
+            transpose_output(axis, size, k, s, p, a, d)
+            for axis, size, k, s, p, a, d in zip(
+                self.axis_names, spatial, kernel, self.per_axis(self.strides), paddings,
+                output_padding, dilation,
+            )
+        ]  # fmt: skip
+        for step in steps:
+            if step.value is not None and step.value < 1:
+                raise LayerError(f"the padding leaves no output: {step.line}")
+        working = [step.line for step in steps]
+        working.append(f"output_depth = filters = {self.filters}")
+        params, line = conv_params(self.kernel, depth, self.filters, self.use_bias)
+        working.append(line)
+        return Outcome(self.join(tuple(s.value for s in steps), self.filters), params, 0,
+                       tuple(working))  # fmt: skip
+
+
+class Conv1DTranspose(ConvTranspose):
+    type: Literal["Conv1DTranspose"] = "Conv1DTranspose"
+    rank = 1
+
+
+class Conv2DTranspose(ConvTranspose):
+    type: Literal["Conv2DTranspose"] = "Conv2DTranspose"
+    rank = 2
+
+
+class Conv3DTranspose(ConvTranspose):
+    type: Literal["Conv3DTranspose"] = "Conv3DTranspose"
+    rank = 3
+
+
+class DepthwiseConv(Windowed):
+    """One k×k filter per input channel (times depth_multiplier): no mixing across depth."""
+
+    depth_multiplier: PositiveInt = 1
+    use_bias: bool = True
+
+    def apply(self, shape: Shape) -> Outcome:
+        spatial, depth = self.split(shape)
+        if depth is None:
+            raise LayerError("the input depth (channels) must be known to count parameters")
+        steps = self.slide(spatial)
+        m, out_depth = self.depth_multiplier, depth * self.depth_multiplier
+        k = product_text(self.kernel)
+        working = [step.line for step in steps]
+        working.append(f"output_depth = input_depth·depth_multiplier = {depth}·{m} = {out_depth}")
+        if self.use_bias:
+            params = (math.prod(self.kernel) + 1) * out_depth
+            working.append(f"params = ({k} + 1)·{depth}·{m} = {num(params)}")
+        else:
+            params = math.prod(self.kernel) * out_depth
+            working.append(f"params = {k}·{depth}·{m} = {num(params)}  (no bias)")
+        return Outcome(self.join(tuple(s.value for s in steps), out_depth), params, 0,
+                       tuple(working))  # fmt: skip
+
+
+class DepthwiseConv1D(DepthwiseConv):
+    type: Literal["DepthwiseConv1D"] = "DepthwiseConv1D"
+    rank = 1
+
+
+class DepthwiseConv2D(DepthwiseConv):
+    type: Literal["DepthwiseConv2D"] = "DepthwiseConv2D"
+    rank = 2
+
+
+class SeparableConv(Windowed):
+    """A depthwise convolution followed by a 1×1 (pointwise) one; the bias is pointwise."""
+
+    filters: PositiveInt
+    depth_multiplier: PositiveInt = 1
+    use_bias: bool = True
+
+    def apply(self, shape: Shape) -> Outcome:
+        spatial, depth = self.split(shape)
+        if depth is None:
+            raise LayerError("the input depth (channels) must be known to count parameters")
+        steps = self.slide(spatial)
+        m, n, k = self.depth_multiplier, self.filters, product_text(self.kernel)
+        depthwise = math.prod(self.kernel) * depth * m
+        pointwise = (depth * m + (1 if self.use_bias else 0)) * n
+        bias = " + 1" if self.use_bias else ""
+        working = [step.line for step in steps]
+        working.append(f"output_depth = filters = {n}")
+        working.append(
+            f"params = {k}·{depth}·{m} + ({depth}·{m}{bias})·{n} = "
+            f"{num(depthwise)} + {num(pointwise)} = {num(depthwise + pointwise)}"
+        )
+        return Outcome(self.join(tuple(s.value for s in steps), n), depthwise + pointwise, 0,
+                       tuple(working))  # fmt: skip
+
+
+class SeparableConv1D(SeparableConv):
+    type: Literal["SeparableConv1D"] = "SeparableConv1D"
+    rank = 1
+
+
+class SeparableConv2D(SeparableConv):
+    type: Literal["SeparableConv2D"] = "SeparableConv2D"
+    rank = 2

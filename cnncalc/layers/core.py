@@ -1,0 +1,163 @@
+"""Inputs, Dense, reshaping of the whole tensor, and the layers that keep the shape."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, model_validator
+
+from ..errors import LayerError
+from ..formulas import num, product, product_text
+from .base import Layer, OneInput, Outcome, PositiveInt, Shape, Spatial, shape_text
+
+
+class InputLayer(Layer):
+    """A declared input (for specs with several inputs); Keras's `shape` excludes the batch."""
+
+    type: Literal["InputLayer"] = "InputLayer"
+    shape: Union[list[Union[PositiveInt, None]], None] = None
+    batch_shape: Union[list[Union[PositiveInt, None]], None] = None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Any:
+        if self.shape is None and self.batch_shape is None:
+            raise ValueError("an InputLayer needs its `shape` (without the batch dimension)")
+        return self
+
+    @property
+    def input_shape(self) -> Shape:
+        return tuple(self.shape if self.shape is not None else (self.batch_shape or [])[1:])
+
+    def compute(self, inputs: list[Shape]) -> Outcome:
+        if inputs:
+            raise LayerError("an InputLayer reads no other layer; remove its `inputs`")
+        return Outcome(self.input_shape, working=(f"output = the declared shape {self.input_shape}",))
+
+
+class Dense(OneInput):
+    """Applies to the last axis of an input of any rank."""
+
+    type: Literal["Dense"] = "Dense"
+    units: PositiveInt
+    use_bias: bool = True
+
+    def apply(self, shape: Shape) -> Outcome:
+        if not shape:
+            raise LayerError("Dense needs an input with at least one axis besides the batch")
+        n_in = shape[-1]
+        if n_in is None:
+            raise LayerError(f"the last axis of {shape_text(shape)} must be known to count weights")
+        working = [f"output: the last axis {n_in} becomes units = {self.units}"]
+        if self.use_bias:
+            params = (n_in + 1) * self.units
+            working.append(f"params = ({n_in} + 1)·{self.units} = {num(params)}")
+        else:
+            params = n_in * self.units
+            working.append(f"params = {n_in}·{self.units} = {num(params)}  (no bias)")
+        return Outcome((*shape[:-1], self.units), params, working=tuple(working))
+
+
+class Flatten(OneInput):
+    type: Literal["Flatten"] = "Flatten"
+    data_format: Union[Literal["channels_last", "channels_first"], None] = None
+
+    def apply(self, shape: Shape) -> Outcome:
+        size = product(shape)
+        return Outcome((size,), working=(f"output = {product_text(shape) or '1'} = {num(size)}",))
+
+
+class Reshape(OneInput):
+    type: Literal["Reshape"] = "Reshape"
+    target_shape: list[Annotated[int, Field(ge=-1)]]
+
+    @model_validator(mode="after")
+    def _at_most_one_unknown(self) -> Any:
+        if self.target_shape.count(-1) > 1:
+            raise ValueError("target_shape may hold at most one -1")
+        if 0 in self.target_shape:
+            raise ValueError("target_shape sizes must be positive (or one -1)")
+        return self
+
+    def apply(self, shape: Shape) -> Outcome:
+        size = product(shape)
+        target = list(self.target_shape)
+        known = product([t for t in target if t != -1])
+        if size is None:
+            out = tuple(None if t == -1 else t for t in target)
+            return Outcome(out, working=("the input size is unknown",))
+        assert known is not None
+        if -1 in target:
+            if size % known:
+                raise LayerError(
+                    f"cannot reshape {product_text(shape)} = {size} values into {tuple(target)}: "
+                    f"{size} is not a multiple of {known}"
+                )
+            target[target.index(-1)] = size // known
+        elif known != size:
+            raise LayerError(
+                f"cannot reshape {product_text(shape)} = {size} values into {tuple(target)}: "
+                f"{product_text(tuple(target))} = {known}"
+            )
+        line = f"output = {tuple(target)}: {product_text(tuple(target))} = {size} values"
+        return Outcome(tuple(target), working=(line,))
+
+
+SAME_SHAPE = "output shape = input shape; params = 0"
+
+
+class SameShape(OneInput):
+    """A layer whose output has its input's shape and which has no weights."""
+
+    def apply(self, shape: Shape) -> Outcome:
+        return Outcome(shape, working=(SAME_SHAPE,))
+
+
+class Dropout(SameShape):
+    type: Literal["Dropout"] = "Dropout"
+    rate: Annotated[float, Field(ge=0, le=1)]
+
+
+class SpatialDropout(Spatial):
+    """Drops whole feature maps; checks the input has the spatial axes it expects."""
+
+    rate: Annotated[float, Field(ge=0, le=1)]
+
+    def apply(self, shape: Shape) -> Outcome:
+        self.split(shape)
+        return Outcome(shape, working=(SAME_SHAPE,))
+
+
+class SpatialDropout1D(SpatialDropout):
+    type: Literal["SpatialDropout1D"] = "SpatialDropout1D"
+    rank = 1
+
+
+class SpatialDropout2D(SpatialDropout):
+    type: Literal["SpatialDropout2D"] = "SpatialDropout2D"
+    rank = 2
+
+
+class SpatialDropout3D(SpatialDropout):
+    type: Literal["SpatialDropout3D"] = "SpatialDropout3D"
+    rank = 3
+
+
+class Activation(SameShape):
+    type: Literal["Activation"] = "Activation"
+
+
+class ReLU(SameShape):
+    type: Literal["ReLU"] = "ReLU"
+
+
+class LeakyReLU(SameShape):
+    type: Literal["LeakyReLU"] = "LeakyReLU"
+
+
+class Softmax(SameShape):
+    type: Literal["Softmax"] = "Softmax"
+    axis: Union[int, list[int]] = -1
+
+
+class Rescaling(SameShape):
+    type: Literal["Rescaling"] = "Rescaling"

@@ -1,0 +1,100 @@
+"""Layers that join several tensors: element-wise merges (with broadcasting) and Concatenate."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from ..errors import LayerError
+from .base import Layer, Outcome, Shape, keras_axis, shape_text
+
+
+def shapes_text(inputs: list[Shape]) -> str:
+    return " and ".join(shape_text(s) for s in inputs)
+
+
+class Merge(Layer):
+    """Element-wise: shapes must agree axis by axis, where a 1 broadcasts (as Keras 3 does)."""
+
+    max_inputs: ClassVar[int | None] = None
+
+    def compute(self, inputs: list[Shape]) -> Outcome:
+        expected = "exactly 2" if self.max_inputs == 2 else "at least 2"
+        if len(inputs) < 2 or (self.max_inputs and len(inputs) > self.max_inputs):
+            raise LayerError(
+                f"{self.type} needs {expected} inputs, got {len(inputs)}; list them in `inputs`"
+            )
+        out = inputs[0]
+        for shape in inputs[1:]:
+            out = broadcast(out, shape, inputs)
+        return Outcome(out, working=(f"{shapes_text(inputs)} → {shape_text(out)}; params = 0",))
+
+
+def broadcast(a: Shape, b: Shape, inputs: list[Shape]) -> Shape:
+    """Keras 3's element-wise shape rule: align from the right; 1 stretches; else equal."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return a
+    out = list(a[: len(a) - len(b)])
+    for x, y in zip(a[len(a) - len(b) :], b):
+        if x is None or y is None:
+            out.append(None)
+        elif x == 1 or y == 1 or x == y:
+            out.append(y if x == 1 else x)
+        else:
+            raise LayerError(f"the input shapes {shapes_text(inputs)} do not match ({x} ≠ {y})")
+    return tuple(out)
+
+
+class Add(Merge):
+    type: Literal["Add"] = "Add"
+
+
+class Subtract(Merge):
+    type: Literal["Subtract"] = "Subtract"
+    max_inputs = 2
+
+
+class Multiply(Merge):
+    type: Literal["Multiply"] = "Multiply"
+
+
+class Average(Merge):
+    type: Literal["Average"] = "Average"
+
+
+class Maximum(Merge):
+    type: Literal["Maximum"] = "Maximum"
+
+
+class Minimum(Merge):
+    type: Literal["Minimum"] = "Minimum"
+
+
+class Concatenate(Layer):
+    """Joins along `axis`; every other axis must agree."""
+
+    type: Literal["Concatenate"] = "Concatenate"
+    axis: int = -1
+
+    def compute(self, inputs: list[Shape]) -> Outcome:
+        if len(inputs) < 2:
+            raise LayerError(f"Concatenate needs at least 2 inputs, got {len(inputs)}; "
+                             "list them in `inputs`")  # fmt: skip
+        ranks = {len(s) for s in inputs}
+        if len(ranks) > 1:
+            raise LayerError(f"the inputs {shapes_text(inputs)} differ in rank")
+        axis = keras_axis(self.axis, len(inputs[0]))
+        out = list(inputs[0])
+        for shape in inputs[1:]:
+            for i, (x, y) in enumerate(zip(out, shape)):
+                if i != axis and x is not None and y is not None and x != y:
+                    raise LayerError(
+                        f"the inputs {shapes_text(inputs)} differ off the concatenation axis "
+                        f"{self.axis} ({x} ≠ {y})"
+                    )
+            along = [s[axis] for s in inputs]
+        total = None if None in along else sum(s for s in along if s is not None)
+        out[axis] = total
+        sizes = " + ".join("?" if s is None else str(s) for s in along)
+        return Outcome(tuple(out), working=(f"axis {self.axis}: {sizes} = {total}; params = 0",))

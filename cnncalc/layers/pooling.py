@@ -1,0 +1,102 @@
+"""Pooling: the convolution's output formula with the pool as kernel, and no parameters."""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import Field
+
+from .base import Outcome, Padding, PerAxis, Shape, Spatial, slide_window
+
+
+class Pooling(Spatial):
+    pool_size: PerAxis = 2
+    strides: Union[PerAxis, None] = Field(default=None, description="Defaults to pool_size.")
+    padding: Padding = "valid"
+
+    def apply(self, shape: Shape) -> Outcome:
+        spatial, depth = self.split(shape)
+        pool = self.per_axis(self.pool_size)
+        strides = pool if self.strides is None else self.per_axis(self.strides)
+        steps = slide_window(self, spatial, "pool", pool, strides, self.padding, (1,) * self.rank)
+        working = [step.line for step in steps]
+        if self.strides is None:
+            working.insert(0, "stride = pool_size (Keras's default)")
+        working += [f"output_depth = input_depth = {depth}", "params = 0  (pooling has none)"]
+        return Outcome(self.join(tuple(s.value for s in steps), depth), working=tuple(working))
+
+
+class MaxPooling1D(Pooling):
+    type: Literal["MaxPooling1D"] = "MaxPooling1D"
+    rank = 1
+
+
+class MaxPooling2D(Pooling):
+    type: Literal["MaxPooling2D"] = "MaxPooling2D"
+    rank = 2
+
+
+class MaxPooling3D(Pooling):
+    type: Literal["MaxPooling3D"] = "MaxPooling3D"
+    rank = 3
+
+
+class AveragePooling1D(Pooling):
+    type: Literal["AveragePooling1D"] = "AveragePooling1D"
+    rank = 1
+
+
+class AveragePooling2D(Pooling):
+    type: Literal["AveragePooling2D"] = "AveragePooling2D"
+    rank = 2
+
+
+class AveragePooling3D(Pooling):
+    type: Literal["AveragePooling3D"] = "AveragePooling3D"
+    rank = 3
+
+
+class GlobalPooling(Spatial):
+    """One value per channel: the spatial axes vanish (or become 1 with keepdims)."""
+
+    keepdims: bool = False
+
+    def apply(self, shape: Shape) -> Outcome:
+        spatial, depth = self.split(shape)
+        if self.keepdims:
+            out = self.join((1,) * self.rank, depth)
+            note = f"every spatial axis becomes 1 (keepdims): {len(spatial)} axes"
+        else:
+            out = (depth,)
+            note = "the spatial axes are pooled away: one value per channel"
+        return Outcome(out, working=(note, f"output_depth = input_depth = {depth}", "params = 0"))
+
+
+class GlobalAveragePooling1D(GlobalPooling):
+    type: Literal["GlobalAveragePooling1D"] = "GlobalAveragePooling1D"
+    rank = 1
+
+
+class GlobalAveragePooling2D(GlobalPooling):
+    type: Literal["GlobalAveragePooling2D"] = "GlobalAveragePooling2D"
+    rank = 2
+
+
+class GlobalAveragePooling3D(GlobalPooling):
+    type: Literal["GlobalAveragePooling3D"] = "GlobalAveragePooling3D"
+    rank = 3
+
+
+class GlobalMaxPooling1D(GlobalPooling):
+    type: Literal["GlobalMaxPooling1D"] = "GlobalMaxPooling1D"
+    rank = 1
+
+
+class GlobalMaxPooling2D(GlobalPooling):
+    type: Literal["GlobalMaxPooling2D"] = "GlobalMaxPooling2D"
+    rank = 2
+
+
+class GlobalMaxPooling3D(GlobalPooling):
+    type: Literal["GlobalMaxPooling3D"] = "GlobalMaxPooling3D"
+    rank = 3

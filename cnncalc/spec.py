@@ -1,0 +1,199 @@
+"""The spec: a network as data (JSON, YAML, a dict or Python objects), validated with clear errors.
+
+    {"name": "mnist", "input_shape": [28, 28, 1],
+     "layers": [{"type": "Conv2D", "filters": 32, "kernel_size": 3}, ...]}
+
+``type`` is the Keras class name; the other keys are that class's constructor arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import SpecError, did_you_mean
+from .layers import REGISTRY, Layer
+from .layers.base import PositiveInt
+
+PRESETS_PACKAGE = "cnncalc.presets"
+
+
+class Spec(BaseModel):
+    """A network: its input shape (without the batch dimension) and its layers in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Union[str, None] = None
+    description: Union[str, None] = None
+    input_shape: Union[list[Union[PositiveInt, None]], None] = Field(
+        default=None, description="Without the batch dimension, e.g. [28, 28, 1]."
+    )
+    layers: list[Layer] = Field(min_length=1)
+
+    @field_validator("layers", mode="before")
+    @classmethod
+    def _layers_by_type(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        layers, errors = [], []
+        for index, item in enumerate(value):
+            try:
+                layers.append(item if isinstance(item, Layer) else layer_from_dict(index, item))
+            except SpecError as error:
+                errors.extend(error.lines)
+        if errors:
+            raise SpecError(*errors)  # not a ValueError: pydantic lets it through unchanged
+        return layers
+
+
+def layer_from_dict(index: int, item: Any) -> Layer:
+    """Validate one layer's dict with the rule class its ``type`` names."""
+    where = f"layers[{index}]"
+    if not isinstance(item, dict):
+        raise SpecError(f"{where}: a layer is an object like {{\"type\": \"Conv2D\", ...}}, "
+                        f"got {_brief(item)}")  # fmt: skip
+    kind = item.get("type")
+    if kind is None:
+        raise SpecError(f"{where}.type: missing; every layer names its Keras class, e.g. 'Conv2D'")
+    if not isinstance(kind, str) or kind not in REGISTRY:
+        hint = did_you_mean(str(kind), REGISTRY) or "; `cnncalc schema` lists the known types"
+        raise SpecError(f"{where}.type: unknown layer type {_brief(kind)}{hint}")
+    rule = REGISTRY[kind]
+    try:
+        return rule.model_validate(item)
+    except ValidationError as error:
+        raise SpecError(*validation_lines(error, where, rule)) from None
+
+
+# Error types that only say "this union branch was not the right kind": noise when the value
+# clearly meant another branch.
+_BRANCH_MISMATCH = {"int_type", "list_type", "string_type", "bool_type", "float_type",
+                    "dict_type", "literal_error", "int_parsing", "float_parsing", "none_required"}  # fmt: skip
+
+
+def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) -> list[str]:
+    """pydantic's errors as one line each: 'layers[1].kernel_size: ... (got -1)'."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for item in error.errors():
+        field = tuple(part for part in item["loc"] if not _is_branch_tag(part))
+        groups.setdefault(field, []).append(item)
+    lines = []
+    for field, items in groups.items():
+        path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in field)
+        if where == "":
+            path = path.lstrip(".")
+        informative = [i for i in items if i["type"] not in _BRANCH_MISMATCH] or items
+        item = informative[0]
+        kind = rule.model_fields["type"].default if "type" in rule.model_fields else None
+        if item["type"] == "extra_forbidden":
+            owner = f"for {kind}" if isinstance(kind, str) else "here"
+            hint = did_you_mean(str(field[-1]), _argument_names(rule))
+            lines.append(f"{path}: unknown argument {owner}{hint}")
+        elif item["type"] == "missing":
+            lines.append(f"{path}: missing{f' ({kind} needs it)' if isinstance(kind, str) else ''}")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            lines.append(f"{path}: {message} (got {_brief(item.get('input'))})")
+    return lines
+
+
+def _argument_names(rule: type[BaseModel]) -> list[str]:
+    names = getattr(rule, "argument_names", None)
+    return names() if names else list(rule.model_fields)
+
+
+def _is_branch_tag(part: Any) -> bool:
+    """pydantic names union branches in error paths ('list[constrained-int]'); drop them."""
+    return isinstance(part, str) and (
+        any(c in part for c in "[]-'") or part in {"int", "str", "float", "bool", "none"}
+    )
+
+
+def _brief(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_spec(data: Any) -> Spec:
+    """A Spec from already-parsed data (a dict), with every problem on its own line."""
+    if isinstance(data, Spec):
+        return data
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"a spec is an object with 'input_shape' and 'layers', got {type(data).__name__}"
+        )
+    try:
+        return Spec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(*validation_lines(error, "", Spec)) from None
+
+
+def preset_names() -> list[str]:
+    """The specs shipped inside the package, loadable by name."""
+    files = resources.files(PRESETS_PACKAGE).iterdir()
+    return sorted(f.name.removesuffix(".json") for f in files if f.name.endswith(".json"))
+
+
+def load_spec(source: Union[Spec, dict[str, Any], str, Path]) -> Spec:
+    """A Spec from a Spec, a dict, a file path, '-' (standard input) or a preset name."""
+    if isinstance(source, (Spec, dict)):
+        return parse_spec(source)
+    text = str(source)
+    if text == "-":
+        return parse_spec(parse_text(sys.stdin.buffer.read(), "<stdin>"))
+    path = Path(text)
+    if path.is_file():
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
+        return parse_spec(parse_text(raw, str(path)))
+    if path.is_dir():
+        raise SpecError(f"{path}: is a folder, not a spec file")
+    presets = preset_names()
+    if text in presets:
+        raw = resources.files(PRESETS_PACKAGE).joinpath(f"{text}.json").read_bytes()
+        return parse_spec(parse_text(raw, text))
+    hint = did_you_mean(text, presets) or f"; presets: {', '.join(presets)}"
+    raise SpecError(f"{text}: no such file or preset{hint}")
+
+
+def parse_text(raw: bytes, where: str) -> Any:
+    """JSON (or YAML) text to data, with errors that say where the text is wrong."""
+    if not raw.strip():
+        raise SpecError(f"{where}: is empty; a spec is a JSON or YAML object with 'layers'")
+    if b"\x00" in raw[:8192]:
+        raise SpecError(f"{where}: is a binary file, not a JSON or YAML spec")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpecError(f"{where}: is not UTF-8 text, so not a JSON or YAML spec") from None
+    looks_like_json = text.lstrip()[:1] in "{["
+    try:
+        if looks_like_json or where.endswith(".json"):
+            return json.loads(text)
+        return _load_yaml(text, where)
+    except json.JSONDecodeError as error:
+        raise SpecError(
+            f"{where}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise SpecError(f"{where}: is nested too deeply to be a spec") from None
+
+
+def _load_yaml(text: str, where: str) -> Any:
+    import yaml  # only YAML specs pay for it
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        position = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SpecError(f"{where}: invalid YAML{position}: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise SpecError(f"{where}: invalid YAML: {error}") from None
