@@ -1,0 +1,121 @@
+"""The command line: each command parses options, calls one library function, prints the result.
+
+Exit codes: 0 done; 1 the network is impossible; 2 the spec cannot be read or is invalid.
+Errors are one short message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+
+from .errors import CnncalcError
+
+app = typer.Typer(
+    help="What shape comes out of each layer of a CNN, and how many parameters it has "
+    "(exactly as Keras computes them).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+    latex = "latex"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(command: F) -> F:
+    """Turn cnncalc's errors into a message on stderr and the error's exit code."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CnncalcError as error:
+            for line in str(error).splitlines():
+                typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+SPEC_HELP = "A spec file (JSON or YAML), '-' for standard input, or a preset name."
+
+
+@app.command()
+@user_errors
+def analyze(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    explain: bool = typer.Option(
+        False, "--explain", "-e", help="Show every computation with the numbers substituted."
+    ),
+) -> None:
+    """Print every layer's output shape and parameter count, like Keras's model.summary().
+
+    Examples:
+
+        cnncalc analyze mnist --explain
+
+        cnncalc analyze my_net.json --format json
+    """
+    from . import analyze as run
+
+    typer.echo(run(spec).to_table(format.value, explain))
+
+
+@app.command()
+@user_errors
+def presets(
+    format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List the networks shipped with cnncalc, with their parameter totals."""
+    from tabulate import tabulate
+
+    from . import analyze as run
+    from .spec import load_spec, preset_names
+
+    rows = []
+    for name in preset_names():
+        spec = load_spec(name)
+        result = run(spec)
+        rows.append({"name": name, "input_shape": spec.input_shape, "layers": len(result),
+                     "total_params": result.total_params, "description": spec.description})  # fmt: skip
+    if format is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    tablefmt = {"table": "simple", "csv": "tsv", "markdown": "github"}.get(format.value, format.value)
+    for row in rows:
+        row["total_params"] = f"{row['total_params']:,}"
+    typer.echo(tabulate(rows, headers="keys", tablefmt=tablefmt, disable_numparse=True))
+
+
+@app.command()
+def schema() -> None:
+    """Print the spec's JSON Schema, for editors to complete and validate spec files."""
+    from .schema import spec_json_schema
+
+    typer.echo(json.dumps(spec_json_schema(), indent=2))
+
+
+def main() -> None:
+    app(prog_name="cnncalc")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

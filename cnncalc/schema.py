@@ -1,0 +1,19 @@
+"""The spec's JSON Schema, built from the registry (every layer kind is one branch)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Union
+
+from pydantic import Field, create_model
+
+from .layers import REGISTRY
+from .spec import Spec
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """JSON Schema of a spec file; layers are a union discriminated by `type`."""
+    layer = Annotated[Union[tuple(REGISTRY.values())], Field(discriminator="type")]  # type: ignore[valid-type]
+    model = create_model("CnncalcSpec", __base__=Spec, layers=(list[layer], Field(min_length=1)))  # type: ignore[valid-type]
+    schema = model.model_json_schema()
+    schema["title"] = "cnncalc spec"
+    return schema
