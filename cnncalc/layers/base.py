@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ..errors import LayerError
 from ..formulas import AxisPadding, Step, dilated, dims, window_output
@@ -87,16 +87,23 @@ class Layer(BaseModel):
         if isinstance(kind, str):
             REGISTRY[kind] = cls
 
-    @model_validator(mode="before")
+    _keras_extras: dict[str, Any] = PrivateAttr(default_factory=dict)
+    """The ignored arguments, kept so the Keras bridge can pass them on."""
+
+    @model_validator(mode="wrap")
     @classmethod
-    def _accept_keras_extras(cls, data: Any) -> Any:
+    def _accept_keras_extras(cls, data: Any, handler: Any) -> Any:
+        extras = {}
         if isinstance(data, dict):
-            data = {k: v for k, v in data.items() if k not in IGNORED_ARGUMENTS}
+            extras = {k: v for k, v in data.items() if k in IGNORED_ARGUMENTS}
+            data = {k: v for k, v in data.items() if k not in extras or k in cls.model_fields}
             if isinstance(data.get("inputs"), str):
                 data["inputs"] = [data["inputs"]]
             if isinstance(data.get("padding"), str):
                 data["padding"] = data["padding"].lower()
-        return data
+        layer = handler(data)
+        layer._keras_extras = {k: v for k, v in extras.items() if k not in cls.model_fields}
+        return layer
 
     @classmethod
     def argument_names(cls) -> list[str]:
@@ -133,6 +140,7 @@ class Spatial(OneInput):
     """A layer over 1, 2 or 3 spatial axes plus a channel axis (``rank`` spatial axes)."""
 
     rank: ClassVar[int]
+    allows_causal: ClassVar[bool] = False
     data_format: DataFormat | None = None
 
     @field_validator(
@@ -144,21 +152,6 @@ class Spatial(OneInput):
         if isinstance(value, list) and len(value) != cls.rank:
             kind = cls.model_fields["type"].default
             raise ValueError(f"{kind} needs one int or a list of {cls.rank}, got {len(value)}")
-        return value
-
-    @field_validator("padding", mode="after", check_fields=False)
-    @classmethod
-    def _padding_per_axis(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            kind = cls.model_fields["type"].default
-            if len(value) != cls.rank:
-                raise ValueError(
-                    f"{kind} needs one explicit padding per spatial axis ({cls.rank}), "
-                    f"got {len(value)}"
-                )
-            for item in value:
-                if isinstance(item, list) and len(item) != 2:
-                    raise ValueError(f"a per-axis padding pair is [before, after], got {item}")
         return value
 
     @property
@@ -186,6 +179,27 @@ class Spatial(OneInput):
 
     def join(self, spatial: Shape, channels: int | None) -> Shape:
         return (channels, *spatial) if self.channels_first else (*spatial, channels)
+
+
+class Padded(Spatial):
+    """A sliding-window layer: its `padding` is a Keras mode or the lecture's padding_size."""
+
+    @field_validator("padding", mode="after", check_fields=False)
+    @classmethod
+    def _padding_per_axis(cls, value: Any) -> Any:
+        kind = cls.model_fields["type"].default
+        if value == "causal" and not cls.allows_causal:
+            raise ValueError(f"padding 'causal' is only for Conv1D, not {kind}")
+        if isinstance(value, list):
+            if len(value) != cls.rank:
+                raise ValueError(
+                    f"{kind} needs one explicit padding per spatial axis ({cls.rank}), "
+                    f"got {len(value)}"
+                )
+            for item in value:
+                if isinstance(item, list) and len(item) != 2:
+                    raise ValueError(f"a per-axis padding pair is [before, after], got {item}")
+        return value
 
 
 def resolve_padding(padding: Any, rank: int, spans: tuple[int, ...]) -> list[AxisPadding]:

@@ -19,6 +19,7 @@ from .base import (
     Padding,
     PerAxis,
     PositiveInt,
+    Padded,
     Shape,
     Spatial,
     resolve_padding,
@@ -26,7 +27,7 @@ from .base import (
 )
 
 
-class Windowed(Spatial):
+class Windowed(Padded):
     """A layer that slides a kernel: shared by every convolution."""
 
     kernel_size: PerAxis
@@ -36,8 +37,6 @@ class Windowed(Spatial):
 
     @model_validator(mode="after")
     def _keras_restrictions(self) -> Any:
-        if self.padding == "causal" and self.rank != 1:
-            raise ValueError(f"padding 'causal' is only for 1-D layers, not {self.type}")
         if max(self.per_axis(self.strides)) > 1 and max(self.per_axis(self.dilation_rate)) > 1:
             raise ValueError(
                 "strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it)"
@@ -105,6 +104,7 @@ def conv_params(
 class Conv1D(Conv):
     type: Literal["Conv1D"] = "Conv1D"
     rank = 1
+    allows_causal = True
 
 
 class Conv2D(Conv):

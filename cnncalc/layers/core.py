@@ -144,6 +144,7 @@ class SpatialDropout3D(SpatialDropout):
 
 class Activation(SameShape):
     type: Literal["Activation"] = "Activation"
+    activation: str = "linear"
 
 
 class ReLU(SameShape):
@@ -161,3 +162,5 @@ class Softmax(SameShape):
 
 class Rescaling(SameShape):
     type: Literal["Rescaling"] = "Rescaling"
+    scale: Union[float, list[float]] = 1.0
+    offset: Union[float, list[float]] = 0.0

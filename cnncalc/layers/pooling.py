@@ -6,10 +6,10 @@ from typing import Literal, Union
 
 from pydantic import Field
 
-from .base import Outcome, Padding, PerAxis, Shape, Spatial, slide_window
+from .base import Outcome, Padded, Padding, PerAxis, Shape, Spatial, slide_window
 
 
-class Pooling(Spatial):
+class Pooling(Padded):
     pool_size: PerAxis = 2
     strides: Union[PerAxis, None] = Field(default=None, description="Defaults to pool_size.")
     padding: Padding = "valid"

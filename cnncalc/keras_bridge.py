@@ -1,0 +1,101 @@
+"""The one module that talks to Keras: builds a real keras.Model from a spec.
+
+TensorFlow/Keras is imported lazily, inside the functions, so the rest of cnncalc never
+pays for it. The lecture's explicit padding ('full', or padding_size ints) becomes a
+ZeroPadding layer named '<name>_pad' in front of a 'valid' layer; transposed convolutions
+with explicit padding become the 'valid' layer named '<name>_full' followed by a Cropping
+layer that carries the name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import IMPLICIT_INPUT, layer_inputs, layer_names, topological_order
+from .errors import CnncalcError
+from .formulas import dilated
+from .layers import InputLayer, Layer
+from .layers.base import Spatial, resolve_padding
+from .layers.conv import ConvTranspose
+from .spec import Spec, load_spec
+
+
+class KerasMissing(CnncalcError):
+    exit_code = 2
+
+
+def import_keras() -> Any:
+    try:
+        import keras
+    except ImportError:
+        raise KerasMissing(
+            "this needs TensorFlow/Keras: pip install 'cnncalc[keras]'"
+        ) from None
+    return keras
+
+
+def keras_arguments(layer: Layer) -> dict[str, Any]:
+    """The layer's Keras constructor arguments (cnncalc's fields are Keras's names)."""
+    arguments = layer.model_dump(exclude={"type", "name", "inputs"}, exclude_none=True)
+    if arguments.pop("trainable"):
+        arguments.pop("trainable", None)
+    else:
+        arguments["trainable"] = False
+    return {**layer._keras_extras, **arguments}
+
+
+def explicit_padding(layer: Layer) -> list[tuple[int, int]] | None:
+    """Per-axis (before, after) pairs when the layer uses the lecture's explicit padding."""
+    padding = getattr(layer, "padding", None)
+    if not isinstance(layer, Spatial) or padding is None or padding in ("valid", "same", "causal"):
+        return None
+    if not hasattr(layer, "kernel_size") and not hasattr(layer, "pool_size"):
+        return None  # ZeroPadding's own `padding` argument
+    window = layer.per_axis(getattr(layer, "kernel_size", None) or getattr(layer, "pool_size"))
+    rates = layer.per_axis(getattr(layer, "dilation_rate", 1))
+    spans = tuple(dilated(w, d) for w, d in zip(window, rates))
+    return [p for p in resolve_padding(padding, layer.rank, spans) if isinstance(p, tuple)]
+
+
+def to_keras(source: Spec | dict[str, Any] | str) -> Any:
+    """A real (unbuilt-weights, randomly initialized) keras.Model for the spec."""
+    keras = import_keras()
+    spec = load_spec(source)
+    names = layer_names(spec)
+    wiring = layer_inputs(spec, names)
+    tensors: dict[str, Any] = {}
+    model_inputs = []
+    if spec.input_shape is not None:
+        tensors[IMPLICIT_INPUT] = keras.Input(shape=tuple(spec.input_shape), name=IMPLICIT_INPUT)
+        model_inputs.append(tensors[IMPLICIT_INPUT])
+    for index in topological_order(names, wiring):
+        layer, name = spec.layers[index], names[index]
+        if isinstance(layer, InputLayer):
+            tensors[name] = keras.Input(shape=layer.input_shape, name=name)
+            model_inputs.append(tensors[name])
+            continue
+        sources = [tensors[s] for s in wiring[index]]
+        x: Any = sources[0] if len(sources) == 1 else sources
+        tensors[name] = call_layer(keras, layer, name, x)
+    consumed = {s for sources in wiring for s in sources}
+    outputs = [tensors[n] for n in names if n not in consumed]
+    return keras.Model(model_inputs, outputs if len(outputs) > 1 else outputs[0], name=spec.name)
+
+
+def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:
+    arguments = keras_arguments(layer)
+    pads = explicit_padding(layer)
+    assert isinstance(layer, Spatial) or pads is None
+    if pads is None:
+        return getattr(keras.layers, layer.type)(name=name, **arguments)(x)
+    rank, data_format = layer.rank, arguments.get("data_format")  # type: ignore[union-attr]
+    arguments["padding"] = "valid"
+    pairs = pads[0] if rank == 1 else tuple(pads)
+    if isinstance(layer, ConvTranspose):
+        arguments.setdefault("output_padding", 0)
+        x = getattr(keras.layers, layer.type)(name=f"{name}_full", **arguments)(x)
+        crop = {"cropping": pairs} if rank == 1 else {"cropping": pairs, "data_format": data_format}
+        return getattr(keras.layers, f"Cropping{rank}D")(name=name, **crop)(x)
+    pad = {"padding": pairs} if rank == 1 else {"padding": pairs, "data_format": data_format}
+    x = getattr(keras.layers, f"ZeroPadding{rank}D")(name=f"{name}_pad", **pad)(x)
+    return getattr(keras.layers, layer.type)(name=name, **arguments)(x)

@@ -1,0 +1,53 @@
+"""Shared test helpers: real Keras is the oracle (built in the test run, never mocked)."""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import cnncalc  # noqa: E402
+
+KerasRow = tuple[tuple[Any, ...], int, int, int]
+
+
+def keras_table(model: Any) -> dict[str, KerasRow]:
+    """Per layer name: (output shape, params, trainable, non-trainable), as Keras reports them."""
+    table = {}
+    for layer in model.layers:
+        trainable = sum(math.prod(w.shape) for w in layer.trainable_weights)
+        total = layer.count_params() if layer.weights else 0
+        table[layer.name] = (tuple(layer.output.shape), total, trainable, total - trainable)
+    return table
+
+
+def engine_table(analysis: cnncalc.Analysis) -> dict[str, KerasRow]:
+    return {
+        row.name: (row.keras_output_shape, row.params, row.trainable_params,
+                   row.non_trainable_params)
+        for row in analysis.layers
+    }  # fmt: skip
+
+
+def assert_matches_keras(spec: Any) -> cnncalc.Analysis:
+    """Analyze the spec and build it in Keras; every layer must agree exactly."""
+    from cnncalc.keras_bridge import to_keras
+
+    analysis = cnncalc.analyze(spec)
+    keras_rows = keras_table(to_keras(spec))
+    for name, ours in engine_table(analysis).items():
+        assert name in keras_rows, f"Keras has no layer named {name!r}"
+        assert ours == keras_rows[name], f"{name}: cnncalc {ours} != Keras {keras_rows[name]}"
+    return analysis
+
+
+@pytest.fixture(scope="session")
+def keras() -> Any:
+    import keras
+
+    return keras
