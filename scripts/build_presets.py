@@ -92,20 +92,26 @@ def resnet50() -> dict[str, Any]:
         return {**layer, "inputs": [source]} if source else layer
 
     def block(x: str, filters: int, stride: int, shortcut_conv: bool, name: str) -> str:
+        """Listed in the order Keras's functional model lists them (by depth in the graph)."""
+        relu = {"type": "Activation", "activation": "relu"}
+        layers.extend([
+            conv(filters, 1, f"{name}_1_conv", strides=stride, inputs=[x]), bn(f"{name}_1_bn"),
+            {**relu, "name": f"{name}_1_relu"},
+            conv(filters, 3, f"{name}_2_conv", padding="same"), bn(f"{name}_2_bn"),
+            {**relu, "name": f"{name}_2_relu"},
+        ])  # fmt: skip
+        shortcut = x
         if shortcut_conv:
-            layers.append(conv(4 * filters, 1, f"{name}_0_conv", strides=stride, inputs=[x]))
-            layers.append(bn(f"{name}_0_bn"))
             shortcut = f"{name}_0_bn"
-        else:
-            shortcut = x
-        layers.append(conv(filters, 1, f"{name}_1_conv", strides=stride, inputs=[x]))
-        layers.extend([bn(f"{name}_1_bn"),
-                   {"type": "Activation", "activation": "relu", "name": f"{name}_1_relu"},
-                   conv(filters, 3, f"{name}_2_conv", padding="same"), bn(f"{name}_2_bn"),
-                   {"type": "Activation", "activation": "relu", "name": f"{name}_2_relu"},
-                   conv(4 * filters, 1, f"{name}_3_conv"), bn(f"{name}_3_bn"),
-                   {"type": "Add", "name": f"{name}_add", "inputs": [shortcut, f"{name}_3_bn"]},
-                   {"type": "Activation", "activation": "relu", "name": f"{name}_out"}])  # fmt: skip
+            layers.append(conv(4 * filters, 1, f"{name}_0_conv", strides=stride, inputs=[x]))
+        layers.append(conv(4 * filters, 1, f"{name}_3_conv", inputs=[f"{name}_2_relu"]))
+        if shortcut_conv:
+            layers.append(bn(f"{name}_0_bn", f"{name}_0_conv"))
+        layers.extend([
+            bn(f"{name}_3_bn", f"{name}_3_conv"),
+            {"type": "Add", "name": f"{name}_add", "inputs": [shortcut, f"{name}_3_bn"]},
+            {**relu, "name": f"{name}_out"},
+        ])  # fmt: skip
         return f"{name}_out"
 
     x = "pool1_pool"
