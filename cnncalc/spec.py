@@ -62,7 +62,7 @@ def layer_from_dict(index: int, item: Any) -> Layer:
         raise SpecError(f"{where}.type: missing; every layer names its Keras class, e.g. 'Conv2D'")
     if not isinstance(kind, str) or kind not in REGISTRY:
         hint = did_you_mean(str(kind), REGISTRY) or "; `cnncalc schema` lists the known types"
-        raise SpecError(f"{where}.type: unknown layer type {_brief(kind)}{hint}")
+        raise SpecError(f"{where}.type: unknown layer type '{kind}'{hint}")
     rule = REGISTRY[kind]
     try:
         return rule.model_validate(item)
@@ -91,14 +91,15 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
         item = informative[0]
         kind = rule.model_fields["type"].default if "type" in rule.model_fields else None
         if item["type"] == "extra_forbidden":
-            owner = f"for {kind}" if isinstance(kind, str) else "here"
+            what = f"argument for {kind}" if isinstance(kind, str) else "key in a spec"
             hint = did_you_mean(str(field[-1]), _argument_names(rule))
-            lines.append(f"{path}: unknown argument {owner}{hint}")
+            lines.append(f"{path}: unknown {what}{hint}")
         elif item["type"] == "missing":
-            lines.append(f"{path}: missing{f' ({kind} needs it)' if isinstance(kind, str) else ''}")
+            lines.append(f"{path}: missing ({kind if isinstance(kind, str) else 'a spec'} needs it)")
         else:
             message = item["msg"].removeprefix("Value error, ")
-            lines.append(f"{path}: {message} (got {_brief(item.get('input'))})")
+            got = f" (got {_brief(item.get('input'))})" if field else ""
+            lines.append(f"{path}: {message}{got}")
     return lines
 
 
@@ -141,7 +142,7 @@ def preset_names() -> list[str]:
 
 def load_spec(source: Union[Spec, dict[str, Any], str, Path]) -> Spec:
     """A Spec from a Spec, a dict, a file path, '-' (standard input) or a preset name."""
-    if isinstance(source, (Spec, dict)):
+    if not isinstance(source, (str, Path)):
         return parse_spec(source)
     text = str(source)
     if text == "-":
@@ -173,9 +174,8 @@ def parse_text(raw: bytes, where: str) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SpecError(f"{where}: is not UTF-8 text, so not a JSON or YAML spec") from None
-    looks_like_json = text.lstrip()[:1] in "{["
     try:
-        if looks_like_json or where.endswith(".json"):
+        if text.lstrip()[:1] in "{[":
             return json.loads(text)
         return _load_yaml(text, where)
     except json.JSONDecodeError as error:

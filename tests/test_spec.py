@@ -1,0 +1,133 @@
+"""Reading specs: every kind of bad input gets one clear line naming where it is wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cnncalc
+from cnncalc import Spec, SpecError, load_spec
+from cnncalc.layers import Conv2D, Dense, Flatten, MaxPooling2D
+
+
+def conv_spec(**layer: Any) -> dict[str, Any]:
+    return {"input_shape": [28, 28, 1], "layers": [{"type": "Conv2D", **layer}]}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (conv_spec(filters=32, kernal_size=3),
+         "layers[0].kernel_size: missing (Conv2D needs it)\n"
+         "layers[0].kernal_size: unknown argument for Conv2D; did you mean 'kernel_size'?"),
+        (conv_spec(kernel_size=3), "layers[0].filters: missing (Conv2D needs it)"),
+        (conv_spec(filters=32, kernel_size=-1),
+         "layers[0].kernel_size: Input should be greater than or equal to 1 (got -1)"),
+        (conv_spec(filters=32, kernel_size=[3, 3, 3]),
+         "layers[0].kernel_size: Conv2D needs one int or a list of 2, got 3 (got [3, 3, 3])"),
+        (conv_spec(filters=32, kernel_size=3, padding="foo"),
+         "layers[0].padding: Input should be 'valid', 'same', 'causal' or 'full' (got \"foo\")"),
+        (conv_spec(filters=32, kernel_size=3, padding="causal"),
+         "layers[0].padding: padding 'causal' is only for Conv1D, not Conv2D (got \"causal\")"),
+        (conv_spec(filters=32, kernel_size=3, strides=2, dilation_rate=2),
+         "layers[0]: strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it)"),
+        (conv_spec(filters=6, kernel_size=3, groups=4),
+         "layers[0]: filters (6) must divide evenly into groups (4)"),
+        ({"input_shape": [4], "layers": [{"type": "Conv2d"}]},
+         "layers[0].type: unknown layer type 'Conv2d'; did you mean 'Conv2D'?"),
+        ({"input_shape": [4], "layers": [{"units": 3}]},
+         "layers[0].type: missing; every layer names its Keras class, e.g. 'Conv2D'"),
+        ({"input_shape": [4], "layers": [3]},
+         'layers[0]: a layer is an object like {"type": "Conv2D", ...}, got 3'),
+        ({"input_shape": [4]}, "layers: missing (a spec needs it)"),
+        ({"inputshape": [4], "layers": [{"type": "Flatten"}]},
+         "inputshape: unknown key in a spec; did you mean 'input_shape'?"),
+        ({"input_shape": [28, -28], "layers": [{"type": "Flatten"}]},
+         "input_shape[1]: Input should be greater than or equal to 1 (got -28)"),
+        ([1, 2], "a spec is an object with 'input_shape' and 'layers', got list"),
+    ],
+)  # fmt: skip
+def test_invalid_specs_get_one_clear_line(data: Any, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec(data)
+    assert str(caught.value) == message
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    data = {"input_shape": [4], "layers": [{"type": "Dense"}, {"type": "Dense", "unit": 3}]}
+    with pytest.raises(SpecError) as caught:
+        load_spec(data)
+    assert caught.value.lines == [
+        "layers[0].units: missing (Dense needs it)",
+        "layers[1].units: missing (Dense needs it)",
+        "layers[1].unit: unknown argument for Dense; did you mean 'units'?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty; a spec is a JSON or YAML object with 'layers'"),
+        (b"  \n", "is empty; a spec is a JSON or YAML object with 'layers'"),
+        (b'{"layers": [}', "invalid JSON at line 1, column 13: Expecting value"),
+        (b"\x00\x01\x02binary", "is a binary file, not a JSON or YAML spec"),
+        (b"\xff\xfe\xfa text", "is not UTF-8 text, so not a JSON or YAML spec"),
+        (b"[" * 100_000, "is nested too deeply to be a spec"),
+        (b"layers: [\n  - {", "invalid YAML at line 2, column 3"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "spec.json"
+    path.write_bytes(content)
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_yaml_specs_and_ignored_keras_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "net.yaml"
+    path.write_text(
+        "input_shape: [28, 28, 1]\nlayers:\n"
+        "  - {type: Conv2D, filters: 8, kernel_size: 3, activation: relu,"
+        " kernel_initializer: he_normal}\n  - type: Flatten\n"
+    )
+    assert cnncalc.analyze(path).total_params == (3 * 3 * 1 + 1) * 8
+
+
+def test_unknown_source_suggests_a_preset() -> None:
+    with pytest.raises(SpecError, match="resnet5: no such file or preset; did you mean 'resnet50'"):
+        load_spec("resnet5")
+
+
+def test_a_spec_written_in_python() -> None:
+    spec = Spec(
+        input_shape=[28, 28, 1],
+        layers=[Conv2D(filters=32, kernel_size=3, activation="relu"), MaxPooling2D(),
+                Flatten(), Dense(units=10)],
+    )  # fmt: skip
+    result = cnncalc.analyze(spec)
+    assert [row.name for row in result] == ["conv2d", "max_pooling2d", "flatten", "dense"]
+    assert result.total_params == 320 + (13 * 13 * 32 + 1) * 10
+
+
+def test_python_spec_accepts_layer_dicts_too() -> None:
+    spec = Spec(input_shape=[4], layers=[{"type": "Dense", "units": 2}])
+    assert cnncalc.analyze(spec).total_params == 10
+
+
+def test_every_preset_file_is_valid_json_with_a_description() -> None:
+    for name in cnncalc.preset_names():
+        spec = load_spec(name)
+        assert spec.name == name and spec.description
+
+
+def test_schema_lists_every_layer_kind() -> None:
+    from cnncalc.layers import REGISTRY
+    from cnncalc.schema import spec_json_schema
+
+    schema = spec_json_schema()
+    assert set(REGISTRY) <= set(schema["$defs"])
+    json.dumps(schema)  # serializable
