@@ -7,7 +7,10 @@ from typing import Annotated, Any, Union
 from pydantic import Field, create_model
 
 from .layers import REGISTRY
+from .layers.base import IGNORED_ARGUMENTS
 from .spec import Spec
+
+IGNORED = {"description": "Accepted and ignored: it changes neither shapes nor counts."}
 
 
 def spec_json_schema() -> dict[str, Any]:
@@ -16,4 +19,8 @@ def spec_json_schema() -> dict[str, Any]:
     model = create_model("CnncalcSpec", __base__=Spec, layers=(list[layer], Field(min_length=1)))  # type: ignore[valid-type]
     schema = model.model_json_schema()
     schema["title"] = "cnncalc spec"
+    for kind in REGISTRY:
+        properties = schema["$defs"][kind]["properties"]
+        for argument in sorted(IGNORED_ARGUMENTS - set(properties)):
+            properties[argument] = IGNORED
     return schema

@@ -1,0 +1,148 @@
+"""The CLI as a user runs it: every command, every format, every exit code, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cnncalc.cli import app
+
+runner = CliRunner()
+TOO_BIG = '{"input_shape": [5, 5, 1], "layers": [{"type": "Conv2D", "name": "k", ' \
+          '"filters": 1, "kernel_size": 9}]}'  # fmt: skip
+
+
+def run(*args: str, stdin: str | None = None):  # noqa: ANN201
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def test_analyze_prints_a_keras_like_summary() -> None:
+    result = run("analyze", "mnist")
+    assert result.exit_code == 0
+    assert "│ conv2d_1 (Conv2D)" in result.stdout
+    assert "(None, 11, 11, 64)" in result.stdout and "18,496" in result.stdout
+    assert " Total params: 34,826 (136.04 KB)" in result.stdout
+    assert " Non-trainable params: 0 (0.00 B)" in result.stdout
+
+
+def test_explain_shows_the_working() -> None:
+    result = run("analyze", "mnist", "--explain")
+    assert "output_width = ⌊(28 + 2·0 − 3)/1⌋ + 1 = 26" in result.stdout
+    assert "params = (3·3·1 + 1)·32 = 320" in result.stdout
+    assert "params = (1600 + 1)·10 = 16010" in result.stdout
+
+
+def test_json_has_exactly_the_documented_keys() -> None:
+    data = json.loads(run("analyze", "mnist", "--format", "json").stdout)
+    assert list(data)[:6] == ["name", "input_shape", "layers", "total_params",
+                              "trainable_params", "non_trainable_params"][:6]  # fmt: skip
+    assert data["input_shape"] == [28, 28, 1]
+    assert data["layers"][0] == {
+        "name": "conv2d", "type": "Conv2D", "output_shape": [None, 26, 26, 32], "params": 320,
+        "trainable_params": 320, "non_trainable_params": 0, "inputs": ["input"],
+    }  # fmt: skip
+    assert (data["total_params"], data["trainable_params"]) == (34826, 34826)
+
+
+def test_json_explain_adds_the_working() -> None:
+    data = json.loads(run("analyze", "mnist", "-f", "json", "-e").stdout)
+    assert "params = (3·3·1 + 1)·32 = 320" in data["layers"][0]["working"]
+
+
+def test_csv_has_a_row_per_layer_and_a_total() -> None:
+    rows = list(csv.DictReader(io.StringIO(run("analyze", "mnist", "-f", "csv").stdout)))
+    assert [r["name"] for r in rows][-2:] == ["dense", "total_params"]
+    assert rows[-1]["params"] == "34826"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [("markdown", "| conv2d (Conv2D)"), ("html", "<table>"), ("latex", "\\begin{tabular}")],
+)
+def test_other_formats(fmt: str, marker: str) -> None:
+    result = run("analyze", "mnist", "--format", fmt)
+    assert result.exit_code == 0 and marker in result.stdout and "34,826" in result.stdout
+
+
+def test_graph_summaries_show_what_each_layer_is_connected_to() -> None:
+    assert "Connected to" in run("analyze", "resnet50").stdout
+    assert "Connected to" not in run("analyze", "vgg16").stdout
+
+
+def test_spec_from_stdin() -> None:
+    spec = '{"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}'
+    assert "Total params: 10 " in run("analyze", "-", stdin=spec).stdout
+
+
+def test_impossible_network_exits_1_with_one_line() -> None:
+    result = run("analyze", "-", stdin=TOO_BIG)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: layer 0 'k' (Conv2D): a 9×9 kernel does not fit a 5×5 input with padding "
+        "'valid': ⌊(5 + 2·0 − 9)/1⌋ + 1 = −3\n"
+    )
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "stdin", ["", "{", '{"layers": []}', '{"input_shape": [4], "layers": [{"type": "Nope"}]}']
+)
+def test_unreadable_or_invalid_spec_exits_2(stdin: str) -> None:
+    result = run("analyze", "-", stdin=stdin)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    result = run("analyze", str(tmp_path / "nope.json"))
+    assert result.exit_code == 2 and "no such file or preset" in result.stderr
+
+
+def test_presets_lists_every_preset_with_its_total() -> None:
+    result = run("presets")
+    assert result.exit_code == 0
+    assert "138,357,544" in result.stdout and "resnet50" in result.stdout
+    data = json.loads(run("presets", "--format", "json").stdout)
+    assert {p["name"]: p["total_params"] for p in data}["vgg19"] == 143_667_240
+
+
+def test_schema_is_a_json_schema_that_allows_ignored_keras_arguments() -> None:
+    schema = json.loads(run("schema").stdout)
+    conv = schema["$defs"]["Conv2D"]
+    assert {"filters", "kernel_size", "activation"} <= set(conv["properties"])
+    assert "filters" in conv["required"]
+
+
+@pytest.mark.parametrize("command", ["analyze", "presets", "schema"])
+def test_every_command_has_help_and_docs(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0 and len(result.stdout) > 100
+    docs = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"cnncalc {command}" in docs
+
+
+def test_python_dash_m_and_no_traceback_from_a_real_process() -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "cnncalc", "analyze", "-"], input=TOO_BIG, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    assert process.returncode == 1
+    assert "Traceback" not in process.stderr and "does not fit" in process.stderr
+
+
+def test_the_analysis_path_never_imports_tensorflow_or_numpy() -> None:
+    code = (
+        "import sys; from cnncalc.cli import main; sys.argv = ['cnncalc', 'analyze', 'vgg16'];\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "heavy = {'tensorflow', 'keras', 'numpy'} & set(sys.modules); print(sorted(heavy))"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)  # fmt: skip
+    assert process.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,78 @@
+"""Properties that hold for every input (hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cnncalc
+from cnncalc import NetworkError
+
+sizes = st.integers(min_value=1, max_value=300)
+kernels = st.integers(min_value=1, max_value=9)
+strides = st.integers(min_value=1, max_value=5)
+
+
+def conv(input_shape: list[int], **layer: Any) -> cnncalc.Analysis:
+    return cnncalc.analyze({"input_shape": input_shape, "layers": [{"type": "Conv2D", **layer}]})
+
+
+@given(h=sizes, w=sizes, k=kernels, d=st.integers(1, 4))
+def test_stride_one_same_padding_keeps_the_size(h: int, w: int, k: int, d: int) -> None:
+    row = conv([h, w, 3], filters=4, kernel_size=k, padding="same", dilation_rate=d)[0]
+    assert row.output_shape == (h, w, 4)
+
+
+@given(h=sizes, w=sizes, k=kernels, depth=st.integers(1, 64), n=st.integers(1, 64))
+def test_conv_parameters_do_not_depend_on_height_and_width(
+    h: int, w: int, k: int, depth: int, n: int
+) -> None:
+    big = conv([300 + h, 300 + w, depth], filters=n, kernel_size=k)[0].params
+    assert big == (k * k * depth + 1) * n  # the lecture's formula
+
+
+@given(i=sizes, k=kernels, s=strides, p=st.integers(0, 4), pad_mode=st.sampled_from(["valid", "same", "explicit"]))
+def test_output_is_positive_or_a_clear_error(i: int, k: int, s: int, p: int, pad_mode: str) -> None:
+    padding: Any = p if pad_mode == "explicit" else pad_mode
+    try:
+        row = conv([i, i, 1], filters=1, kernel_size=k, strides=s, padding=padding)[0]
+    except NetworkError as error:
+        assert str(error).startswith("layer 0 'conv2d' (Conv2D): a ")
+        assert "does not fit" in str(error) and "⌋ + 1 = " in str(error)
+    else:
+        assert row.output_shape[0] >= 1
+        if pad_mode != "same":
+            extra = 2 * p if pad_mode == "explicit" else 0
+            assert row.output_shape[0] == (i + extra - k) // s + 1
+
+
+@given(i=sizes, k=kernels, s=strides, p=st.integers(0, 3))
+def test_transposed_convolution_undoes_the_shape_of_a_convolution(
+    i: int, k: int, s: int, p: int
+) -> None:
+    """Dumoulin & Visin: with a = (i + 2p − k) mod s, the transpose maps o back to i."""
+    if i + 2 * p < k:
+        return
+    o = conv([i, i, 1], filters=1, kernel_size=k, strides=s, padding=p)[0].output_shape[0]
+    a = (i + 2 * p - k) % s
+    spec = {"input_shape": [o, o, 1], "layers": [{"type": "Conv2DTranspose", "filters": 1,
+            "kernel_size": k, "strides": s, "padding": p, "output_padding": a}]}  # fmt: skip
+    assert cnncalc.analyze(spec)[0].output_shape[0] == i
+
+
+@given(i=sizes, k=kernels)
+def test_full_padding_is_kernel_minus_one_on_each_side(i: int, k: int) -> None:
+    full = conv([i, i, 1], filters=1, kernel_size=k, padding="full")[0].output_shape
+    explicit = conv([i, i, 1], filters=1, kernel_size=k, padding=k - 1)[0].output_shape
+    assert full == explicit == (i + k - 1, i + k - 1, 1)
+
+
+@given(shape=st.lists(st.integers(1, 12), min_size=1, max_size=4))
+def test_totals_are_the_sum_of_the_rows(shape: list[int]) -> None:
+    spec = {"input_shape": shape, "layers": [{"type": "Dense", "units": 3},
+            {"type": "LayerNormalization"}, {"type": "Flatten"}, {"type": "Dense", "units": 2}]}  # fmt: skip
+    result = cnncalc.analyze(spec)
+    assert result.total_params == sum(row.params for row in result)
+    assert result.total_params == result.trainable_params + result.non_trainable_params
