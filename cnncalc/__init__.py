@@ -14,7 +14,7 @@ numbers substituted.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from . import layers
 from .analysis import Analysis, LayerRow
@@ -37,6 +37,6 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def analyze(source: Union[Spec, dict[str, Any], str, Path]) -> Analysis:
+def analyze(source: Spec | dict[str, Any] | str | Path) -> Analysis:
     """Analyze a spec given as a Spec, a dict, a JSON/YAML file path, '-' or a preset name."""
     return analyze_spec(load_spec(source))

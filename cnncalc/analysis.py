@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .layers.base import Shape
 
@@ -29,7 +29,7 @@ class LayerRow:
         return self.params - self.non_trainable_params
 
     @property
-    def keras_output_shape(self) -> tuple[Union[int, None], ...]:
+    def keras_output_shape(self) -> tuple[int | None, ...]:
         """The output shape with Keras's batch dimension (None) first."""
         return (None, *self.output_shape)
 
@@ -52,8 +52,8 @@ class LayerRow:
 class Analysis:
     """Every layer's output shape and parameters; renders as a table, JSON, CSV, ..."""
 
-    name: Union[str, None]
-    input_shape: Union[Shape, None]
+    name: str | None
+    input_shape: Shape | None
     layers: tuple[LayerRow, ...]
     is_graph: bool = False
 
@@ -70,11 +70,11 @@ class Analysis:
         return sum(row.non_trainable_params for row in self.layers)
 
     @property
-    def output_shape(self) -> tuple[Union[int, None], ...]:
+    def output_shape(self) -> tuple[int | None, ...]:
         """The last layer's output shape, batch dimension first."""
         return self.layers[-1].keras_output_shape
 
-    def __getitem__(self, key: Union[int, str]) -> LayerRow:
+    def __getitem__(self, key: int | str) -> LayerRow:
         """A row by position or by layer name."""
         if isinstance(key, int):
             return self.layers[key]
@@ -99,7 +99,7 @@ class Analysis:
             "non_trainable_params": self.non_trainable_params,
         }
 
-    def to_json(self, explain: bool = False, indent: Union[int, None] = 2) -> str:
+    def to_json(self, explain: bool = False, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(explain), indent=indent, ensure_ascii=False)
 
     def to_table(self, fmt: str = "table", explain: bool = False) -> str:

@@ -94,12 +94,21 @@ def presets(
     for name in preset_names():
         spec = load_spec(name)
         result = run(spec)
-        rows.append({"name": name, "input_shape": spec.input_shape, "layers": len(result),
-                     "total_params": result.total_params, "description": spec.description})  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "input_shape": spec.input_shape,
+                "layers": len(result),
+                "total_params": result.total_params,
+                "description": spec.description,
+            }
+        )
     if format is Format.json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    tablefmt = {"table": "simple", "csv": "tsv", "markdown": "github"}.get(format.value, format.value)
+    tablefmt = {"table": "simple", "csv": "tsv", "markdown": "github"}.get(
+        format.value, format.value
+    )
     for row in rows:
         row["total_params"] = f"{row['total_params']:,}"
     typer.echo(tabulate(rows, headers="keys", tablefmt=tablefmt, disable_numparse=True))

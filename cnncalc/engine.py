@@ -111,7 +111,9 @@ def cycle_message(
     path: list[int] = []
     while index not in path:
         path.append(index)
-        index = next(position[s] for s in wiring[index] if s in position and position[s] not in done)
+        index = next(
+            position[s] for s in wiring[index] if s in position and position[s] not in done
+        )
     cycle = path[path.index(index) :]
     loop = " → ".join(f"'{names[i]}'" for i in reversed([*cycle, cycle[0]]))
     return f"layers[{cycle[0]}].inputs: the layers read each other in a cycle: {loop}"
@@ -153,7 +155,7 @@ def analyze_spec(spec: Spec) -> Analysis:
     )
 
 
-def compute(index: int, name: str, layer: Layer, inputs: list[Shape]):  # noqa: ANN201
+def compute(index: int, name: str, layer: Layer, inputs: list[Shape]):
     """Apply one layer's rule, naming the layer when it fails."""
     try:
         return layer.compute(inputs)

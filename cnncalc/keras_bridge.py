@@ -28,9 +28,7 @@ def import_keras() -> Any:
     try:
         import keras
     except ImportError:
-        raise KerasMissing(
-            "this needs TensorFlow/Keras: pip install 'cnncalc[keras]'"
-        ) from None
+        raise KerasMissing("this needs TensorFlow/Keras: pip install 'cnncalc[keras]'") from None
     return keras
 
 
@@ -51,7 +49,7 @@ def explicit_padding(layer: Layer) -> list[tuple[int, int]] | None:
         return None
     if not hasattr(layer, "kernel_size") and not hasattr(layer, "pool_size"):
         return None  # ZeroPadding's own `padding` argument
-    window = layer.per_axis(getattr(layer, "kernel_size", None) or getattr(layer, "pool_size"))
+    window = layer.per_axis(getattr(layer, "kernel_size", None) or layer.pool_size)
     rates = layer.per_axis(getattr(layer, "dilation_rate", 1))
     spans = tuple(dilated(w, d) for w, d in zip(window, rates))
     return [p for p in resolve_padding(padding, layer.rank, spans) if isinstance(p, tuple)]

@@ -78,7 +78,7 @@ def render_table(analysis: Analysis, explain: bool) -> str:
     parts.append(table_text(analysis, "simple_outline"))
     parts.append("\n".join(f" {line}" for line in totals_lines(analysis)))
     if explain:
-        parts.append("Working (the lecture's formulas, numbers substituted):\n")
+        parts.append("\nWorking (the lecture's formulas, numbers substituted):\n")
         parts.append(working_text(analysis))
     return "\n".join(parts)
 
@@ -113,15 +113,38 @@ def render_csv(analysis: Analysis, explain: bool) -> str:
     """One row per layer and a last row named total_params (the worksheets' convention)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    columns = ["name", "type", "output_shape", "params", "trainable_params",
-               "non_trainable_params", "inputs"]  # fmt: skip
+    columns = [
+        "name",
+        "type",
+        "output_shape",
+        "params",
+        "trainable_params",
+        "non_trainable_params",
+        "inputs",
+    ]
     writer.writerow([*columns, "working"] if explain else columns)
     for row in analysis.layers:
-        values = [row.name, row.type, shape_text(row.output_shape), row.params,
-                  row.trainable_params, row.non_trainable_params, " ".join(row.inputs)]  # fmt: skip
+        values = [
+            row.name,
+            row.type,
+            shape_text(row.output_shape),
+            row.params,
+            row.trainable_params,
+            row.non_trainable_params,
+            " ".join(row.inputs),
+        ]
         writer.writerow([*values, "; ".join(row.working)] if explain else values)
-    writer.writerow(["total_params", "", "", analysis.total_params, analysis.trainable_params,
-                     analysis.non_trainable_params, ""])  # fmt: skip
+    writer.writerow(
+        [
+            "total_params",
+            "",
+            "",
+            analysis.total_params,
+            analysis.trainable_params,
+            analysis.non_trainable_params,
+            "",
+        ]
+    )
     return out.getvalue().rstrip("\n")
 
 

@@ -15,7 +15,8 @@ IGNORED = {"description": "Accepted and ignored: it changes neither shapes nor c
 
 def spec_json_schema() -> dict[str, Any]:
     """JSON Schema of a spec file; layers are a union discriminated by `type`."""
-    layer = Annotated[Union[tuple(REGISTRY.values())], Field(discriminator="type")]  # type: ignore[valid-type]
+    kinds = Union.__getitem__(tuple(REGISTRY.values()))
+    layer = Annotated[kinds, Field(discriminator="type")]  # type: ignore[valid-type]
     model = create_model("CnncalcSpec", __base__=Spec, layers=(list[layer], Field(min_length=1)))  # type: ignore[valid-type]
     schema = model.model_json_schema()
     schema["title"] = "cnncalc spec"

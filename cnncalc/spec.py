@@ -12,7 +12,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -28,9 +28,9 @@ class Spec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Union[str, None] = None
-    description: Union[str, None] = None
-    input_shape: Union[list[Union[PositiveInt, None]], None] = Field(
+    name: str | None = None
+    description: str | None = None
+    input_shape: list[PositiveInt | None] | None = Field(
         default=None, description="Without the batch dimension, e.g. [28, 28, 1]."
     )
     layers: list[Layer] = Field(min_length=1)
@@ -55,8 +55,9 @@ def layer_from_dict(index: int, item: Any) -> Layer:
     """Validate one layer's dict with the rule class its ``type`` names."""
     where = f"layers[{index}]"
     if not isinstance(item, dict):
-        raise SpecError(f"{where}: a layer is an object like {{\"type\": \"Conv2D\", ...}}, "
-                        f"got {_brief(item)}")  # fmt: skip
+        raise SpecError(
+            f'{where}: a layer is an object like {{"type": "Conv2D", ...}}, got {_brief(item)}'
+        )
     kind = item.get("type")
     if kind is None:
         raise SpecError(f"{where}.type: missing; every layer names its Keras class, e.g. 'Conv2D'")
@@ -72,8 +73,18 @@ def layer_from_dict(index: int, item: Any) -> Layer:
 
 # Error types that only say "this union branch was not the right kind": noise when the value
 # clearly meant another branch.
-_BRANCH_MISMATCH = {"int_type", "list_type", "string_type", "bool_type", "float_type",
-                    "dict_type", "literal_error", "int_parsing", "float_parsing", "none_required"}  # fmt: skip
+_BRANCH_MISMATCH = {
+    "int_type",
+    "list_type",
+    "string_type",
+    "bool_type",
+    "float_type",
+    "dict_type",
+    "literal_error",
+    "int_parsing",
+    "float_parsing",
+    "none_required",
+}
 
 
 def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) -> list[str]:
@@ -95,7 +106,9 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
             hint = did_you_mean(str(field[-1]), _argument_names(rule))
             lines.append(f"{path}: unknown {what}{hint}")
         elif item["type"] == "missing":
-            lines.append(f"{path}: missing ({kind if isinstance(kind, str) else 'a spec'} needs it)")
+            lines.append(
+                f"{path}: missing ({kind if isinstance(kind, str) else 'a spec'} needs it)"
+            )
         else:
             message = item["msg"].removeprefix("Value error, ")
             got = f" (got {_brief(item.get('input'))})" if field else ""
@@ -140,7 +153,7 @@ def preset_names() -> list[str]:
     return sorted(f.name.removesuffix(".json") for f in files if f.name.endswith(".json"))
 
 
-def load_spec(source: Union[Spec, dict[str, Any], str, Path]) -> Spec:
+def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
     """A Spec from a Spec, a dict, a file path, '-' (standard input) or a preset name."""
     if not isinstance(source, (str, Path)):
         return parse_spec(source)

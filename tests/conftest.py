@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import cnncalc  # noqa: E402
+import cnncalc
 
 KerasRow = tuple[tuple[Any, ...], int, int, int]
 
@@ -28,10 +28,14 @@ def keras_table(model: Any) -> dict[str, KerasRow]:
 
 def engine_table(analysis: cnncalc.Analysis) -> dict[str, KerasRow]:
     return {
-        row.name: (row.keras_output_shape, row.params, row.trainable_params,
-                   row.non_trainable_params)
+        row.name: (
+            row.keras_output_shape,
+            row.params,
+            row.trainable_params,
+            row.non_trainable_params,
+        )
         for row in analysis.layers
-    }  # fmt: skip
+    }
 
 
 def assert_matches_keras(spec: Any) -> cnncalc.Analysis:

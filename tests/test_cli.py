@@ -15,11 +15,13 @@ from typer.testing import CliRunner
 from cnncalc.cli import app
 
 runner = CliRunner()
-TOO_BIG = '{"input_shape": [5, 5, 1], "layers": [{"type": "Conv2D", "name": "k", ' \
-          '"filters": 1, "kernel_size": 9}]}'  # fmt: skip
+TOO_BIG = (
+    '{"input_shape": [5, 5, 1], "layers": [{"type": "Conv2D", "name": "k", '
+    '"filters": 1, "kernel_size": 9}]}'
+)
 
 
-def run(*args: str, stdin: str | None = None):  # noqa: ANN201
+def run(*args: str, stdin: str | None = None):
     return runner.invoke(app, list(args), input=stdin)
 
 
@@ -41,13 +43,27 @@ def test_explain_shows_the_working() -> None:
 
 def test_json_has_exactly_the_documented_keys() -> None:
     data = json.loads(run("analyze", "mnist", "--format", "json").stdout)
-    assert list(data)[:6] == ["name", "input_shape", "layers", "total_params",
-                              "trainable_params", "non_trainable_params"][:6]  # fmt: skip
+    assert (
+        list(data)[:6]
+        == [
+            "name",
+            "input_shape",
+            "layers",
+            "total_params",
+            "trainable_params",
+            "non_trainable_params",
+        ][:6]
+    )
     assert data["input_shape"] == [28, 28, 1]
     assert data["layers"][0] == {
-        "name": "conv2d", "type": "Conv2D", "output_shape": [None, 26, 26, 32], "params": 320,
-        "trainable_params": 320, "non_trainable_params": 0, "inputs": ["input"],
-    }  # fmt: skip
+        "name": "conv2d",
+        "type": "Conv2D",
+        "output_shape": [None, 26, 26, 32],
+        "params": 320,
+        "trainable_params": 320,
+        "non_trainable_params": 0,
+        "inputs": ["input"],
+    }
     assert (data["total_params"], data["trainable_params"]) == (34826, 34826)
 
 
@@ -130,9 +146,12 @@ def test_every_command_has_help_and_docs(command: str) -> None:
 
 def test_python_dash_m_and_no_traceback_from_a_real_process() -> None:
     process = subprocess.run(
-        [sys.executable, "-m", "cnncalc", "analyze", "-"], input=TOO_BIG, capture_output=True,
-        text=True, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "cnncalc", "analyze", "-"],
+        input=TOO_BIG,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert process.returncode == 1
     assert "Traceback" not in process.stderr and "does not fit" in process.stderr
 
@@ -143,6 +162,7 @@ def test_the_analysis_path_never_imports_tensorflow_or_numpy() -> None:
         "try: main()\nexcept SystemExit: pass\n"
         "heavy = {'tensorflow', 'keras', 'numpy'} & set(sys.modules); print(sorted(heavy))"
     )
-    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True)  # fmt: skip
+    process = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert process.stdout.strip().splitlines()[-1] == "[]"

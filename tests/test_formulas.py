@@ -13,15 +13,31 @@ from .conftest import assert_matches_keras
 
 
 def conv_width(i: int, k: int, s: int = 1, padding: Any = "valid", d: int = 1) -> int:
-    spec = {"input_shape": [i, i, 1], "layers": [
-        {"type": "Conv2D", "filters": 1, "kernel_size": k, "strides": s, "padding": padding,
-         "dilation_rate": d}]}  # fmt: skip
+    spec = {
+        "input_shape": [i, i, 1],
+        "layers": [
+            {
+                "type": "Conv2D",
+                "filters": 1,
+                "kernel_size": k,
+                "strides": s,
+                "padding": padding,
+                "dilation_rate": d,
+            }
+        ],
+    }
     return cnncalc.analyze(spec)[0].output_shape[1]
 
 
 def transposed_width(i: int, k: int, s: int = 1, p: int = 0, a: int | None = None) -> int:
-    layer = {"type": "Conv2DTranspose", "filters": 1, "kernel_size": k, "strides": s,
-             "padding": p, "output_padding": a}  # fmt: skip
+    layer = {
+        "type": "Conv2DTranspose",
+        "filters": 1,
+        "kernel_size": k,
+        "strides": s,
+        "padding": p,
+        "output_padding": a,
+    }
     return cnncalc.analyze({"input_shape": [i, i, 1], "layers": [layer]})[0].output_shape[1]
 
 
@@ -51,8 +67,10 @@ def test_dumoulin_visin_dilated_convolution() -> None:
 
 
 def test_dumoulin_visin_pooling() -> None:
-    spec = {"input_shape": [5, 5, 1], "layers": [
-        {"type": "MaxPooling2D", "pool_size": 3, "strides": 1}]}  # fmt: skip
+    spec = {
+        "input_shape": [5, 5, 1],
+        "layers": [{"type": "MaxPooling2D", "pool_size": 3, "strides": 1}],
+    }
     assert cnncalc.analyze(spec)[0].output_shape == (3, 3, 1)  # relationship 7, figure 3.1
 
 
@@ -79,15 +97,31 @@ def test_dumoulin_visin_transposed(
     ("layer", "input_shape"),
     [
         ({"type": "Conv2D", "filters": 2, "kernel_size": 3, "padding": 1}, [8, 8, 1]),
-        ({"type": "Conv2D", "filters": 2, "kernel_size": 4, "strides": 2,
-          "padding": [[1, 2], 0]}, [9, 8, 1]),
+        (
+            {
+                "type": "Conv2D",
+                "filters": 2,
+                "kernel_size": 4,
+                "strides": 2,
+                "padding": [[1, 2], 0],
+            },
+            [9, 8, 1],
+        ),
         ({"type": "Conv2D", "filters": 2, "kernel_size": 3, "padding": "full"}, [5, 5, 1]),
-        ({"type": "Conv1D", "filters": 2, "kernel_size": 3, "dilation_rate": 2,
-          "padding": "full"}, [9, 1]),
+        (
+            {
+                "type": "Conv1D",
+                "filters": 2,
+                "kernel_size": 3,
+                "dilation_rate": 2,
+                "padding": "full",
+            },
+            [9, 1],
+        ),
         ({"type": "MaxPooling2D", "pool_size": 3, "strides": 2, "padding": 1}, [112, 112, 4]),
         ({"type": "DepthwiseConv2D", "kernel_size": 5, "padding": 2}, [7, 7, 3]),
     ],
-)  # fmt: skip
+)
 def test_explicit_padding_equals_keras_zero_padding_then_valid(
     layer: dict[str, Any], input_shape: list[int]
 ) -> None:

@@ -17,55 +17,144 @@ SINGLE: list[tuple[list[int], dict[str, Any]]] = [
     # Conv1D/2D/3D: valid, same with stride on odd sizes, dilation, groups, causal, no bias
     ([28, 28, 1], {"type": "Conv2D", "filters": 32, "kernel_size": 3}),
     ([13, 13, 32], {"type": "Conv2D", "filters": 64, "kernel_size": [3, 3]}),
-    ([7, 9, 3], {"type": "Conv2D", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"}),
+    (
+        [7, 9, 3],
+        {"type": "Conv2D", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"},
+    ),
     ([7, 9, 3], {"type": "Conv2D", "filters": 4, "kernel_size": [2, 4], "strides": [3, 2]}),
     ([15, 15, 2], {"type": "Conv2D", "filters": 3, "kernel_size": 3, "dilation_rate": 3}),
-    ([15, 15, 8], {"type": "Conv2D", "filters": 6, "kernel_size": 3, "groups": 2,
-                   "padding": "same"}),
-    ([15, 15, 8], {"type": "Conv2D", "filters": 8, "kernel_size": 1, "groups": 8,
-                   "use_bias": False}),
-    ([11, 11, 3], {"type": "Conv2D", "filters": 5, "kernel_size": 5, "strides": 3,
-                   "padding": "same"}),
+    (
+        [15, 15, 8],
+        {"type": "Conv2D", "filters": 6, "kernel_size": 3, "groups": 2, "padding": "same"},
+    ),
+    (
+        [15, 15, 8],
+        {"type": "Conv2D", "filters": 8, "kernel_size": 1, "groups": 8, "use_bias": False},
+    ),
+    (
+        [11, 11, 3],
+        {"type": "Conv2D", "filters": 5, "kernel_size": 5, "strides": 3, "padding": "same"},
+    ),
     ([3, 16, 16], {"type": "Conv2D", "filters": 8, "kernel_size": 3, "strides": 2, **CF}),
     ([3, 17, 16], {"type": "Conv2D", "filters": 8, "kernel_size": 3, "padding": "same", **CF}),
     ([50, 4], {"type": "Conv1D", "filters": 8, "kernel_size": 5}),
-    ([50, 4], {"type": "Conv1D", "filters": 8, "kernel_size": 5, "padding": "causal",
-               "dilation_rate": 2}),
+    (
+        [50, 4],
+        {"type": "Conv1D", "filters": 8, "kernel_size": 5, "padding": "causal", "dilation_rate": 2},
+    ),
     ([51, 4], {"type": "Conv1D", "filters": 8, "kernel_size": 4, "strides": 3, "padding": "same"}),
     ([4, 51], {"type": "Conv1D", "filters": 2, "kernel_size": 4, **CF}),
     ([9, 10, 11, 2], {"type": "Conv3D", "filters": 4, "kernel_size": 3}),
-    ([9, 10, 11, 2], {"type": "Conv3D", "filters": 4, "kernel_size": [3, 2, 1], "strides": 2,
-                      "padding": "same"}),
+    (
+        [9, 10, 11, 2],
+        {"type": "Conv3D", "filters": 4, "kernel_size": [3, 2, 1], "strides": 2, "padding": "same"},
+    ),
     ([9, 10, 11, 4], {"type": "Conv3D", "filters": 4, "kernel_size": 2, "groups": 2}),
     # Transposed convolutions, with and without output_padding
     ([7, 7, 16], {"type": "Conv2DTranspose", "filters": 8, "kernel_size": 3, "strides": 2}),
-    ([7, 7, 16], {"type": "Conv2DTranspose", "filters": 8, "kernel_size": 3, "strides": 2,
-                  "padding": "same"}),
-    ([7, 7, 16], {"type": "Conv2DTranspose", "filters": 8, "kernel_size": 3, "strides": 2,
-                  "output_padding": 1}),
-    ([7, 8, 16], {"type": "Conv2DTranspose", "filters": 8, "kernel_size": 4, "strides": 3,
-                  "padding": "same", "output_padding": [2, 0]}),
+    (
+        [7, 7, 16],
+        {
+            "type": "Conv2DTranspose",
+            "filters": 8,
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+        },
+    ),
+    (
+        [7, 7, 16],
+        {
+            "type": "Conv2DTranspose",
+            "filters": 8,
+            "kernel_size": 3,
+            "strides": 2,
+            "output_padding": 1,
+        },
+    ),
+    (
+        [7, 8, 16],
+        {
+            "type": "Conv2DTranspose",
+            "filters": 8,
+            "kernel_size": 4,
+            "strides": 3,
+            "padding": "same",
+            "output_padding": [2, 0],
+        },
+    ),
     ([7, 7, 4], {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 2, "strides": 4}),
-    ([7, 7, 4], {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 3, "dilation_rate": 2,
-                 "use_bias": False}),
+    (
+        [7, 7, 4],
+        {
+            "type": "Conv2DTranspose",
+            "filters": 2,
+            "kernel_size": 3,
+            "dilation_rate": 2,
+            "use_bias": False,
+        },
+    ),
     ([4, 7, 7], {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 3, "strides": 2, **CF}),
     ([10, 3], {"type": "Conv1DTranspose", "filters": 5, "kernel_size": 4, "strides": 2}),
-    ([10, 3], {"type": "Conv1DTranspose", "filters": 5, "kernel_size": 3, "strides": 2,
-               "padding": "same", "output_padding": 1}),
+    (
+        [10, 3],
+        {
+            "type": "Conv1DTranspose",
+            "filters": 5,
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+            "output_padding": 1,
+        },
+    ),
     ([3, 4, 5, 2], {"type": "Conv3DTranspose", "filters": 3, "kernel_size": 2, "strides": 2}),
-    ([3, 4, 5, 2], {"type": "Conv3DTranspose", "filters": 3, "kernel_size": 3, "strides": 2,
-                    "padding": "same"}),
+    (
+        [3, 4, 5, 2],
+        {
+            "type": "Conv3DTranspose",
+            "filters": 3,
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+        },
+    ),
     # Depthwise and separable
     ([14, 14, 8], {"type": "DepthwiseConv2D", "kernel_size": 3}),
-    ([14, 15, 8], {"type": "DepthwiseConv2D", "kernel_size": 3, "strides": 2, "padding": "same",
-                   "depth_multiplier": 3, "use_bias": False}),
+    (
+        [14, 15, 8],
+        {
+            "type": "DepthwiseConv2D",
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+            "depth_multiplier": 3,
+            "use_bias": False,
+        },
+    ),
     ([8, 14, 14], {"type": "DepthwiseConv2D", "kernel_size": 5, **CF}),
     ([30, 6], {"type": "DepthwiseConv1D", "kernel_size": 4, "depth_multiplier": 2}),
     ([14, 14, 8], {"type": "SeparableConv2D", "filters": 16, "kernel_size": 3}),
-    ([15, 14, 8], {"type": "SeparableConv2D", "filters": 16, "kernel_size": 3, "strides": 2,
-                   "padding": "same", "depth_multiplier": 2}),
-    ([15, 14, 8], {"type": "SeparableConv2D", "filters": 4, "kernel_size": 3, "use_bias": False,
-                   "dilation_rate": 2}),
+    (
+        [15, 14, 8],
+        {
+            "type": "SeparableConv2D",
+            "filters": 16,
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+            "depth_multiplier": 2,
+        },
+    ),
+    (
+        [15, 14, 8],
+        {
+            "type": "SeparableConv2D",
+            "filters": 4,
+            "kernel_size": 3,
+            "use_bias": False,
+            "dilation_rate": 2,
+        },
+    ),
     ([30, 6], {"type": "SeparableConv1D", "filters": 7, "kernel_size": 3, "padding": "same"}),
     # Pooling: strides default to the pool size; same on odd sizes
     ([26, 26, 32], {"type": "MaxPooling2D", "pool_size": [2, 2]}),
@@ -138,7 +227,9 @@ def single_spec(input_shape: list[int], layer: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.mark.parametrize(
-    ("input_shape", "layer"), SINGLE, ids=[f"{l['type']}-{i}" for i, (_, l) in enumerate(SINGLE)]
+    ("input_shape", "layer"),
+    SINGLE,
+    ids=[f"{layer['type']}-{i}" for i, (_, layer) in enumerate(SINGLE)],
 )
 def test_single_layer_matches_keras(input_shape: list[int], layer: dict[str, Any]) -> None:
     assert_matches_keras(single_spec(input_shape, layer))
@@ -147,8 +238,7 @@ def test_single_layer_matches_keras(input_shape: list[int], layer: dict[str, Any
 def merge_spec(kind: str, shapes: list[list[int]], **arguments: Any) -> dict[str, Any]:
     inputs = [{"type": "InputLayer", "shape": s, "name": f"in{i}"} for i, s in enumerate(shapes)]
     names = [layer["name"] for layer in inputs]
-    return {"layers": [*inputs, {"type": kind, "inputs": names, "name": "under_test",
-                                  **arguments}]}  # fmt: skip
+    return {"layers": [*inputs, {"type": kind, "inputs": names, "name": "under_test", **arguments}]}
 
 
 MERGES = [

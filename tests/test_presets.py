@@ -35,9 +35,12 @@ def test_preset_matches_keras_built_from_the_spec(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["vgg16", "vgg19", "resnet50"])
-def test_preset_matches_keras_applications(keras, name: str) -> None:  # noqa: ANN001
-    builder = {"vgg16": keras.applications.VGG16, "vgg19": keras.applications.VGG19,
-               "resnet50": keras.applications.ResNet50}[name]  # fmt: skip
+def test_preset_matches_keras_applications(keras, name: str) -> None:
+    builder = {
+        "vgg16": keras.applications.VGG16,
+        "vgg19": keras.applications.VGG19,
+        "resnet50": keras.applications.ResNet50,
+    }[name]
     model = builder(weights=None)
     theirs = {k: v for k, v in keras_table(model).items() if not k.startswith("input")}
     ours = engine_table(cnncalc.analyze(name))

@@ -33,7 +33,13 @@ def test_conv_parameters_do_not_depend_on_height_and_width(
     assert big == (k * k * depth + 1) * n  # the lecture's formula
 
 
-@given(i=sizes, k=kernels, s=strides, p=st.integers(0, 4), pad_mode=st.sampled_from(["valid", "same", "explicit"]))
+@given(
+    i=sizes,
+    k=kernels,
+    s=strides,
+    p=st.integers(0, 4),
+    pad_mode=st.sampled_from(["valid", "same", "explicit"]),
+)
 def test_output_is_positive_or_a_clear_error(i: int, k: int, s: int, p: int, pad_mode: str) -> None:
     padding: Any = p if pad_mode == "explicit" else pad_mode
     try:
@@ -57,8 +63,19 @@ def test_transposed_convolution_undoes_the_shape_of_a_convolution(
         return
     o = conv([i, i, 1], filters=1, kernel_size=k, strides=s, padding=p)[0].output_shape[0]
     a = (i + 2 * p - k) % s
-    spec = {"input_shape": [o, o, 1], "layers": [{"type": "Conv2DTranspose", "filters": 1,
-            "kernel_size": k, "strides": s, "padding": p, "output_padding": a}]}  # fmt: skip
+    spec = {
+        "input_shape": [o, o, 1],
+        "layers": [
+            {
+                "type": "Conv2DTranspose",
+                "filters": 1,
+                "kernel_size": k,
+                "strides": s,
+                "padding": p,
+                "output_padding": a,
+            }
+        ],
+    }
     assert cnncalc.analyze(spec)[0].output_shape[0] == i
 
 
@@ -71,8 +88,15 @@ def test_full_padding_is_kernel_minus_one_on_each_side(i: int, k: int) -> None:
 
 @given(shape=st.lists(st.integers(1, 12), min_size=1, max_size=4))
 def test_totals_are_the_sum_of_the_rows(shape: list[int]) -> None:
-    spec = {"input_shape": shape, "layers": [{"type": "Dense", "units": 3},
-            {"type": "LayerNormalization"}, {"type": "Flatten"}, {"type": "Dense", "units": 2}]}  # fmt: skip
+    spec = {
+        "input_shape": shape,
+        "layers": [
+            {"type": "Dense", "units": 3},
+            {"type": "LayerNormalization"},
+            {"type": "Flatten"},
+            {"type": "Dense", "units": 2},
+        ],
+    }
     result = cnncalc.analyze(spec)
     assert result.total_params == sum(row.params for row in result)
     assert result.total_params == result.trainable_params + result.non_trainable_params

@@ -20,36 +20,60 @@ def conv_spec(**layer: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (conv_spec(filters=32, kernal_size=3),
-         "layers[0].kernel_size: missing (Conv2D needs it)\n"
-         "layers[0].kernal_size: unknown argument for Conv2D; did you mean 'kernel_size'?"),
+        (
+            conv_spec(filters=32, kernal_size=3),
+            "layers[0].kernel_size: missing (Conv2D needs it)\n"
+            "layers[0].kernal_size: unknown argument for Conv2D; did you mean 'kernel_size'?",
+        ),
         (conv_spec(kernel_size=3), "layers[0].filters: missing (Conv2D needs it)"),
-        (conv_spec(filters=32, kernel_size=-1),
-         "layers[0].kernel_size: Input should be greater than or equal to 1 (got -1)"),
-        (conv_spec(filters=32, kernel_size=[3, 3, 3]),
-         "layers[0].kernel_size: Conv2D needs one int or a list of 2, got 3 (got [3, 3, 3])"),
-        (conv_spec(filters=32, kernel_size=3, padding="foo"),
-         "layers[0].padding: Input should be 'valid', 'same', 'causal' or 'full' (got \"foo\")"),
-        (conv_spec(filters=32, kernel_size=3, padding="causal"),
-         "layers[0].padding: padding 'causal' is only for Conv1D, not Conv2D (got \"causal\")"),
-        (conv_spec(filters=32, kernel_size=3, strides=2, dilation_rate=2),
-         "layers[0]: strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it)"),
-        (conv_spec(filters=6, kernel_size=3, groups=4),
-         "layers[0]: filters (6) must divide evenly into groups (4)"),
-        ({"input_shape": [4], "layers": [{"type": "Conv2d"}]},
-         "layers[0].type: unknown layer type 'Conv2d'; did you mean 'Conv2D'?"),
-        ({"input_shape": [4], "layers": [{"units": 3}]},
-         "layers[0].type: missing; every layer names its Keras class, e.g. 'Conv2D'"),
-        ({"input_shape": [4], "layers": [3]},
-         'layers[0]: a layer is an object like {"type": "Conv2D", ...}, got 3'),
+        (
+            conv_spec(filters=32, kernel_size=-1),
+            "layers[0].kernel_size: Input should be greater than or equal to 1 (got -1)",
+        ),
+        (
+            conv_spec(filters=32, kernel_size=[3, 3, 3]),
+            "layers[0].kernel_size: Conv2D needs one int or a list of 2, got 3 (got [3, 3, 3])",
+        ),
+        (
+            conv_spec(filters=32, kernel_size=3, padding="foo"),
+            "layers[0].padding: Input should be 'valid', 'same', 'causal' or 'full' (got \"foo\")",
+        ),
+        (
+            conv_spec(filters=32, kernel_size=3, padding="causal"),
+            "layers[0].padding: padding 'causal' is only for Conv1D, not Conv2D (got \"causal\")",
+        ),
+        (
+            conv_spec(filters=32, kernel_size=3, strides=2, dilation_rate=2),
+            "layers[0]: strides > 1 cannot be combined with dilation_rate > 1 (Keras refuses it)",
+        ),
+        (
+            conv_spec(filters=6, kernel_size=3, groups=4),
+            "layers[0]: filters (6) must divide evenly into groups (4)",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"type": "Conv2d"}]},
+            "layers[0].type: unknown layer type 'Conv2d'; did you mean 'Conv2D'?",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"units": 3}]},
+            "layers[0].type: missing; every layer names its Keras class, e.g. 'Conv2D'",
+        ),
+        (
+            {"input_shape": [4], "layers": [3]},
+            'layers[0]: a layer is an object like {"type": "Conv2D", ...}, got 3',
+        ),
         ({"input_shape": [4]}, "layers: missing (a spec needs it)"),
-        ({"inputshape": [4], "layers": [{"type": "Flatten"}]},
-         "inputshape: unknown key in a spec; did you mean 'input_shape'?"),
-        ({"input_shape": [28, -28], "layers": [{"type": "Flatten"}]},
-         "input_shape[1]: Input should be greater than or equal to 1 (got -28)"),
+        (
+            {"inputshape": [4], "layers": [{"type": "Flatten"}]},
+            "inputshape: unknown key in a spec; did you mean 'input_shape'?",
+        ),
+        (
+            {"input_shape": [28, -28], "layers": [{"type": "Flatten"}]},
+            "input_shape[1]: Input should be greater than or equal to 1 (got -28)",
+        ),
         ([1, 2], "a spec is an object with 'input_shape' and 'layers', got list"),
     ],
-)  # fmt: skip
+)
 def test_invalid_specs_get_one_clear_line(data: Any, message: str) -> None:
     with pytest.raises(SpecError) as caught:
         load_spec(data)
@@ -105,9 +129,13 @@ def test_unknown_source_suggests_a_preset() -> None:
 def test_a_spec_written_in_python() -> None:
     spec = Spec(
         input_shape=[28, 28, 1],
-        layers=[Conv2D(filters=32, kernel_size=3, activation="relu"), MaxPooling2D(),
-                Flatten(), Dense(units=10)],
-    )  # fmt: skip
+        layers=[
+            Conv2D(filters=32, kernel_size=3, activation="relu"),
+            MaxPooling2D(),
+            Flatten(),
+            Dense(units=10),
+        ],
+    )
     result = cnncalc.analyze(spec)
     assert [row.name for row in result] == ["conv2d", "max_pooling2d", "flatten", "dense"]
     assert result.total_params == 320 + (13 * 13 * 32 + 1) * 10

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from ..errors import LayerError
 from ..formulas import AxisPadding, Step, dilated, dims, window_output
 
-Shape = tuple[Union[int, None], ...]
+Shape = tuple[int | None, ...]
 """A shape without its batch dimension; None is an unknown size."""
 
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -27,7 +27,7 @@ PerAxis = Union[PositiveInt, list[PositiveInt]]
 Padding = Union[
     Literal["valid", "same", "causal", "full"],
     NonNegativeInt,
-    list[Union[NonNegativeInt, list[NonNegativeInt]]],
+    list[NonNegativeInt | list[NonNegativeInt]],
 ]
 """Keras's modes, 'full' (k − 1 each side), or the lecture's explicit padding_size."""
 DataFormat = Literal["channels_last", "channels_first"]
@@ -37,19 +37,52 @@ REGISTRY: dict[str, type[Layer]] = {}
 
 IGNORED_ARGUMENTS = frozenset(
     {
-        "activation", "dtype", "autocast", "seed", "noise_shape", "lora_rank", "lora_alpha",
-        "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-        "activity_regularizer", "kernel_constraint", "bias_constraint",
-        "depthwise_initializer", "pointwise_initializer", "depthwise_regularizer",
-        "pointwise_regularizer", "depthwise_constraint", "pointwise_constraint",
-        "beta_initializer", "gamma_initializer", "moving_mean_initializer",
-        "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
-        "beta_constraint", "gamma_constraint", "momentum", "epsilon", "synchronized",
-        "interpolation", "negative_slope", "alpha", "max_value", "threshold",
-        "scale", "offset", "sparse", "ragged", "batch_size", "optional", "input_tensor",
+        "activation",
+        "dtype",
+        "autocast",
+        "seed",
+        "noise_shape",
+        "lora_rank",
+        "lora_alpha",
+        "kernel_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+        "depthwise_initializer",
+        "pointwise_initializer",
+        "depthwise_regularizer",
+        "pointwise_regularizer",
+        "depthwise_constraint",
+        "pointwise_constraint",
+        "beta_initializer",
+        "gamma_initializer",
+        "moving_mean_initializer",
+        "moving_variance_initializer",
+        "beta_regularizer",
+        "gamma_regularizer",
+        "beta_constraint",
+        "gamma_constraint",
+        "momentum",
+        "epsilon",
+        "synchronized",
+        "interpolation",
+        "negative_slope",
+        "alpha",
+        "max_value",
+        "threshold",
+        "scale",
+        "offset",
+        "sparse",
+        "ragged",
+        "batch_size",
+        "optional",
+        "input_tensor",
         "quantization_config",
     }
-)  # fmt: skip
+)
 """Keras arguments that change neither shapes nor counts: accepted and ignored."""
 
 
@@ -72,6 +105,8 @@ class Layer(BaseModel):
     """Arguments every layer takes; subclasses add their Keras arguments and a rule."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True, validate_assignment=False)
+    summary: ClassVar[str] = ""
+    """The rule in one line, for the docs."""
 
     type: str
     name: str | None = Field(default=None, description="Defaults to Keras's auto-name.")
@@ -144,9 +179,15 @@ class Spatial(OneInput):
     data_format: DataFormat | None = None
 
     @field_validator(
-        "kernel_size", "strides", "dilation_rate", "pool_size", "size", "output_padding",
-        mode="after", check_fields=False,
-    )  # fmt: skip
+        "kernel_size",
+        "strides",
+        "dilation_rate",
+        "pool_size",
+        "size",
+        "output_padding",
+        mode="after",
+        check_fields=False,
+    )
     @classmethod
     def _one_value_per_axis(cls, value: Any) -> Any:
         if isinstance(value, list) and len(value) != cls.rank:

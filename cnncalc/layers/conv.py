@@ -1,7 +1,7 @@
 """Convolutions: the lecture's two formulas, applied per spatial axis.
 
-    output_width = ⌊(input_width + 2·padding − kernel)/stride⌋ + 1
-    params       = (kernel·kernel·input_depth + 1)·filters
+output_width = ⌊(input_width + 2·padding − kernel)/stride⌋ + 1
+params       = (kernel·kernel·input_depth + 1)·filters
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from ..formulas import Step, dilated, num, product_text, transpose_output
 from .base import (
     NonNegativeInt,
     Outcome,
+    Padded,
     Padding,
     PerAxis,
     PositiveInt,
-    Padded,
     Shape,
-    Spatial,
     resolve_padding,
     slide_window,
 )
@@ -46,9 +45,14 @@ class Windowed(Padded):
     def slide(self, spatial: Shape) -> list[Step]:
         """The output size on every spatial axis, failing clearly when the kernel does not fit."""
         return slide_window(
-            self, spatial, "kernel", self.kernel, self.per_axis(self.strides), self.padding,
+            self,
+            spatial,
+            "kernel",
+            self.kernel,
+            self.per_axis(self.strides),
+            self.padding,
             self.per_axis(self.dilation_rate),
-        )  # fmt: skip
+        )
 
     @property
     def kernel(self) -> tuple[int, ...]:
@@ -56,6 +60,8 @@ class Windowed(Padded):
 
 
 class Conv(Windowed):
+    summary = "per axis ⌊(W + 2p − k)/s⌋ + 1 (same: ⌈W/s⌉); params (k·k·d/g + 1)·n"
+
     filters: PositiveInt
     groups: PositiveInt = 1
     use_bias: bool = True
@@ -85,8 +91,9 @@ class Conv(Windowed):
             working.append(f"input_depth per group = {depth}/{self.groups} = {per_group}")
         params, line = conv_params(self.kernel, per_group, self.filters, self.use_bias)
         working.append(line)
-        return Outcome(self.join(tuple(s.value for s in steps), self.filters), params, 0,
-                       tuple(working))  # fmt: skip
+        return Outcome(
+            self.join(tuple(s.value for s in steps), self.filters), params, 0, tuple(working)
+        )
 
 
 def conv_params(
@@ -120,6 +127,11 @@ class Conv3D(Conv):
 class ConvTranspose(Windowed):
     """Transposed convolution; explicit padding follows o = s·(i − 1) + a + k − 2p."""
 
+    summary = (
+        "per axis (i − 1)·s + max(k, s), i·s (same), or s·(i − 1) + a + k − 2p; "
+        "params (k·k·d + 1)·n"
+    )
+
     filters: PositiveInt
     output_padding: NonNegativeInt | list[NonNegativeInt] | None = None
     use_bias: bool = True
@@ -143,16 +155,22 @@ class ConvTranspose(Windowed):
         spans = tuple(dilated(k, d) for k, d in zip(kernel, dilation))
         paddings = resolve_padding(self.padding, self.rank, spans)
         output_padding: tuple[int | None, ...] = (
-            (None,) * self.rank if self.output_padding is None
+            (None,) * self.rank
+            if self.output_padding is None
             else self.per_axis(self.output_padding)
-        )  # fmt: skip
+        )
         steps = [
             transpose_output(axis, size, k, s, p, a, d)
             for axis, size, k, s, p, a, d in zip(
-                self.axis_names, spatial, kernel, self.per_axis(self.strides), paddings,
-                output_padding, dilation,
+                self.axis_names,
+                spatial,
+                kernel,
+                self.per_axis(self.strides),
+                paddings,
+                output_padding,
+                dilation,
             )
-        ]  # fmt: skip
+        ]
         for step in steps:
             if step.value is not None and step.value < 1:
                 raise LayerError(f"the padding leaves no output: {step.line}")
@@ -160,8 +178,9 @@ class ConvTranspose(Windowed):
         working.append(f"output_depth = filters = {self.filters}")
         params, line = conv_params(self.kernel, depth, self.filters, self.use_bias)
         working.append(line)
-        return Outcome(self.join(tuple(s.value for s in steps), self.filters), params, 0,
-                       tuple(working))  # fmt: skip
+        return Outcome(
+            self.join(tuple(s.value for s in steps), self.filters), params, 0, tuple(working)
+        )
 
 
 class Conv1DTranspose(ConvTranspose):
@@ -182,6 +201,8 @@ class Conv3DTranspose(ConvTranspose):
 class DepthwiseConv(Windowed):
     """One k×k filter per input channel (times depth_multiplier): no mixing across depth."""
 
+    summary = "per axis as a convolution; depth d·m; params (k·k + 1)·d·m"
+
     depth_multiplier: PositiveInt = 1
     use_bias: bool = True
 
@@ -200,8 +221,9 @@ class DepthwiseConv(Windowed):
         else:
             params = math.prod(self.kernel) * out_depth
             working.append(f"params = {k}·{depth}·{m} = {num(params)}  (no bias)")
-        return Outcome(self.join(tuple(s.value for s in steps), out_depth), params, 0,
-                       tuple(working))  # fmt: skip
+        return Outcome(
+            self.join(tuple(s.value for s in steps), out_depth), params, 0, tuple(working)
+        )
 
 
 class DepthwiseConv1D(DepthwiseConv):
@@ -216,6 +238,8 @@ class DepthwiseConv2D(DepthwiseConv):
 
 class SeparableConv(Windowed):
     """A depthwise convolution followed by a 1×1 (pointwise) one; the bias is pointwise."""
+
+    summary = "per axis as a convolution; params k·k·d·m + (d·m + 1)·n"
 
     filters: PositiveInt
     depth_multiplier: PositiveInt = 1
@@ -236,8 +260,9 @@ class SeparableConv(Windowed):
             f"params = {k}·{depth}·{m} + ({depth}·{m}{bias})·{n} = "
             f"{num(depthwise)} + {num(pointwise)} = {num(depthwise + pointwise)}"
         )
-        return Outcome(self.join(tuple(s.value for s in steps), n), depthwise + pointwise, 0,
-                       tuple(working))  # fmt: skip
+        return Outcome(
+            self.join(tuple(s.value for s in steps), n), depthwise + pointwise, 0, tuple(working)
+        )
 
 
 class SeparableConv1D(SeparableConv):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -14,9 +14,11 @@ from .base import Layer, OneInput, Outcome, PositiveInt, Shape, Spatial, shape_t
 class InputLayer(Layer):
     """A declared input (for specs with several inputs); Keras's `shape` excludes the batch."""
 
+    summary = "the declared shape"
+
     type: Literal["InputLayer"] = "InputLayer"
-    shape: Union[list[Union[PositiveInt, None]], None] = None
-    batch_shape: Union[list[Union[PositiveInt, None]], None] = None
+    shape: list[PositiveInt | None] | None = None
+    batch_shape: list[PositiveInt | None] | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> Any:
@@ -31,11 +33,15 @@ class InputLayer(Layer):
     def compute(self, inputs: list[Shape]) -> Outcome:
         if inputs:
             raise LayerError("an InputLayer reads no other layer; remove its `inputs`")
-        return Outcome(self.input_shape, working=(f"output = the declared shape {self.input_shape}",))
+        return Outcome(
+            self.input_shape, working=(f"output = the declared shape {self.input_shape}",)
+        )
 
 
 class Dense(OneInput):
     """Applies to the last axis of an input of any rank."""
+
+    summary = "the last axis becomes units; params (inputs + 1)·units"
 
     type: Literal["Dense"] = "Dense"
     units: PositiveInt
@@ -58,8 +64,10 @@ class Dense(OneInput):
 
 
 class Flatten(OneInput):
+    summary = "the product of all axes; no params"
+
     type: Literal["Flatten"] = "Flatten"
-    data_format: Union[Literal["channels_last", "channels_first"], None] = None
+    data_format: Literal["channels_last", "channels_first"] | None = None
 
     def apply(self, shape: Shape) -> Outcome:
         size = product(shape)
@@ -67,6 +75,8 @@ class Flatten(OneInput):
 
 
 class Reshape(OneInput):
+    summary = "target_shape (one -1 is inferred); the total must not change"
+
     type: Literal["Reshape"] = "Reshape"
     target_shape: list[Annotated[int, Field(ge=-1)]]
 
@@ -108,6 +118,8 @@ SAME_SHAPE = "output shape = input shape; params = 0"
 class SameShape(OneInput):
     """A layer whose output has its input's shape and which has no weights."""
 
+    summary = "output = input; no params"
+
     def apply(self, shape: Shape) -> Outcome:
         return Outcome(shape, working=(SAME_SHAPE,))
 
@@ -119,6 +131,8 @@ class Dropout(SameShape):
 
 class SpatialDropout(Spatial):
     """Drops whole feature maps; checks the input has the spatial axes it expects."""
+
+    summary = "output = input; no params"
 
     rate: Annotated[float, Field(ge=0, le=1)]
 
@@ -157,10 +171,10 @@ class LeakyReLU(SameShape):
 
 class Softmax(SameShape):
     type: Literal["Softmax"] = "Softmax"
-    axis: Union[int, list[int]] = -1
+    axis: int | list[int] = -1
 
 
 class Rescaling(SameShape):
     type: Literal["Rescaling"] = "Rescaling"
-    scale: Union[float, list[float]] = 1.0
-    offset: Union[float, list[float]] = 0.0
+    scale: float | list[float] = 1.0
+    offset: float | list[float] = 0.0

@@ -15,6 +15,8 @@ def shapes_text(inputs: list[Shape]) -> str:
 class Merge(Layer):
     """Element-wise: shapes must agree axis by axis, where a 1 broadcasts (as Keras 3 does)."""
 
+    summary = "element-wise: sizes equal or 1 (broadcast); no params"
+
     max_inputs: ClassVar[int | None] = None
 
     def compute(self, inputs: list[Shape]) -> Outcome:
@@ -74,13 +76,16 @@ class Minimum(Merge):
 class Concatenate(Layer):
     """Joins along `axis`; every other axis must agree."""
 
+    summary = "sizes along axis add up, other axes equal; no params"
+
     type: Literal["Concatenate"] = "Concatenate"
     axis: int = -1
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         if len(inputs) < 2:
-            raise LayerError(f"Concatenate needs at least 2 inputs, got {len(inputs)}; "
-                             "list them in `inputs`")  # fmt: skip
+            raise LayerError(
+                f"Concatenate needs at least 2 inputs, got {len(inputs)}; list them in `inputs`"
+            )
         ranks = {len(s) for s in inputs}
         if len(ranks) > 1:
             raise LayerError(f"the inputs {shapes_text(inputs)} differ in rank")

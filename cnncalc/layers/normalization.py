@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 from ..errors import LayerError
 from ..formulas import num, product, product_text
@@ -11,6 +11,8 @@ from .base import OneInput, Outcome, Shape, keras_axis, shape_text
 
 class BatchNormalization(OneInput):
     """γ and β are trained; the moving mean and variance are not: 4·C weights, 2·C trainable."""
+
+    summary = "output = input; 4·C params, 2·C non-trainable"
 
     type: Literal["BatchNormalization"] = "BatchNormalization"
     axis: int = -1
@@ -36,8 +38,10 @@ class BatchNormalization(OneInput):
 class LayerNormalization(OneInput):
     """γ and β over the normalized axes (their product of sizes each)."""
 
+    summary = "output = input; 2·C params over the normalized axes"
+
     type: Literal["LayerNormalization"] = "LayerNormalization"
-    axis: Union[int, list[int]] = -1
+    axis: int | list[int] = -1
     center: bool = True
     scale: bool = True
     rms_scaling: bool = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import Field
 
@@ -10,8 +10,10 @@ from .base import Outcome, Padded, Padding, PerAxis, Shape, Spatial, slide_windo
 
 
 class Pooling(Padded):
+    summary = "per axis ⌊(W + 2p − k)/s⌋ + 1, stride defaulting to pool_size; no params"
+
     pool_size: PerAxis = 2
-    strides: Union[PerAxis, None] = Field(default=None, description="Defaults to pool_size.")
+    strides: PerAxis | None = Field(default=None, description="Defaults to pool_size.")
     padding: Padding = "valid"
 
     def apply(self, shape: Shape) -> Outcome:
@@ -58,6 +60,8 @@ class AveragePooling3D(Pooling):
 
 class GlobalPooling(Spatial):
     """One value per channel: the spatial axes vanish (or become 1 with keepdims)."""
+
+    summary = "(C,), or 1 on every spatial axis with keepdims; no params"
 
     keepdims: bool = False
 

@@ -10,7 +10,7 @@ from ..errors import LayerError
 from ..formulas import num
 from .base import NonNegativeInt, Outcome, PerAxis, Shape, Spatial
 
-Edges = Union[NonNegativeInt, list[Union[NonNegativeInt, list[NonNegativeInt]]]]
+Edges = Union[NonNegativeInt, list[NonNegativeInt | list[NonNegativeInt]]]
 """An int for every side, one int per axis, or per-axis [before, after] pairs (1-D: a pair)."""
 
 
@@ -64,6 +64,8 @@ class Edged(Spatial):
 
 
 class ZeroPadding(Edged):
+    summary = "per axis W + before + after; no params"
+
     padding: Edges = 1
 
     @field_validator("padding")
@@ -91,6 +93,8 @@ class ZeroPadding3D(ZeroPadding):
 
 
 class Cropping(Edged):
+    summary = "per axis W − before − after; no params"
+
     sign: ClassVar[int] = -1
     cropping: Edges = 0
 
@@ -122,6 +126,8 @@ class Cropping3D(Cropping):
 
 class UpSampling(Spatial):
     """Repeats every row size times along each spatial axis."""
+
+    summary = "per axis W·size; no params"
 
     size: PerAxis = 2
 

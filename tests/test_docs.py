@@ -1,0 +1,48 @@
+"""Docs stay true: every layer kind documented, the README's examples run."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import cnncalc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_layer_docs_are_generated_from_the_registry() -> None:
+    script = runpy.run_path(str(ROOT / "scripts" / "build_layer_docs.py"))
+    current = (ROOT / "docs" / "layers.md").read_text(encoding="utf-8")
+    assert current == script["render"](), "run: python scripts/build_layer_docs.py"
+
+
+def test_every_layer_kind_has_a_rule_summary() -> None:
+    from cnncalc.layers import REGISTRY
+
+    assert [kind for kind, rule in REGISTRY.items() if not rule.summary] == []
+
+
+def test_readme_quick_start_has_exactly_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = [line for line in quick_start.splitlines() if line.startswith("pip install")]
+    assert commands == [
+        'pip install ".[keras]" && cnncalc analyze mnist --explain',
+        'pip install -e ".[dev]" && pytest',
+    ]
+
+
+def test_docs_python_example_runs() -> None:
+    spec = cnncalc.Spec(
+        name="tiny",
+        input_shape=[28, 28, 1],
+        layers=[
+            cnncalc.layers.Conv2D(filters=32, kernel_size=3, activation="relu"),
+            cnncalc.layers.MaxPooling2D(),
+            cnncalc.layers.Flatten(),
+            cnncalc.layers.Dense(units=10),
+        ],
+    )
+    result = cnncalc.analyze(spec)
+    assert result.total_params == 54410
+    assert "54410" in (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
