@@ -1,0 +1,91 @@
+"""Speed figures for cnncalc (printed, never asserted in tests).
+
+    python bench/bench.py            # all figures
+    python bench/bench.py --quick    # skip the Keras comparison
+
+Targets (issue 2): `cnncalc analyze vgg16` within 0.3 s and at least 15× faster than importing
+Keras and building VGG16; `cnncalc.analyze` on a 10,000-layer spec within 0.5 s, and 20,000
+layers within 2.5× that time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import cnncalc
+
+KERAS_VGG16 = (
+    "import os; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\n"
+    "import keras; keras.applications.VGG16(weights=None)"
+)
+IMPORTS_OF_ANALYZE = (
+    "import sys; from cnncalc.cli import main; sys.argv = ['cnncalc', 'analyze', 'vgg16']\n"
+    "try: main()\nexcept SystemExit: pass\n"
+    "print(sorted({'tensorflow', 'keras', 'numpy'} & set(sys.modules)), file=sys.stderr)"
+)
+
+
+def wall_time(command: list[str], runs: int) -> float:
+    """Median wall-clock seconds of a whole process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def chain_spec(n_layers: int) -> dict[str, Any]:
+    """A deep residual-free CNN: repeated Conv2D(same) → BatchNormalization → ReLU."""
+    pattern = [
+        {"type": "Conv2D", "filters": 16, "kernel_size": 3, "padding": "same"},
+        {"type": "BatchNormalization"},
+        {"type": "ReLU"},
+    ]
+    layers = [dict(pattern[i % 3]) for i in range(n_layers)]
+    return {"name": f"chain{n_layers}", "input_shape": [32, 32, 16], "layers": layers}
+
+
+def in_process_time(n_layers: int, runs: int = 5) -> float:
+    spec = chain_spec(n_layers)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        cnncalc.analyze(spec)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the Keras comparison")
+    args = parser.parse_args()
+
+    cli = [sys.executable, "-m", "cnncalc", "analyze", "vgg16"]
+    cli_time = wall_time(cli, runs=10)
+    heavy = subprocess.run([sys.executable, "-c", IMPORTS_OF_ANALYZE], capture_output=True,
+                           text=True, check=True).stderr.strip()  # fmt: skip
+    print(f"cnncalc analyze vgg16 (whole process, median of 10): {cli_time:.3f} s  "
+          f"[target ≤ 0.3 s]; heavy modules imported: {heavy}")  # fmt: skip
+    baseline = wall_time([sys.executable, "-c", "pass"], runs=10)
+    print(f"  (an empty python process here: {baseline:.3f} s)")
+
+    if not args.quick:
+        keras_time = wall_time([sys.executable, "-c", KERAS_VGG16], runs=3)
+        print(f"import keras + build VGG16 (median of 3): {keras_time:.2f} s; "
+              f"cnncalc is {keras_time / cli_time:.0f}× faster [target ≥ 15×]")  # fmt: skip
+
+    cnncalc.analyze(chain_spec(30))  # warm up: pydantic builds validators on first use
+    t10 = in_process_time(10_000)
+    t20 = in_process_time(20_000)
+    print(f"cnncalc.analyze, 10,000 layers (in-process, median of 5): {t10:.3f} s [target ≤ 0.5 s]")
+    print(f"cnncalc.analyze, 20,000 layers: {t20:.3f} s = {t20 / t10:.2f}× [target ≤ 2.5×]")
+
+
+if __name__ == "__main__":
+    main()
