@@ -31,7 +31,7 @@ class Spec(BaseModel):
     name: str | None = None
     description: str | None = None
     input_shape: list[PositiveInt | None] | None = Field(
-        default=None, description="Without the batch dimension, e.g. [28, 28, 1]."
+        default=None, min_length=1, description="Without the batch dimension, e.g. [28, 28, 1]."
     )
     layers: list[Layer] = Field(min_length=1)
 

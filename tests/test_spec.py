@@ -72,6 +72,18 @@ def conv_spec(**layer: Any) -> dict[str, Any]:
             "input_shape[1]: Input should be greater than or equal to 1 (got -28)",
         ),
         ([1, 2], "a spec is an object with 'input_shape' and 'layers', got list"),
+        (
+            conv_spec(filters="32", kernel_size=3),
+            'layers[0].filters: Input should be a valid integer (got "32")',
+        ),
+        (
+            conv_spec(filters=32, kernel_size=True),
+            "layers[0].kernel_size: Input should be a valid integer (got true)",
+        ),
+        (
+            {"input_shape": [], "layers": [{"type": "Flatten"}]},
+            "input_shape: List should have at least 1 item after validation, not 0 (got [])",
+        ),
     ],
 )
 def test_invalid_specs_get_one_clear_line(data: Any, message: str) -> None:

@@ -20,8 +20,8 @@ from ..formulas import AxisPadding, Step, dilated, dims, window_output
 Shape = tuple[int | None, ...]
 """A shape without its batch dimension; None is an unknown size."""
 
-PositiveInt = Annotated[int, Field(ge=1)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
 PerAxis = Union[PositiveInt, list[PositiveInt]]
 """An int means the same value on every axis, as in Keras."""
 Padding = Union[
