@@ -50,6 +50,12 @@ def assert_matches_keras(spec: Any) -> cnncalc.Analysis:
     return analysis
 
 
+def one_layer(input_shape: list[Any], kind: str, **arguments: Any) -> cnncalc.LayerRow:
+    """The row of a one-layer network."""
+    layer = {"type": kind, **arguments}
+    return cnncalc.analyze({"input_shape": input_shape, "layers": [layer]})[0]
+
+
 @pytest.fixture(scope="session")
 def keras() -> Any:
     import keras

@@ -10,18 +10,20 @@ from hypothesis import strategies as st
 import cnncalc
 from cnncalc import NetworkError
 
+from .conftest import one_layer
+
 sizes = st.integers(min_value=1, max_value=300)
 kernels = st.integers(min_value=1, max_value=9)
 strides = st.integers(min_value=1, max_value=5)
 
 
-def conv(input_shape: list[int], **layer: Any) -> cnncalc.Analysis:
-    return cnncalc.analyze({"input_shape": input_shape, "layers": [{"type": "Conv2D", **layer}]})
+def conv(input_shape: list[int], **arguments: Any) -> cnncalc.LayerRow:
+    return one_layer(input_shape, "Conv2D", **arguments)
 
 
 @given(h=sizes, w=sizes, k=kernels, d=st.integers(1, 4))
 def test_stride_one_same_padding_keeps_the_size(h: int, w: int, k: int, d: int) -> None:
-    row = conv([h, w, 3], filters=4, kernel_size=k, padding="same", dilation_rate=d)[0]
+    row = conv([h, w, 3], filters=4, kernel_size=k, padding="same", dilation_rate=d)
     assert row.output_shape == (h, w, 4)
 
 
@@ -29,7 +31,7 @@ def test_stride_one_same_padding_keeps_the_size(h: int, w: int, k: int, d: int) 
 def test_conv_parameters_do_not_depend_on_height_and_width(
     h: int, w: int, k: int, depth: int, n: int
 ) -> None:
-    big = conv([300 + h, 300 + w, depth], filters=n, kernel_size=k)[0].params
+    big = conv([300 + h, 300 + w, depth], filters=n, kernel_size=k).params
     assert big == (k * k * depth + 1) * n  # the lecture's formula
 
 
@@ -43,7 +45,7 @@ def test_conv_parameters_do_not_depend_on_height_and_width(
 def test_output_is_positive_or_a_clear_error(i: int, k: int, s: int, p: int, pad_mode: str) -> None:
     padding: Any = p if pad_mode == "explicit" else pad_mode
     try:
-        row = conv([i, i, 1], filters=1, kernel_size=k, strides=s, padding=padding)[0]
+        row = conv([i, i, 1], filters=1, kernel_size=k, strides=s, padding=padding)
     except NetworkError as error:
         assert str(error).startswith("layer 0 'conv2d' (Conv2D): a ")
         assert "does not fit" in str(error) and "⌋ + 1 = " in str(error)
@@ -61,28 +63,24 @@ def test_transposed_convolution_undoes_the_shape_of_a_convolution(
     """Dumoulin & Visin: with a = (i + 2p − k) mod s, the transpose maps o back to i."""
     if i + 2 * p < k:
         return
-    o = conv([i, i, 1], filters=1, kernel_size=k, strides=s, padding=p)[0].output_shape[0]
+    o = conv([i, i, 1], filters=1, kernel_size=k, strides=s, padding=p).output_shape[0]
     a = (i + 2 * p - k) % s
-    spec = {
-        "input_shape": [o, o, 1],
-        "layers": [
-            {
-                "type": "Conv2DTranspose",
-                "filters": 1,
-                "kernel_size": k,
-                "strides": s,
-                "padding": p,
-                "output_padding": a,
-            }
-        ],
-    }
-    assert cnncalc.analyze(spec)[0].output_shape[0] == i
+    row = one_layer(
+        [o, o, 1],
+        "Conv2DTranspose",
+        filters=1,
+        kernel_size=k,
+        strides=s,
+        padding=p,
+        output_padding=a,
+    )
+    assert row.output_shape[0] == i
 
 
 @given(i=sizes, k=kernels)
 def test_full_padding_is_kernel_minus_one_on_each_side(i: int, k: int) -> None:
-    full = conv([i, i, 1], filters=1, kernel_size=k, padding="full")[0].output_shape
-    explicit = conv([i, i, 1], filters=1, kernel_size=k, padding=k - 1)[0].output_shape
+    full = conv([i, i, 1], filters=1, kernel_size=k, padding="full").output_shape
+    explicit = conv([i, i, 1], filters=1, kernel_size=k, padding=k - 1).output_shape
     assert full == explicit == (i + k - 1, i + k - 1, 1)
 
 

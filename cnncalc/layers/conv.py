@@ -58,6 +58,16 @@ class Windowed(Padded):
     def kernel(self) -> tuple[int, ...]:
         return self.per_axis(self.kernel_size)
 
+    def split_known(self, shape: Shape) -> tuple[Shape, int]:
+        """(spatial sizes, input depth); the depth must be known to count weights."""
+        spatial, depth = self.split(shape)
+        return spatial, depth
+
+    def outcome(self, steps: list[Step], depth: int, params: int, lines: list[str]) -> Outcome:
+        """The output shape from the per-axis steps, with their working first."""
+        working = (*(step.line for step in steps), f"output_depth = {lines[0]}", *lines[1:])
+        return Outcome(self.join(tuple(s.value for s in steps), depth), params, 0, working)
+
 
 class Conv(Windowed):
     summary = "per axis ⌊(W + 2p − k)/s⌋ + 1 (same: ⌈W/s⌉); params (k·k·d/g + 1)·n"
@@ -75,25 +85,18 @@ class Conv(Windowed):
         return self
 
     def apply(self, shape: Shape) -> Outcome:
-        spatial, depth = self.split(shape)
-        if depth is None:
-            raise LayerError("the input depth (channels) must be known to count parameters")
+        spatial, depth = self.split_known(shape)
         if depth % self.groups:
             raise LayerError(
                 f"the input depth {depth} does not divide into groups={self.groups}: "
                 f"{depth}/{self.groups} = {depth / self.groups:g}"
             )
-        steps = self.slide(spatial)
-        working = [step.line for step in steps]
-        working.append(f"output_depth = filters = {self.filters}")
         per_group = depth // self.groups
+        lines = [f"filters = {self.filters}"]
         if self.groups > 1:
-            working.append(f"input_depth per group = {depth}/{self.groups} = {per_group}")
+            lines.append(f"input_depth per group = {depth}/{self.groups} = {per_group}")
         params, line = conv_params(self.kernel, per_group, self.filters, self.use_bias)
-        working.append(line)
-        return Outcome(
-            self.join(tuple(s.value for s in steps), self.filters), params, 0, tuple(working)
-        )
+        return self.outcome(self.slide(spatial), self.filters, params, [*lines, line])
 
 
 def conv_params(
@@ -147,9 +150,7 @@ class ConvTranspose(Windowed):
         return self
 
     def apply(self, shape: Shape) -> Outcome:
-        spatial, depth = self.split(shape)
-        if depth is None:
-            raise LayerError("the input depth (channels) must be known to count parameters")
+        spatial, depth = self.split_known(shape)
         kernel = self.kernel
         dilation = self.per_axis(self.dilation_rate)
         spans = tuple(dilated(k, d) for k, d in zip(kernel, dilation))
@@ -174,13 +175,8 @@ class ConvTranspose(Windowed):
         for step in steps:
             if step.value is not None and step.value < 1:
                 raise LayerError(f"the padding leaves no output: {step.line}")
-        working = [step.line for step in steps]
-        working.append(f"output_depth = filters = {self.filters}")
         params, line = conv_params(self.kernel, depth, self.filters, self.use_bias)
-        working.append(line)
-        return Outcome(
-            self.join(tuple(s.value for s in steps), self.filters), params, 0, tuple(working)
-        )
+        return self.outcome(steps, self.filters, params, [f"filters = {self.filters}", line])
 
 
 class Conv1DTranspose(ConvTranspose):
@@ -207,23 +203,17 @@ class DepthwiseConv(Windowed):
     use_bias: bool = True
 
     def apply(self, shape: Shape) -> Outcome:
-        spatial, depth = self.split(shape)
-        if depth is None:
-            raise LayerError("the input depth (channels) must be known to count parameters")
-        steps = self.slide(spatial)
+        spatial, depth = self.split_known(shape)
         m, out_depth = self.depth_multiplier, depth * self.depth_multiplier
         k = product_text(self.kernel)
-        working = [step.line for step in steps]
-        working.append(f"output_depth = input_depth·depth_multiplier = {depth}·{m} = {out_depth}")
         if self.use_bias:
             params = (math.prod(self.kernel) + 1) * out_depth
-            working.append(f"params = ({k} + 1)·{depth}·{m} = {num(params)}")
+            line = f"params = ({k} + 1)·{depth}·{m} = {num(params)}"
         else:
             params = math.prod(self.kernel) * out_depth
-            working.append(f"params = {k}·{depth}·{m} = {num(params)}  (no bias)")
-        return Outcome(
-            self.join(tuple(s.value for s in steps), out_depth), params, 0, tuple(working)
-        )
+            line = f"params = {k}·{depth}·{m} = {num(params)}  (no bias)"
+        lines = [f"input_depth·depth_multiplier = {depth}·{m} = {out_depth}", line]
+        return self.outcome(self.slide(spatial), out_depth, params, lines)
 
 
 class DepthwiseConv1D(DepthwiseConv):
@@ -246,23 +236,16 @@ class SeparableConv(Windowed):
     use_bias: bool = True
 
     def apply(self, shape: Shape) -> Outcome:
-        spatial, depth = self.split(shape)
-        if depth is None:
-            raise LayerError("the input depth (channels) must be known to count parameters")
-        steps = self.slide(spatial)
+        spatial, depth = self.split_known(shape)
         m, n, k = self.depth_multiplier, self.filters, product_text(self.kernel)
         depthwise = math.prod(self.kernel) * depth * m
         pointwise = (depth * m + (1 if self.use_bias else 0)) * n
         bias = " + 1" if self.use_bias else ""
-        working = [step.line for step in steps]
-        working.append(f"output_depth = filters = {n}")
-        working.append(
+        line = (
             f"params = {k}·{depth}·{m} + ({depth}·{m}{bias})·{n} = "
             f"{num(depthwise)} + {num(pointwise)} = {num(depthwise + pointwise)}"
         )
-        return Outcome(
-            self.join(tuple(s.value for s in steps), n), depthwise + pointwise, 0, tuple(working)
-        )
+        return self.outcome(self.slide(spatial), n, depthwise + pointwise, [f"filters = {n}", line])
 
 
 class SeparableConv1D(SeparableConv):

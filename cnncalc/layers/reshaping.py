@@ -44,8 +44,16 @@ class Edged(Spatial):
 
     sign: ClassVar[int] = 1
 
+    edges_argument: ClassVar[str]
+    """The Keras argument holding the edges: 'padding' or 'cropping'."""
+
+    @field_validator("padding", "cropping", check_fields=False)
+    @classmethod
+    def _valid_edges(cls, value: Any) -> Any:
+        return check_edges(value, cls.rank)
+
     def edges(self) -> list[tuple[int, int]]:
-        raise NotImplementedError
+        return edge_pairs(getattr(self, self.edges_argument), self.rank)
 
     def apply(self, shape: Shape) -> Outcome:
         spatial, depth = self.split(shape)
@@ -66,15 +74,8 @@ class Edged(Spatial):
 class ZeroPadding(Edged):
     summary = "per axis W + before + after; no params"
 
+    edges_argument = "padding"
     padding: Edges = 1
-
-    @field_validator("padding")
-    @classmethod
-    def _valid_padding(cls, value: Any) -> Any:
-        return check_edges(value, cls.rank)
-
-    def edges(self) -> list[tuple[int, int]]:
-        return edge_pairs(self.padding, self.rank)
 
 
 class ZeroPadding1D(ZeroPadding):
@@ -96,15 +97,8 @@ class Cropping(Edged):
     summary = "per axis W − before − after; no params"
 
     sign: ClassVar[int] = -1
+    edges_argument = "cropping"
     cropping: Edges = 0
-
-    @field_validator("cropping")
-    @classmethod
-    def _valid_cropping(cls, value: Any) -> Any:
-        return check_edges(value, cls.rank)
-
-    def edges(self) -> list[tuple[int, int]]:
-        return edge_pairs(self.cropping, self.rank)
 
 
 class Cropping1D(Cropping):
