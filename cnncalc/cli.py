@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -112,6 +113,71 @@ def presets(
     for row in rows:
         row["total_params"] = f"{row['total_params']:,}"
     typer.echo(tabulate(rows, headers="keys", tablefmt=tablefmt, disable_numparse=True))
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+@user_errors
+def crosscheck(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Build the spec in real Keras and compare its model.summary() with cnncalc, row by row.
+
+    Exit code 0 when every row and total agrees, 1 on any difference, 2 when the spec cannot
+    be read or Keras cannot build it. Needs TensorFlow: pip install 'cnncalc[keras]'.
+
+    Example:
+
+        cnncalc crosscheck resnet50
+    """
+    from .keras_bridge import crosscheck as run
+
+    report_comparison(run(spec), format)
+
+
+@app.command()
+@user_errors
+def compare(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    summary: Path = typer.Argument(..., help="A saved model.summary() printout (Keras 3 or 2)."),
+    format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Compare cnncalc's analysis with a saved model.summary() text; no TensorFlow needed.
+
+    Rows are matched by position (InputLayer rows skipped); shapes and counts must agree,
+    a differing name is only a note. A summary cut short is compared as far as it goes.
+
+    Example:
+
+        cnncalc compare mnist lecture_summary.txt
+    """
+    from . import analyze as run
+    from .compare import compare as run_compare
+    from .summary import parse_summary
+
+    text = read_text_file(summary)
+    report_comparison(run_compare(run(spec), parse_summary(text, str(summary))), format)
+
+
+def read_text_file(path: Path) -> str:
+    from .errors import SpecError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"{path}: cannot be read as text ({error})") from None
+
+
+def report_comparison(comparison: Any, format: CheckFormat) -> None:
+    typer.echo(comparison.to_json() if format is CheckFormat.json else comparison.to_table())
+    raise typer.Exit(comparison.exit_code)
 
 
 @app.command()

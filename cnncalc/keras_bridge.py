@@ -9,22 +9,38 @@ layer that carries the name.
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from typing import Any
 
-from .engine import IMPLICIT_INPUT, layer_inputs, layer_names, topological_order
+from .compare import Comparison, compare
+from .engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
 from .errors import CnncalcError
 from .formulas import dilated
 from .layers import InputLayer, Layer
 from .layers.base import Spatial, resolve_padding
 from .layers.conv import ConvTranspose
 from .spec import Spec, load_spec
+from .summary import Summary, SummaryRow, parse_summary
 
 
 class KerasMissing(CnncalcError):
     exit_code = 2
 
 
+class KerasRejects(CnncalcError):
+    """Keras cannot build the spec (exit code 2, as for a spec that cannot be read)."""
+
+    exit_code = 2
+
+
+def first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
 def import_keras() -> Any:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up chatter
     try:
         import keras
     except ImportError:
@@ -55,9 +71,22 @@ def explicit_padding(layer: Layer) -> list[tuple[int, int]] | None:
     return [p for p in resolve_padding(padding, layer.rank, spans) if isinstance(p, tuple)]
 
 
-def to_keras(source: Spec | dict[str, Any] | str) -> Any:
-    """A real (unbuilt-weights, randomly initialized) keras.Model for the spec."""
-    keras = import_keras()
+def helper_layers(spec: Spec, names: list[str]) -> dict[str, str]:
+    """The extra Keras layers the bridge adds for explicit padding, and the layer each serves."""
+    helpers = {}
+    for layer, name in zip(spec.layers, names):
+        if explicit_padding(layer) is not None:
+            suffix = "_full" if isinstance(layer, ConvTranspose) else "_pad"
+            helpers[name + suffix] = name
+    return helpers
+
+
+def to_keras(source: Spec | dict[str, Any] | str, keras: Any = None) -> Any:
+    """A real, randomly initialized keras.Model for the spec.
+
+    ``keras`` may be another Keras module with the same API (tests pass tf_keras, Keras 2).
+    """
+    keras = keras or import_keras()
     spec = load_spec(source)
     names = layer_names(spec)
     wiring = layer_inputs(spec, names)
@@ -74,7 +103,12 @@ def to_keras(source: Spec | dict[str, Any] | str) -> Any:
             continue
         sources = [tensors[s] for s in wiring[index]]
         x: Any = sources[0] if len(sources) == 1 else sources
-        tensors[name] = call_layer(keras, layer, name, x)
+        try:
+            tensors[name] = call_layer(keras, layer, name, x)
+        except Exception as error:  # Keras's own refusal, reported with its reason
+            raise KerasRejects(
+                f"layer {index} '{name}' ({layer.type}): Keras refuses it: {first_line(error)}"
+            ) from None
     consumed = {s for sources in wiring for s in sources}
     outputs = [tensors[n] for n in names if n not in consumed]
     return keras.Model(model_inputs, outputs if len(outputs) > 1 else outputs[0], name=spec.name)
@@ -97,3 +131,45 @@ def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:
     pad = {"padding": pairs} if rank == 1 else {"padding": pairs, "data_format": data_format}
     x = getattr(keras.layers, f"ZeroPadding{rank}D")(name=f"{name}_pad", **pad)(x)
     return getattr(keras.layers, layer.type)(name=name, **arguments)(x)
+
+
+def summary_text(model: Any, line_length: int | None = 250) -> str:
+    """What model.summary() prints, captured (by default wide, so that no name is cut;
+    None: Keras's own default width)."""
+    parts: list[str] = []
+    columns = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str((line_length or 80) + 10)  # rich wraps at the terminal width
+    try:
+        model.summary(line_length=line_length, print_fn=lambda text, **_: parts.append(text))
+    finally:
+        if columns is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = columns
+    return "\n".join(parts)
+
+
+def crosscheck(source: Spec | dict[str, Any] | str) -> Comparison:
+    """Build the spec in Keras, parse its model.summary() text and compare with cnncalc."""
+    spec = load_spec(source)
+    analysis = analyze_spec(spec)
+    model = to_keras(spec)
+    summary = parse_summary(summary_text(model), "Keras's summary")
+    fold_helper_rows(summary, helper_layers(spec, layer_names(spec)))
+    return compare(analysis, summary)
+
+
+def fold_helper_rows(summary: Summary, helpers: dict[str, str]) -> None:
+    """Drop the bridge's padding helpers from the summary, their parameters to their owner."""
+    carried: dict[str, SummaryRow] = {}
+    rows = []
+    for row in summary.rows:
+        if row.name in helpers:
+            carried[helpers[row.name]] = row  # a transposed conv's helper is the conv itself
+        elif row.name in carried:
+            helper = carried.pop(row.name)
+            kind = helper.type if helper.params else row.type
+            rows.append(replace(row, params=row.params + helper.params, type=kind))
+        else:
+            rows.append(row)
+    summary.rows = rows
