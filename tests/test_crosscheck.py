@@ -1,0 +1,87 @@
+"""`cnncalc crosscheck` and `cnncalc compare` as a user runs them: real Keras, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import cnncalc
+from cnncalc.cli import app
+from cnncalc.keras_bridge import crosscheck, summary_text, to_keras
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("preset", cnncalc.preset_names())
+def test_crosscheck_agrees_on_every_preset(preset: str) -> None:
+    result = crosscheck(preset)
+    assert result.agrees, result.differences
+    assert result.missing == []
+
+
+def doc_specs() -> list[tuple[str, object]]:
+    """Every JSON or YAML spec shown in the README and docs."""
+    found = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        for number, (lang, body) in enumerate(re.findall(r"```(json|yaml)\n(.*?)```", text, re.S)):
+            try:
+                data = json.loads(body) if lang == "json" else yaml.safe_load(body)
+            except ValueError:
+                continue  # an output excerpt with "...", not a spec
+            if isinstance(data, dict) and "layers" in data:
+                found.append((f"{path.name}#{number}", data))
+    return found
+
+
+@pytest.mark.parametrize(("where", "spec"), doc_specs(), ids=[w for w, _ in doc_specs()])
+def test_crosscheck_agrees_on_every_spec_in_the_docs(where: str, spec: dict) -> None:
+    assert crosscheck(spec).agrees
+
+
+def test_the_docs_show_specs() -> None:
+    assert len(doc_specs()) >= 3
+
+
+def test_crosscheck_cli_exit_codes() -> None:
+    assert runner.invoke(app, ["crosscheck", "mnist"]).exit_code == 0
+    bad = runner.invoke(app, ["crosscheck", "-"], input='{"layers": []}')
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: ")
+
+
+def test_crosscheck_json() -> None:
+    data = json.loads(runner.invoke(app, ["crosscheck", "lenet5", "--format", "json"]).stdout)
+    assert data["agrees"] is True and data["totals"]["total"] == {"cnncalc": 61706, "keras": 61706}
+
+
+def test_compare_cli_on_the_lecture_printout() -> None:
+    result = runner.invoke(
+        app, ["compare", "mnist", str(ROOT / "tests/data/lecture_mnist_summary.txt")]
+    )
+    assert result.exit_code == 0
+    assert "not in the summary: row 7 dense (Dense)" in result.stdout
+
+
+def test_compare_cli_reports_a_difference_with_exit_1(tmp_path: Path) -> None:
+    saved = tmp_path / "summary.txt"
+    saved.write_text(summary_text(to_keras("lenet5")).replace("2,416", "2,400"), encoding="utf-8")
+    result = runner.invoke(app, ["compare", "lenet5", str(saved)])
+    assert result.exit_code == 1
+    assert "row 3 'conv2d_1': params: cnncalc 2,416, Keras 2,400" in result.stdout
+
+
+@pytest.mark.parametrize("content", [None, "not a summary", b"\xff\xfe"])
+def test_compare_cli_unreadable_summary_exits_2(tmp_path: Path, content: object) -> None:
+    saved = tmp_path / "summary.txt"
+    if isinstance(content, str):
+        saved.write_text(content)
+    elif isinstance(content, bytes):
+        saved.write_bytes(content)
+    result = runner.invoke(app, ["compare", "mnist", str(saved)])
+    assert result.exit_code == 2 and result.stderr.startswith("error: ")
