@@ -20,7 +20,7 @@ from . import layers
 from .analysis import Analysis, LayerRow
 from .engine import analyze_spec
 from .errors import CnncalcError, NetworkError, SpecError
-from .spec import Spec, load_spec, preset_names
+from .spec import Spec, load_spec, parse_spec, preset_names
 
 __all__ = [
     "Analysis",
@@ -30,6 +30,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "analyze",
+    "from_keras",
     "layers",
     "load_spec",
     "preset_names",
@@ -37,6 +38,18 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def analyze(source: Spec | dict[str, Any] | str | Path) -> Analysis:
-    """Analyze a spec given as a Spec, a dict, a JSON/YAML file path, '-' or a preset name."""
+def analyze(source: Spec | dict[str, Any] | str | Path | Any) -> Analysis:
+    """Analyze a spec given as a Spec, a dict, a file path (a JSON/YAML spec, a Keras model
+    JSON or a .keras archive), '-', a preset name, or a live Keras model."""
+    if hasattr(source, "to_json") and hasattr(source, "layers"):
+        source = from_keras(source)
     return analyze_spec(load_spec(source))
+
+
+def from_keras(model: Any) -> Spec:
+    """The cnncalc spec of a live Keras model, read from its configuration (model.to_json())."""
+    import json
+
+    from .keras_import import spec_from_keras_json
+
+    return parse_spec(spec_from_keras_json(json.loads(model.to_json()), model.name))

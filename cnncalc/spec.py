@@ -178,6 +178,21 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
 
 
 def parse_text(raw: bytes, where: str) -> Any:
+    """A spec's data from JSON or YAML text, a Keras model JSON or a .keras archive."""
+    from .keras_import import (
+        ZIP_MAGIC,
+        is_keras_model_json,
+        read_keras_archive,
+        spec_from_keras_json,
+    )
+
+    if raw.startswith(ZIP_MAGIC):
+        return spec_from_keras_json(read_keras_archive(raw, where), where)
+    data = parse_plain_text(raw, where)
+    return spec_from_keras_json(data, where) if is_keras_model_json(data) else data
+
+
+def parse_plain_text(raw: bytes, where: str) -> Any:
     """JSON (or YAML) text to data, with errors that say where the text is wrong."""
     if not raw.strip():
         raise SpecError(f"{where}: is empty; a spec is a JSON or YAML object with 'layers'")

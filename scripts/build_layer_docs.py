@@ -18,6 +18,9 @@ FAMILIES = {
     "normalization": "Normalization",
     "reshaping": "Padding, cropping, up-sampling",
     "merge": "Merging several inputs",
+    "preprocessing": "Preprocessing inside models",
+    "applications": "Custom layers of keras.applications",
+    "models": "Nested models and Lambda",
 }
 COMMON = {"type", "name", "inputs", "trainable"}
 

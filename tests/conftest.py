@@ -19,9 +19,9 @@ KerasRow = tuple[tuple[Any, ...], int, int, int]
 def keras_table(model: Any) -> dict[str, KerasRow]:
     """Per layer name: (output shape, params, trainable, non-trainable), as Keras reports them."""
     table = {}
-    for layer in model.layers:
-        trainable = sum(math.prod(w.shape) for w in layer.trainable_weights)
-        total = layer.count_params() if layer.weights else 0
+    for layer in getattr(model, "_operations", model.layers):  # Keras 3 ops (x + 3.0) too
+        trainable = sum(math.prod(w.shape) for w in getattr(layer, "trainable_weights", []))
+        total = layer.count_params() if getattr(layer, "weights", None) else 0
         table[layer.name] = (tuple(layer.output.shape), total, trainable, total - trainable)
     return table
 

@@ -158,7 +158,7 @@ class SpatialDropout3D(SpatialDropout):
 
 class Activation(SameShape):
     type: Literal["Activation"] = "Activation"
-    activation: str = "linear"
+    activation: Any = "linear"
 
 
 class ReLU(SameShape):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from pydantic import Field
+
 from ..errors import LayerError
 from .base import Layer, Outcome, Shape, keras_axis, shape_text
 
@@ -18,17 +20,22 @@ class Merge(Layer):
     summary = "element-wise: sizes equal or 1 (broadcast); no params"
 
     max_inputs: ClassVar[int | None] = None
+    constant: float | None = Field(
+        default=None, description="A scalar operand, as in Keras ops like x + 3.0."
+    )
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         expected = "exactly 2" if self.max_inputs == 2 else "at least 2"
-        if len(inputs) < 2 or (self.max_inputs and len(inputs) > self.max_inputs):
+        operands = len(inputs) + (self.constant is not None)
+        if operands < 2 or (self.max_inputs and operands > self.max_inputs):
             raise LayerError(
                 f"{self.type} needs {expected} inputs, got {len(inputs)}; list them in `inputs`"
             )
         out = inputs[0]
         for shape in inputs[1:]:
             out = broadcast(out, shape, inputs)
-        return Outcome(out, working=(f"{shapes_text(inputs)} → {shape_text(out)}; params = 0",))
+        given = shapes_text(inputs) + ("" if self.constant is None else f" and {self.constant:g}")
+        return Outcome(out, working=(f"{given} → {shape_text(out)}; params = 0",))
 
 
 def broadcast(a: Shape, b: Shape, inputs: list[Shape]) -> Shape:
