@@ -41,7 +41,7 @@ __version__ = "0.1.0"
 def analyze(source: Spec | dict[str, Any] | str | Path | Any) -> Analysis:
     """Analyze a spec given as a Spec, a dict, a file path (a JSON/YAML spec, a Keras model
     JSON or a .keras archive), '-', a preset name, or a live Keras model."""
-    if hasattr(source, "to_json") and hasattr(source, "layers"):
+    if not isinstance(source, (Spec, dict, str, Path)) and hasattr(source, "to_json"):
         source = from_keras(source)
     return analyze_spec(load_spec(source))
 

@@ -180,6 +180,35 @@ def report_comparison(comparison: Any, format: CheckFormat) -> None:
     raise typer.Exit(comparison.exit_code)
 
 
+@app.command("import")
+@user_errors
+def import_model(
+    model: Path = typer.Argument(..., help="A Keras model JSON (model.to_json()) or .keras file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the spec here."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Write the cnncalc spec of a saved Keras model (read from its config; no code is run).
+
+    Example:
+
+        cnncalc import my_model.keras -o my_model.json
+    """
+    from .errors import SpecError
+    from .spec import load_spec
+
+    if not model.is_file():
+        raise SpecError(f"{model}: no such file")
+    spec = load_spec(model)
+    text = spec.to_json()
+    if output is None:
+        typer.echo(text)
+        return
+    if output.exists() and not force:
+        raise SpecError(f"{output}: already exists; use --force to overwrite it")
+    output.write_text(text + "\n", encoding="utf-8")
+    typer.echo(f"wrote {output} ({len(spec.layers)} layers)", err=True)
+
+
 @app.command()
 def schema() -> None:
     """Print the spec's JSON Schema, for editors to complete and validate spec files."""

@@ -50,10 +50,8 @@ def import_keras() -> Any:
 
 def keras_arguments(layer: Layer) -> dict[str, Any]:
     """The layer's Keras constructor arguments (cnncalc's fields are Keras's names)."""
-    arguments = layer.model_dump(exclude={"type", "name", "inputs"}, exclude_none=True)
-    if arguments.pop("trainable"):
-        arguments.pop("trainable", None)
-    else:
+    arguments = layer.model_dump(exclude={"type", "name", "inputs"}, exclude_unset=True)
+    if not arguments.pop("trainable", True):
         arguments["trainable"] = False
     return {**layer._keras_extras, **arguments}
 

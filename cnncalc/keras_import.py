@@ -141,5 +141,12 @@ def nested_model(kind: str, config: dict[str, Any], name: str) -> dict[str, Any]
     inner = spec_from_keras_json({"class_name": kind, "config": config}, f"layer '{name}'")
     if kind == "Sequential":
         return {"type": "Sequential", "name": name, "layers": inner["layers"]}
-    outputs = [entry[0] for entry in config.get("output_layers", []) if entry]
+    outputs = [entry[0] for entry in tensor_list(config.get("output_layers"))]
     return {"type": "Functional", "name": name, "layers": inner["layers"], "outputs": outputs}
+
+
+def tensor_list(value: Any) -> list[list[Any]]:
+    """Keras writes one output as ["name", 0, 0] and several as a list of those."""
+    if not value:
+        return []
+    return [value] if isinstance(value[0], str) else list(value)

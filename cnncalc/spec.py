@@ -51,6 +51,19 @@ class Spec(BaseModel):
         return layers
 
 
+    def to_dict(self) -> dict[str, Any]:
+        head = self.model_dump(exclude={"layers"}, exclude_none=True)
+        return {**head, "layers": [layer.to_dict() for layer in self.layers]}
+
+    def to_json(self) -> str:
+        """JSON with one layer per line: easy to read, diff and edit."""
+        data = self.to_dict()
+        lines = [json.dumps(layer, ensure_ascii=False) for layer in data.pop("layers")]
+        head = json.dumps(data, ensure_ascii=False)[1:-1]
+        body = ",\n    ".join(lines)
+        return "{" + (head + ", " if head else "") + '"layers": [\n    ' + body + "\n]}"
+
+
 def layer_from_dict(index: int, item: Any) -> Layer:
     """Validate one layer's dict with the rule class its ``type`` names."""
     where = f"layers[{index}]"

@@ -202,6 +202,10 @@ SINGLE: list[tuple[list[int], dict[str, Any]]] = [
     ([10, 16], {"type": "LayerNormalization", "axis": [1, 2]}),
     ([10, 16], {"type": "LayerNormalization", "center": False}),
     ([10, 16], {"type": "LayerNormalization", "rms_scaling": True}),
+    ([9, 9, 3], {"type": "Normalization"}),
+    ([9, 9, 3], {"type": "Normalization", "axis": None}),
+    ([4, 9, 3], {"type": "Normalization", "axis": [1, 2]}),
+    ([9, 9, 3], {"type": "Normalization", "mean": [1, 2, 3], "variance": [1, 1, 1]}),
     # Zero-padding, cropping, up-sampling
     ([28, 28, 1], {"type": "ZeroPadding2D"}),
     ([28, 28, 1], {"type": "ZeroPadding2D", "padding": [[1, 2], [3, 0]]}),
@@ -266,6 +270,8 @@ def test_merge_matches_keras(kind: str, shapes: list[list[int]], arguments: dict
 def test_every_layer_kind_is_compared_with_keras() -> None:
     compared = {layer["type"] for _, layer in SINGLE} | {kind for kind, _, _ in MERGES}
     compared.add("InputLayer")  # every merge case declares its inputs with InputLayer
+    # Compared in tests/test_keras_import.py, on models Keras builds (applications, nesting):
+    compared |= {"LayerScale", "CustomScaleLayer", "Sequential", "Functional", "Lambda"}
     assert set(REGISTRY) - compared == set()
 
 

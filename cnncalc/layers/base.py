@@ -140,6 +140,17 @@ class Layer(BaseModel):
         layer._keras_extras = {k: v for k, v in extras.items() if k not in cls.model_fields}
         return layer
 
+    def to_dict(self) -> dict[str, Any]:
+        """The layer as a spec writes it: its type, the arguments not at their defaults, and
+        simple ignored ones (such as activation) kept for the reader."""
+        arguments = self.model_dump(exclude={"type"}, exclude_defaults=True, exclude_none=True)
+        extras = {
+            key: value
+            for key, value in self._keras_extras.items()
+            if isinstance(value, (str, int, float, bool))
+        }
+        return {"type": self.type, **arguments, **extras}
+
     @classmethod
     def argument_names(cls) -> list[str]:
         """Every key a spec may give this kind (for 'did you mean' suggestions)."""

@@ -19,16 +19,21 @@ class InputLayer(Layer):
     type: Literal["InputLayer"] = "InputLayer"
     shape: list[PositiveInt | None] | None = None
     batch_shape: list[PositiveInt | None] | None = None
+    batch_input_shape: list[PositiveInt | None] | None = Field(
+        default=None, description="Keras 2's name for batch_shape."
+    )
 
     @model_validator(mode="after")
     def _one_shape(self) -> Any:
-        if self.shape is None and self.batch_shape is None:
+        if self.shape is None and self.batch_shape is None and self.batch_input_shape is None:
             raise ValueError("an InputLayer needs its `shape` (without the batch dimension)")
         return self
 
     @property
     def input_shape(self) -> Shape:
-        return tuple(self.shape if self.shape is not None else (self.batch_shape or [])[1:])
+        if self.shape is not None:
+            return tuple(self.shape)
+        return tuple((self.batch_shape or self.batch_input_shape or [])[1:])
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         if inputs:

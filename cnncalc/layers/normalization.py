@@ -9,25 +9,33 @@ from ..formulas import num, product, product_text
 from .base import OneInput, Outcome, Shape, keras_axis, shape_text
 
 
+def feature_count(shape: Shape, axis: int | list[int] | None) -> tuple[int, str]:
+    """How many features the normalized axes hold, and the line that says so."""
+    axes = [] if axis is None else [axis] if isinstance(axis, int) else axis
+    sizes = tuple(shape[keras_axis(a, len(shape))] for a in axes)
+    features = product(sizes)
+    if features is None:
+        raise LayerError(f"axis {axis} of {shape_text(shape)} must be known")
+    return features, f"features = {product_text(sizes) or '1'} = {features} (axis {axis})"
+
+
 class BatchNormalization(OneInput):
     """γ and β are trained; the moving mean and variance are not: 4·C weights, 2·C trainable."""
 
     summary = "output = input; 4·C params, 2·C non-trainable"
 
     type: Literal["BatchNormalization"] = "BatchNormalization"
-    axis: int = -1
+    axis: int | list[int] = -1
     center: bool = True
     scale: bool = True
 
     def apply(self, shape: Shape) -> Outcome:
-        features = shape[keras_axis(self.axis, len(shape))]
-        if features is None:
-            raise LayerError(f"axis {self.axis} of {shape_text(shape)} must be known")
+        features, line = feature_count(shape, self.axis)
         learned = int(self.center) + int(self.scale)
         trainable, statistics = learned * features, 2 * features
         names = " + ".join(n for n, on in (("γ", self.scale), ("β", self.center)) if on) or "none"
         working = (
-            f"features = {features} (axis {self.axis})",
+            line,
             f"trainable ({names}) = {learned}·{features} = {num(trainable)}",
             f"non-trainable (moving mean + moving variance) = 2·{features} = {num(statistics)}",
             f"params = {num(trainable)} + {num(statistics)} = {num(trainable + statistics)}",
@@ -47,17 +55,13 @@ class LayerNormalization(OneInput):
     rms_scaling: bool = False
 
     def apply(self, shape: Shape) -> Outcome:
-        axes = [self.axis] if isinstance(self.axis, int) else self.axis
-        sizes = tuple(shape[keras_axis(a, len(shape))] for a in axes)
-        features = product(sizes)
-        if features is None:
-            raise LayerError(f"axis {self.axis} of {shape_text(shape)} must be known")
+        features, line = feature_count(shape, self.axis)
         gamma = self.scale or self.rms_scaling
         beta = self.center and not self.rms_scaling
         learned = int(gamma) + int(beta)
         params = learned * features
         working = (
-            f"features = {product_text(sizes)} = {features} (axis {self.axis})",
+            line,
             f"params (γ, β) = {learned}·{features} = {num(params)}",
         )
         return Outcome(shape, params, 0, working)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ..errors import LayerError
-from ..formulas import num, product, product_text
-from .base import OneInput, Outcome, Shape, keras_axis, shape_text
+from ..formulas import num
+from .base import OneInput, Outcome, Shape
+from .normalization import feature_count
 
 
 class Normalization(OneInput):
@@ -24,14 +24,10 @@ class Normalization(OneInput):
     def apply(self, shape: Shape) -> Outcome:
         if self.mean is not None:
             return Outcome(shape, working=("mean and variance given: constants, params = 0",))
-        axes = [] if self.axis is None else [self.axis] if isinstance(self.axis, int) else self.axis
-        sizes = tuple(shape[keras_axis(a, len(shape))] for a in axes)
-        features = product(sizes)
-        if features is None:
-            raise LayerError(f"axis {self.axis} of {shape_text(shape)} must be known")
+        features, line = feature_count(shape, self.axis)
         params = 2 * features + 1
         working = (
-            f"features = {product_text(sizes) or '1'} = {features}",
+            line,
             f"params (mean, variance, count; non-trainable) = 2·{features} + 1 = {num(params)}",
         )
         return Outcome(shape, params, params, working)
