@@ -9,7 +9,9 @@ layer that carries the name.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -40,12 +42,31 @@ def first_line(error: Exception) -> str:
 
 
 def import_keras() -> Any:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up chatter
+    """Keras, imported on first use, with TensorFlow's start-up chatter on stderr hidden."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
-        import keras
+        with native_stderr_silenced():
+            import keras
     except ImportError:
         raise KerasMissing("this needs TensorFlow/Keras: pip install 'cnncalc[keras]'") from None
     return keras
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """TensorFlow's C++ logging writes to file descriptor 2, whatever its settings say."""
+    try:
+        saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no real stderr (some notebooks): nothing to silence
+        yield
+        return
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def keras_arguments(layer: Layer) -> dict[str, Any]:
@@ -85,7 +106,11 @@ def to_keras(source: Spec | dict[str, Any] | str, keras: Any = None) -> Any:
     ``keras`` may be another Keras module with the same API (tests pass tf_keras, Keras 2).
     """
     keras = keras or import_keras()
-    spec = load_spec(source)
+    with native_stderr_silenced():  # TensorFlow logs again when it first builds a graph
+        return build_model(keras, load_spec(source))
+
+
+def build_model(keras: Any, spec: Spec) -> Any:
     names = layer_names(spec)
     wiring = layer_inputs(spec, names)
     tensors: dict[str, Any] = {}
@@ -99,6 +124,9 @@ def to_keras(source: Spec | dict[str, Any] | str, keras: Any = None) -> Any:
             tensors[name] = keras.Input(shape=layer.input_shape, name=name)
             model_inputs.append(tensors[name])
             continue
+        if layer.type in NOT_BUILDABLE:
+            raise KerasRejects(f"layer {index} '{name}' ({layer.type}): cnncalc cannot build it "
+                               f"in Keras: {NOT_BUILDABLE[layer.type]}")  # fmt: skip
         sources = [tensors[s] for s in wiring[index]]
         x: Any = sources[0] if len(sources) == 1 else sources
         try:
@@ -112,7 +140,25 @@ def to_keras(source: Spec | dict[str, Any] | str, keras: Any = None) -> Any:
     return keras.Model(model_inputs, outputs if len(outputs) > 1 else outputs[0], name=spec.name)
 
 
+NOT_BUILDABLE = {
+    "Lambda": "its code is not part of the spec",
+    "Sequential": "nested models are analyzed from their config, not rebuilt",
+    "Functional": "nested models are analyzed from their config, not rebuilt",
+    "LayerScale": "it is internal to keras.applications",
+    "CustomScaleLayer": "it is internal to keras.applications",
+}
+SCALAR_OPS = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply",
+              "Maximum": "maximum", "Minimum": "minimum"}  # fmt: skip
+
+
 def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:
+    if layer.type in NOT_BUILDABLE:
+        raise ValueError(
+            f"cnncalc cannot build a {layer.type} in Keras: {NOT_BUILDABLE[layer.type]}"
+        )
+    constant = getattr(layer, "constant", None)
+    if constant is not None and layer.type in SCALAR_OPS:  # a Keras op such as x + 3.0
+        return getattr(keras.ops, SCALAR_OPS[layer.type])(x, constant)
     arguments = keras_arguments(layer)
     pads = explicit_padding(layer)
     assert isinstance(layer, Spatial) or pads is None

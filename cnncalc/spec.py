@@ -50,7 +50,6 @@ class Spec(BaseModel):
             raise SpecError(*errors)  # not a ValueError: pydantic lets it through unchanged
         return layers
 
-
     def to_dict(self) -> dict[str, Any]:
         head = self.model_dump(exclude={"layers"}, exclude_none=True)
         return {**head, "layers": [layer.to_dict() for layer in self.layers]}
