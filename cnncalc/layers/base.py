@@ -187,7 +187,16 @@ class Spatial(OneInput):
 
     rank: ClassVar[int]
     allows_causal: ClassVar[bool] = False
+    takes_data_format: ClassVar[bool] = True
     data_format: DataFormat | None = None
+
+    @field_validator("data_format")
+    @classmethod
+    def _keras_takes_data_format(cls, value: Any) -> Any:
+        if value is not None and not cls.takes_data_format:
+            kind = cls.model_fields["type"].default
+            raise ValueError(f"Keras's {kind} takes no data_format (it is always channels-last)")
+        return value
 
     @field_validator(
         "kernel_size",

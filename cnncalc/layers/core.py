@@ -149,6 +149,7 @@ class SpatialDropout(Spatial):
 class SpatialDropout1D(SpatialDropout):
     type: Literal["SpatialDropout1D"] = "SpatialDropout1D"
     rank = 1
+    takes_data_format = False
 
 
 class SpatialDropout2D(SpatialDropout):

@@ -8,7 +8,7 @@ from pydantic import field_validator
 
 from ..errors import LayerError
 from ..formulas import num
-from .base import NonNegativeInt, Outcome, PerAxis, Shape, Spatial
+from .base import NonNegativeInt, Outcome, PerAxis, PositiveInt, Shape, Spatial
 
 Edges = Union[NonNegativeInt, list[NonNegativeInt | list[NonNegativeInt]]]
 """An int for every side, one int per axis, or per-axis [before, after] pairs (1-D: a pair)."""
@@ -104,6 +104,7 @@ class Cropping(Edged):
 class Cropping1D(Cropping):
     type: Literal["Cropping1D"] = "Cropping1D"
     rank = 1
+    takes_data_format = False
     cropping: Edges = 1
 
 
@@ -140,6 +141,8 @@ class UpSampling(Spatial):
 class UpSampling1D(UpSampling):
     type: Literal["UpSampling1D"] = "UpSampling1D"
     rank = 1
+    takes_data_format = False
+    size: PositiveInt = 2  # Keras takes one int here, not a list
 
 
 class UpSampling2D(UpSampling):
