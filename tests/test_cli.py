@@ -136,7 +136,9 @@ def test_schema_is_a_json_schema_that_allows_ignored_keras_arguments() -> None:
     assert "filters" in conv["required"]
 
 
-@pytest.mark.parametrize("command", ["analyze", "crosscheck", "compare", "presets", "schema"])
+@pytest.mark.parametrize(
+    "command", ["analyze", "crosscheck", "compare", "import", "presets", "schema"]
+)
 def test_every_command_has_help_and_docs(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0 and len(result.stdout) > 100
