@@ -85,3 +85,16 @@ def test_compare_cli_unreadable_summary_exits_2(tmp_path: Path, content: object)
         saved.write_bytes(content)
     result = runner.invoke(app, ["compare", "mnist", str(saved)])
     assert result.exit_code == 2 and result.stderr.startswith("error: ")
+
+
+def test_without_tensorflow_crosscheck_says_how_to_install_it() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['keras'] = None  # as if the keras extra were not installed\n"
+        "from cnncalc.cli import main; sys.argv = ['cnncalc', 'crosscheck', 'mnist']; main()"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert process.returncode == 2
+    assert process.stderr == "error: this needs TensorFlow/Keras: pip install 'cnncalc[keras]'\n"
