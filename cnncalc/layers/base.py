@@ -128,14 +128,14 @@ class Layer(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _accept_keras_extras(cls, data: Any, handler: Any) -> Any:
-        extras = {}
-        if isinstance(data, dict):
-            extras = {k: v for k, v in data.items() if k in IGNORED_ARGUMENTS}
-            data = {k: v for k, v in data.items() if k not in extras or k in cls.model_fields}
-            if isinstance(data.get("inputs"), str):
-                data["inputs"] = [data["inputs"]]
-            if isinstance(data.get("padding"), str):
-                data["padding"] = data["padding"].lower()
+        if not isinstance(data, dict):
+            return handler(data)  # already a layer: keep it as it is
+        extras = {k: v for k, v in data.items() if k in IGNORED_ARGUMENTS}
+        data = {k: v for k, v in data.items() if k not in extras or k in cls.model_fields}
+        if isinstance(data.get("inputs"), str):
+            data["inputs"] = [data["inputs"]]
+        if isinstance(data.get("padding"), str):
+            data["padding"] = data["padding"].lower()
         layer = handler(data)
         layer._keras_extras = {k: v for k, v in extras.items() if k not in cls.model_fields}
         return layer
