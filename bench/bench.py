@@ -68,17 +68,22 @@ def main() -> None:
 
     cli = [sys.executable, "-m", "cnncalc", "analyze", "vgg16"]
     cli_time = wall_time(cli, runs=10)
-    heavy = subprocess.run([sys.executable, "-c", IMPORTS_OF_ANALYZE], capture_output=True,
-                           text=True, check=True).stderr.strip()  # fmt: skip
-    print(f"cnncalc analyze vgg16 (whole process, median of 10): {cli_time:.3f} s  "
-          f"[target ≤ 0.3 s]; heavy modules imported: {heavy}")  # fmt: skip
+    heavy = subprocess.run(
+        [sys.executable, "-c", IMPORTS_OF_ANALYZE], capture_output=True, text=True, check=True
+    ).stderr.strip()
+    print(
+        f"cnncalc analyze vgg16 (whole process, median of 10): {cli_time:.3f} s  "
+        f"[target ≤ 0.3 s]; heavy modules imported: {heavy}"
+    )
     baseline = wall_time([sys.executable, "-c", "pass"], runs=10)
     print(f"  (an empty python process here: {baseline:.3f} s)")
 
     if not args.quick:
         keras_time = wall_time([sys.executable, "-c", KERAS_VGG16], runs=3)
-        print(f"import keras + build VGG16 (median of 3): {keras_time:.2f} s; "
-              f"cnncalc is {keras_time / cli_time:.0f}× faster [target ≥ 15×]")  # fmt: skip
+        print(
+            f"import keras + build VGG16 (median of 3): {keras_time:.2f} s; "
+            f"cnncalc is {keras_time / cli_time:.0f}× faster [target ≥ 15×]"
+        )
 
     cnncalc.analyze(chain_spec(30))  # warm up: pydantic builds validators on first use
     t10 = in_process_time(10_000)

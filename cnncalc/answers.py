@@ -92,10 +92,14 @@ def sheet_from_data(data: Any, where: str) -> AnswerSheet:
     sheet = AnswerSheet(where, exercise=none_or_text(data.get("exercise")))
     for number, item in enumerate(data["layers"]):
         if not isinstance(item, dict):
-            raise SpecError(f"{where}: layers[{number}] is not a mapping with name, output_shape, "
-                            "params")  # fmt: skip
-        sheet.layers.append(answer(sheet, none_or_text(item.get("name")),
-                                   item.get("output_shape"), item.get("params")))  # fmt: skip
+            raise SpecError(
+                f"{where}: layers[{number}] is not a mapping with name, output_shape, params"
+            )
+        sheet.layers.append(
+            answer(
+                sheet, none_or_text(item.get("name")), item.get("output_shape"), item.get("params")
+            )
+        )
     sheet.total_text = text_of(data.get("total_params"))
     sheet.total_params = read_count(sheet, "total_params", data.get("total_params"))
     return sheet
@@ -110,8 +114,9 @@ def sheet_from_rows(rows: list[dict[str, str]], where: str) -> AnswerSheet:
             sheet.total_text = row.get("params", "")
             sheet.total_params = read_count(sheet, "total_params", row.get("params"))
         elif name or row.get("output_shape") or row.get("params"):
-            sheet.layers.append(answer(sheet, name or None, row.get("output_shape"),
-                                       row.get("params")))  # fmt: skip
+            sheet.layers.append(
+                answer(sheet, name or None, row.get("output_shape"), row.get("params"))
+            )
     return sheet
 
 
@@ -119,8 +124,10 @@ def csv_rows(text: str, where: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     if not {"name", "output_shape", "params"} <= columns:
-        raise SpecError(f"{where}: line 1: a CSV answer sheet has the columns name, "
-                        f"output_shape, params (found: {', '.join(sorted(columns))})")  # fmt: skip
+        raise SpecError(
+            f"{where}: line 1: a CSV answer sheet has the columns name, "
+            f"output_shape, params (found: {', '.join(sorted(columns))})"
+        )
     try:
         return [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
     except csv.Error as error:
@@ -134,8 +141,9 @@ def markdown_rows(text: str, where: str) -> list[dict[str, str]]:
         raise SpecError(f"{where}: no markdown table (| name | output_shape | params |) in it")
     header = [cell.strip().lower() for cell in split_row(table[0][1])]
     if not {"name", "output_shape", "params"} <= set(header):
-        raise SpecError(f"{where}: line {table[0][0]}: the table's header needs name, "
-                        "output_shape and params")  # fmt: skip
+        raise SpecError(
+            f"{where}: line {table[0][0]}: the table's header needs name, output_shape and params"
+        )
     rows = []
     for _, line in table[1:]:
         cells = split_row(line)

@@ -14,8 +14,11 @@ from .analysis import Analysis, LayerRow
 from .layers.base import shape_text
 from .summary import Summary, SummaryRow
 
-TOTALS = (("total", "total_params"), ("trainable", "trainable_params"),
-          ("non-trainable", "non_trainable_params"))  # fmt: skip
+TOTALS = (
+    ("total", "total_params"),
+    ("trainable", "trainable_params"),
+    ("non-trainable", "non_trainable_params"),
+)
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,28 @@ class Comparison:
             for c in self.rows
         ]
         rows += [
-            ["", "·" if theirs is None else "✓" if theirs == ours else "✗", f"{label} params",
-             "", "", f"{ours:,}", "" if theirs is None else f"{theirs:,}", ""]
+            [
+                "",
+                "·" if theirs is None else "✓" if theirs == ours else "✗",
+                f"{label} params",
+                "",
+                "",
+                f"{ours:,}",
+                "" if theirs is None else f"{theirs:,}",
+                "",
+            ]
             for label, ours, theirs in self.totals
-        ]  # fmt: skip
-        headers = ["#", "", "layer", "cnncalc shape", "Keras shape", "cnncalc #", "Keras #",
-                   "notes"]  # fmt: skip
+        ]
+        headers = [
+            "#",
+            "",
+            "layer",
+            "cnncalc shape",
+            "Keras shape",
+            "cnncalc #",
+            "Keras #",
+            "notes",
+        ]
         text = tabulate(
             rows,
             headers=headers,

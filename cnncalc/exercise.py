@@ -56,11 +56,16 @@ def worksheet(reference: str, spec: Spec, analysis: Analysis) -> dict[str, Any]:
         "instructions": "Fill in each layer's output_shape (without the batch dimension) and "
         "params, and total_params. Then: cnncalc check this_file",
         "layers": [
-            {"name": row.name, "type": row.type, "given": given_arguments(spec, row.index),
-             "output_shape": None, "params": None}
+            {
+                "name": row.name,
+                "type": row.type,
+                "given": given_arguments(spec, row.index),
+                "output_shape": None,
+                "params": None,
+            }
             for row in analysis.layers
             if row.type != "InputLayer"
-        ],  # fmt: skip
+        ],
         "total_params": None,
     }
 
@@ -122,9 +127,20 @@ def worksheet_yaml(sheet: dict[str, Any]) -> str:
 
 STEPS = {
     "medium": ["conv", "conv", "pool", "conv_same", "conv_strided", "bn", "dropout"],
-    "hard": ["conv", "conv_same", "conv_strided", "conv_dilated", "conv_grouped", "pool",
-             "pool_strided", "depthwise", "separable", "bn", "zero_padding"],
-}  # fmt: skip
+    "hard": [
+        "conv",
+        "conv_same",
+        "conv_strided",
+        "conv_dilated",
+        "conv_grouped",
+        "pool",
+        "pool_strided",
+        "depthwise",
+        "separable",
+        "bn",
+        "zero_padding",
+    ],
+}
 
 
 def random_layer(rng: random.Random, step: str, depth: int) -> dict[str, Any]:
@@ -135,8 +151,13 @@ def random_layer(rng: random.Random, step: str, depth: int) -> dict[str, Any]:
     if step == "conv_same":
         return {"type": "Conv2D", "filters": filters, "kernel_size": kernel, "padding": "same"}
     if step == "conv_strided":
-        return {"type": "Conv2D", "filters": filters, "kernel_size": kernel, "strides": 2,
-                "padding": rng.choice(["valid", "same"])}  # fmt: skip
+        return {
+            "type": "Conv2D",
+            "filters": filters,
+            "kernel_size": kernel,
+            "strides": 2,
+            "padding": rng.choice(["valid", "same"]),
+        }
     if step == "conv_dilated":
         return {"type": "Conv2D", "filters": filters, "kernel_size": 3, "dilation_rate": 2}
     if step == "conv_grouped":
@@ -145,8 +166,12 @@ def random_layer(rng: random.Random, step: str, depth: int) -> dict[str, Any]:
     if step == "pool":
         return {"type": rng.choice(["MaxPooling2D", "AveragePooling2D"]), "pool_size": 2}
     if step == "pool_strided":
-        return {"type": "MaxPooling2D", "pool_size": 3, "strides": 2,
-                "padding": rng.choice(["valid", "same"])}  # fmt: skip
+        return {
+            "type": "MaxPooling2D",
+            "pool_size": 3,
+            "strides": 2,
+            "padding": rng.choice(["valid", "same"]),
+        }
     if step == "depthwise":
         return {"type": "DepthwiseConv2D", "kernel_size": 3, "depth_multiplier": rng.choice([1, 2])}
     if step == "separable":

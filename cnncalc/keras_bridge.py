@@ -125,8 +125,10 @@ def build_model(keras: Any, spec: Spec) -> Any:
             model_inputs.append(tensors[name])
             continue
         if layer.type in NOT_BUILDABLE:
-            raise KerasRejects(f"layer {index} '{name}' ({layer.type}): cnncalc cannot build it "
-                               f"in Keras: {NOT_BUILDABLE[layer.type]}")  # fmt: skip
+            raise KerasRejects(
+                f"layer {index} '{name}' ({layer.type}): cnncalc cannot build it "
+                f"in Keras: {NOT_BUILDABLE[layer.type]}"
+            )
         sources = [tensors[s] for s in wiring[index]]
         x: Any = sources[0] if len(sources) == 1 else sources
         try:
@@ -147,8 +149,13 @@ NOT_BUILDABLE = {
     "LayerScale": "it is internal to keras.applications",
     "CustomScaleLayer": "it is internal to keras.applications",
 }
-SCALAR_OPS = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply",
-              "Maximum": "maximum", "Minimum": "minimum"}  # fmt: skip
+SCALAR_OPS = {
+    "Add": "add",
+    "Subtract": "subtract",
+    "Multiply": "multiply",
+    "Maximum": "maximum",
+    "Minimum": "minimum",
+}
 
 
 def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:

@@ -94,8 +94,11 @@ def inbound_names(entry: dict[str, Any], name: str) -> list[str]:
 
     def walk(value: Any) -> None:
         if isinstance(value, dict):
-            history = value.get("config", {}).get("keras_history") if value.get(
-                "class_name") == "__keras_tensor__" else None  # fmt: skip
+            history = (
+                value.get("config", {}).get("keras_history")
+                if value.get("class_name") == "__keras_tensor__"
+                else None
+            )
             if history:
                 names.append(history[0])
                 return

@@ -17,9 +17,23 @@ from cnncalc.keras_import import spec_from_keras_json
 
 from .conftest import engine_table, keras_table
 
-ZOO = ["VGG16", "VGG19", "ResNet50", "ResNet50V2", "MobileNet", "MobileNetV2",
-       "MobileNetV3Small", "DenseNet121", "InceptionV3", "Xception", "EfficientNetB0",
-       "EfficientNetV2B0", "ConvNeXtTiny", "NASNetMobile", "InceptionResNetV2"]  # fmt: skip
+ZOO = [
+    "VGG16",
+    "VGG19",
+    "ResNet50",
+    "ResNet50V2",
+    "MobileNet",
+    "MobileNetV2",
+    "MobileNetV3Small",
+    "DenseNet121",
+    "InceptionV3",
+    "Xception",
+    "EfficientNetB0",
+    "EfficientNetV2B0",
+    "ConvNeXtTiny",
+    "NASNetMobile",
+    "InceptionResNetV2",
+]
 
 
 def without_shape_hints(value: Any) -> Any:
@@ -68,8 +82,10 @@ def test_a_keras_archive_is_read_without_loading_it(keras: Any, tmp_path: Path) 
 
 
 def test_a_nested_sequential_is_one_row(keras: Any) -> None:
-    inner = keras.Sequential([keras.layers.Conv2D(8, 3), keras.layers.BatchNormalization(),
-                              keras.layers.ReLU()], name="block")  # fmt: skip
+    inner = keras.Sequential(
+        [keras.layers.Conv2D(8, 3), keras.layers.BatchNormalization(), keras.layers.ReLU()],
+        name="block",
+    )
     inputs = keras.Input((32, 32, 3))
     x = inner(inputs)
     x = keras.layers.GlobalAveragePooling2D()(x)
@@ -81,8 +97,9 @@ def test_a_nested_sequential_is_one_row(keras: Any) -> None:
 
 def test_a_nested_functional_model_is_one_row(keras: Any) -> None:
     a, b = keras.Input((8,)), keras.Input((8,))
-    inner = keras.Model([a, b], keras.layers.Dense(3)(keras.layers.Concatenate()([a, b])),
-                        name="pair")  # fmt: skip
+    inner = keras.Model(
+        [a, b], keras.layers.Dense(3)(keras.layers.Concatenate()([a, b])), name="pair"
+    )
     x, y = keras.Input((8,)), keras.Input((8,))
     model = keras.Model([x, y], keras.layers.Dense(1)(inner([x, y])))
     assert engine_table(cnncalc.analyze(model)) == keras_table(model)
@@ -119,11 +136,20 @@ def test_lambda_without_output_shape_is_a_clear_error(keras: Any, tmp_path: Path
 
 
 def test_an_unsupported_layer_class_names_the_class_and_the_layer() -> None:
-    config = {"class_name": "Functional", "config": {"name": "m", "layers": [
-        {"class_name": "InputLayer", "config": {"name": "x", "batch_shape": [None, 4]},
-         "inbound_nodes": []},
-        {"class_name": "MyFancyLayer", "config": {"name": "fancy"}, "inbound_nodes": []},
-    ]}}  # fmt: skip
+    config = {
+        "class_name": "Functional",
+        "config": {
+            "name": "m",
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "config": {"name": "x", "batch_shape": [None, 4]},
+                    "inbound_nodes": [],
+                },
+                {"class_name": "MyFancyLayer", "config": {"name": "fancy"}, "inbound_nodes": []},
+            ],
+        },
+    }
     with pytest.raises(SpecError, match="layer 1 'fancy' \\(MyFancyLayer\\): cnncalc has no rule"):
         spec_from_keras_json(config)
 
