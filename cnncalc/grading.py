@@ -271,6 +271,9 @@ def diagnose_shape(
     if len(expected) >= 2 and channels_last and given == (expected[-1], *expected[:-1]):
         return "channels_first_order", None
     if isinstance(layer, Padded):
+        rounding = rounding_mistake(layer, row, given)
+        if rounding == "ceil_instead_of_floor":  # a pool of stride k on W: also ⌈W/k⌉ ('same')
+            return rounding, None
         padding = getattr(layer, "padding", None)
         if padding in ("valid", "same"):
             swapped = run(layer, inputs, padding="same" if padding == "valid" else "valid")
@@ -280,7 +283,6 @@ def diagnose_shape(
             unit = run(layer, inputs, strides=1)
             if unit is not None and unit.shape == given:
                 return "stride_ignored", unit
-        rounding = rounding_mistake(layer, row, given)
         if rounding:
             return rounding, None
     same_size = len(given) == len(expected) >= 2 and given[:-1] == expected[:-1]
