@@ -166,7 +166,8 @@ def preset_names() -> list[str]:
 
 
 def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
-    """A Spec from a Spec, a dict, a file path, '-' (standard input) or a preset name."""
+    """A Spec from a Spec, a dict, a file path, '-' (standard input), a preset name or a
+    random exercise ('random:medium:7')."""
     if not isinstance(source, (str, Path)):
         return parse_spec(source)
     text = str(source)
@@ -181,6 +182,10 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
         return parse_spec(parse_text(raw, str(path)))
     if path.is_dir():
         raise SpecError(f"{path}: is a folder, not a spec file")
+    if text.startswith("random:"):  # a random exercise: random:<difficulty>:<seed>
+        from .exercise import exercise_spec
+
+        return exercise_spec(text)
     presets = preset_names()
     if text in presets:
         raw = resources.files(PRESETS_PACKAGE).joinpath(f"{text}.json").read_bytes()
