@@ -137,7 +137,8 @@ def test_schema_is_a_json_schema_that_allows_ignored_keras_arguments() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["analyze", "crosscheck", "compare", "import", "presets", "schema"]
+    "command",
+    ["analyze", "crosscheck", "compare", "import", "exercise", "check", "presets", "schema"],
 )
 def test_every_command_has_help_and_docs(command: str) -> None:
     result = run(command, "--help")

@@ -35,7 +35,8 @@ def doc_specs() -> list[tuple[str, object]]:
                 data = json.loads(body) if lang == "json" else yaml.safe_load(body)
             except ValueError:
                 continue  # an output excerpt with "...", not a spec
-            if isinstance(data, dict) and "layers" in data:
+            layers = data.get("layers") if isinstance(data, dict) else None
+            if layers and all(isinstance(layer, dict) and "type" in layer for layer in layers):
                 found.append((f"{path.name}#{number}", data))
     return found
 
