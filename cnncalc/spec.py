@@ -6,11 +6,8 @@
 ``type`` is the Keras class name; the other keys are that class's constructor arguments.
 """
 
-from __future__ import annotations
-
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +17,7 @@ from .errors import SpecError, did_you_mean
 from .layers import REGISTRY, Layer
 from .layers.base import PositiveInt
 
-PRESETS_PACKAGE = "cnncalc.presets"
+PRESETS = Path(__file__).parent / "presets"
 
 
 class Spec(BaseModel):
@@ -161,8 +158,7 @@ def parse_spec(data: Any) -> Spec:
 
 def preset_names() -> list[str]:
     """The specs shipped inside the package, loadable by name."""
-    files = resources.files(PRESETS_PACKAGE).iterdir()
-    return sorted(f.name.removesuffix(".json") for f in files if f.name.endswith(".json"))
+    return sorted(path.stem for path in PRESETS.glob("*.json"))
 
 
 def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
@@ -188,7 +184,7 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
         return exercise_spec(text)
     presets = preset_names()
     if text in presets:
-        raw = resources.files(PRESETS_PACKAGE).joinpath(f"{text}.json").read_bytes()
+        raw = (PRESETS / f"{text}.json").read_bytes()
         return parse_spec(parse_text(raw, text))
     hint = did_you_mean(text, presets) or f"; presets: {', '.join(presets)}"
     raise SpecError(f"{text}: no such file or preset{hint}")

@@ -1,7 +1,5 @@
 """Custom layers of keras.applications models, so that their configs can be analyzed."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from ..errors import LayerError

@@ -7,8 +7,6 @@ constructor arguments that change shapes or counts (Keras's names and defaults);
 class registers it: nothing else needs to change to add a kind.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Union
 
@@ -32,7 +30,7 @@ Padding = Union[
 """Keras's modes, 'full' (k − 1 each side), or the lecture's explicit padding_size."""
 DataFormat = Literal["channels_last", "channels_first"]
 
-REGISTRY: dict[str, type[Layer]] = {}
+REGISTRY: dict[str, "type[Layer]"] = {}
 """Keras class name -> the rule class for it."""
 
 IGNORED_ARGUMENTS = frozenset(

@@ -4,8 +4,6 @@ output_width = ⌊(input_width + 2·padding − kernel)/stride⌋ + 1
 params       = (kernel·kernel·input_depth + 1)·filters
 """
 
-from __future__ import annotations
-
 import math
 from typing import Any, Literal
 

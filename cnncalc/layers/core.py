@@ -1,7 +1,5 @@
 """Inputs, Dense, reshaping of the whole tensor, and the layers that keep the shape."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator

@@ -1,7 +1,5 @@
 """Layers that join several tensors: element-wise merges (with broadcasting) and Concatenate."""
 
-from __future__ import annotations
-
 from typing import ClassVar, Literal
 
 from pydantic import Field

@@ -4,8 +4,6 @@ A nested model is analyzed with the shapes it receives; its own declared input s
 replaced by those. A Lambda's code is never run: only its declared output_shape is used.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from ..errors import CnncalcError, LayerError

@@ -1,7 +1,5 @@
 """Normalization layers: weights per feature, some of them non-trainable statistics."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from ..errors import LayerError

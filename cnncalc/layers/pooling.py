@@ -1,7 +1,5 @@
 """Pooling: the convolution's output formula with the pool as kernel, and no parameters."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

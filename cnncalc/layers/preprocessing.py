@@ -1,7 +1,5 @@
 """Preprocessing layers that sit inside models (keras.applications uses them)."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from ..formulas import num

@@ -1,7 +1,5 @@
 """Zero-padding, cropping and up-sampling: sizes change per axis, no parameters."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, Literal, Union
 
 from pydantic import field_validator
