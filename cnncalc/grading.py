@@ -129,8 +129,8 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
         answer = answers.get(row.name, Answer(row.name))
         layer = spec.layers[row.index]
         own_inputs = [theirs[source] for source in row.inputs]
-        report.items.append(grade_shape(context, layer, row, answer.output_shape, own_inputs))
-        report.items.append(grade_params(context, layer, row, answer.params, own_inputs))
+        for field_name, given in (("output_shape", answer.output_shape), ("params", answer.params)):
+            report.items.append(grade_item(context, layer, row, field_name, given, own_inputs))
         if answer.output_shape:
             theirs[row.name] = answer.output_shape
     report.items.append(grade_total(context, sheet, answers, rows))
@@ -167,66 +167,29 @@ def run(layer: Layer, inputs: list[Shape], **changes: Any) -> Any:
         return None
 
 
-def grade_shape(
-    context: Context, layer: Layer, row: LayerRow, given: Shape | None, own: list[Shape]
+def grade_item(
+    context: Context, layer: Layer, row: LayerRow, field: str, given: Any, own: list[Shape]
 ) -> Item:
-    expected = row.output_shape
+    """One layer's output_shape or params: correct, carried forward, wrong or missing."""
+    expected = row.output_shape if field == "output_shape" else row.params
     if given is None:
-        return Item(row.name, "output_shape", None, expected, "missing", hint=None)
+        return Item(row.name, field, None, expected, "missing")
     if given == expected:
-        return Item(row.name, "output_shape", given, expected, "correct")
-    if list(own) != list(row.input_shapes):
+        return Item(row.name, field, given, expected, "correct")
+    if list(own) != list(row.input_shapes):  # the student's inputs differ: follow them through
         outcome = run(layer, own)
-        if outcome is not None and outcome.shape == given:
-            return Item(
-                row.name,
-                "output_shape",
-                given,
-                expected,
-                "carried_forward",
-                hint=f"follows from your own {describe_inputs(row, own)}",
-            )
-    mistake, theirs = diagnose_shape(context, layer, row, given)
-    return Item(
-        row.name,
-        "output_shape",
-        given,
-        expected,
-        "wrong",
-        mistake,
-        hint(context, layer, row, "output_shape", given, mistake, theirs),
-    )
-
-
-def grade_params(
-    context: Context, layer: Layer, row: LayerRow, given: int | None, own: list[Shape]
-) -> Item:
-    expected = row.params
-    if given is None:
-        return Item(row.name, "params", None, expected, "missing")
-    if given == expected:
-        return Item(row.name, "params", given, expected, "correct")
-    if list(own) != list(row.input_shapes):
-        outcome = run(layer, own)
-        if outcome is not None and outcome.params == given:
-            return Item(
-                row.name,
-                "params",
-                given,
-                expected,
-                "carried_forward",
-                hint=f"follows from your own {describe_inputs(row, own)}",
-            )
-    mistake, theirs = diagnose_params(context, layer, row, given)
-    return Item(
-        row.name,
-        "params",
-        given,
-        expected,
-        "wrong",
-        mistake,
-        hint(context, layer, row, "params", given, mistake, theirs),
-    )
+        theirs = (
+            None
+            if outcome is None
+            else (outcome.shape if field == "output_shape" else outcome.params)
+        )
+        if theirs == given:
+            follows = f"follows from your own {describe_inputs(row, own)}"
+            return Item(row.name, field, given, expected, "carried_forward", hint=follows)
+    diagnose = diagnose_shape if field == "output_shape" else diagnose_params
+    mistake, alternative = diagnose(context, layer, row, given)
+    teaching = hint(context, layer, row, field, given, mistake, alternative)
+    return Item(row.name, field, given, expected, "wrong", mistake, teaching)
 
 
 def grade_total(
