@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
+from .textfiles import decode, parse_json_or_yaml
 
 Shape = tuple[int | None, ...]
 
@@ -49,41 +49,13 @@ def read_answers(path: Path) -> AnswerSheet:
         raw = path.read_bytes()
     except OSError as error:
         raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
-    if b"\x00" in raw[:8192]:
-        raise SpecError(f"{path}: is a binary file, not an answer sheet")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SpecError(f"{path}: is not UTF-8 text (byte {error.start})") from None
-    if not text.strip():
-        raise SpecError(f"{path}: is empty")
-    suffix = path.suffix.lower()
-    where = str(path)
+    where, suffix = str(path), path.suffix.lower()
+    text = decode(raw, where, "an answer sheet", "fill in a worksheet from cnncalc exercise")
     if suffix == ".csv":
         return sheet_from_rows(csv_rows(text, where), where)
     if suffix in (".md", ".markdown"):
         return sheet_from_rows(markdown_rows(text, where), where)
-    return sheet_from_data(load_structured(text, where, json_first=suffix == ".json"), where)
-
-
-def load_structured(text: str, where: str, json_first: bool) -> Any:
-    if json_first or text.lstrip().startswith("{"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SpecError(
-                f"{where}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-            ) from None
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SpecError(f"{where}: invalid YAML{at}: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise SpecError(f"{where}: invalid YAML: {error}") from None
+    return sheet_from_data(parse_json_or_yaml(text, where, as_json=suffix == ".json"), where)
 
 
 def sheet_from_data(data: Any, where: str) -> AnswerSheet:

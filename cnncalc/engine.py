@@ -10,7 +10,7 @@ from collections import deque
 
 from .analysis import Analysis, LayerRow
 from .errors import LayerError, NetworkError, SpecError, did_you_mean
-from .layers import InputLayer, Layer, Shape
+from .layers import InputLayer, Layer, Outcome, Shape
 from .spec import Spec
 
 IMPLICIT_INPUT = "input"
@@ -155,7 +155,7 @@ def analyze_spec(spec: Spec) -> Analysis:
     )
 
 
-def compute(index: int, name: str, layer: Layer, inputs: list[Shape]):
+def compute(index: int, name: str, layer: Layer, inputs: list[Shape]) -> Outcome:
     """Apply one layer's rule, naming the layer when it fails."""
     try:
         return layer.compute(inputs)

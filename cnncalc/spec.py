@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import SpecError, did_you_mean
 from .layers import REGISTRY, Layer
 from .layers.base import PositiveInt
+from .textfiles import decode, parse_json_or_yaml
 
 PRESETS = Path(__file__).parent / "presets"
 
@@ -207,34 +208,7 @@ def parse_text(raw: bytes, where: str) -> Any:
 
 def parse_plain_text(raw: bytes, where: str) -> Any:
     """JSON (or YAML) text to data, with errors that say where the text is wrong."""
-    if not raw.strip():
-        raise SpecError(f"{where}: is empty; a spec is a JSON or YAML object with 'layers'")
-    if b"\x00" in raw[:8192]:
-        raise SpecError(f"{where}: is a binary file, not a JSON or YAML spec")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SpecError(f"{where}: is not UTF-8 text, so not a JSON or YAML spec") from None
-    try:
-        if text.lstrip()[:1] in "{[":
-            return json.loads(text)
-        return _load_yaml(text, where)
-    except json.JSONDecodeError as error:
-        raise SpecError(
-            f"{where}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise SpecError(f"{where}: is nested too deeply to be a spec") from None
-
-
-def _load_yaml(text: str, where: str) -> Any:
-    import yaml  # only YAML specs pay for it
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        position = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SpecError(f"{where}: invalid YAML{position}: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise SpecError(f"{where}: invalid YAML: {error}") from None
+    text = decode(
+        raw, where, "a JSON or YAML spec", "a spec is a JSON or YAML object with 'layers'"
+    )
+    return parse_json_or_yaml(text, where)

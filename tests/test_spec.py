@@ -110,8 +110,8 @@ def test_every_problem_is_reported_at_once() -> None:
         (b"  \n", "is empty; a spec is a JSON or YAML object with 'layers'"),
         (b'{"layers": [}', "invalid JSON at line 1, column 13: Expecting value"),
         (b"\x00\x01\x02binary", "is a binary file, not a JSON or YAML spec"),
-        (b"\xff\xfe\xfa text", "is not UTF-8 text, so not a JSON or YAML spec"),
-        (b"[" * 100_000, "is nested too deeply to be a spec"),
+        (b"\xff\xfe\xfa text", "is not UTF-8 text (byte 0), so not a JSON or YAML spec"),
+        (b"[" * 100_000, "is nested too deeply to read"),
         (b"layers: [\n  - {", "invalid YAML at line 2, column 3"),
     ],
 )
