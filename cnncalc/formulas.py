@@ -32,7 +32,11 @@ class Step:
 
 
 def num(n: int | None) -> str:
-    """An integer as the lecture writes it: a real minus sign, '?' when unknown."""
+    """An integer as the lecture writes it: a real minus sign, '?' when unknown.
+
+    >>> num(-3), num(None)
+    ('−3', '?')
+    """
     if n is None:
         return "?"
     return f"−{-n}" if n < 0 else str(n)
@@ -82,7 +86,15 @@ def window_output(
     padding: AxisPadding,
     dilation: int = 1,
 ) -> Step:
-    """Output size of a sliding window (convolution or pooling) along one axis."""
+    """Output size of a sliding window (convolution or pooling) along one axis.
+
+    >>> window_output("width", 28, 3, 1, "valid").line
+    'output_width = ⌊(28 + 2·0 − 3)/1⌋ + 1 = 26'
+    >>> window_output("width", 7, 3, 2, "same").line
+    'output_width = ⌈7/2⌉ = 4  (same: pads 1 before, 1 after)'
+    >>> window_output("width", 5, 3, 1, (2, 2)).value  # Dumoulin & Visin, full padding
+    7
+    """
     label = f"output_{axis}"
     span = dilated(window, dilation)
     if size is None:
@@ -113,6 +125,9 @@ def transpose_output(
     """Output size of a transposed convolution along one axis, as Keras 3 computes it.
 
     Explicit padding follows Dumoulin & Visin: o = s·(i − 1) + a + k − 2p.
+
+    >>> transpose_output("width", 7, 3, 2, "valid", None).line
+    'output_width = (7 − 1)·2 + max(3, 2) = 15'
     """
     label = f"output_{axis}"
     k = dilated(kernel, dilation)
