@@ -55,7 +55,10 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-SPEC_HELP = "A spec file (JSON or YAML), '-' for standard input, or a preset name."
+SPEC_HELP = (
+    "A spec file (JSON or YAML), '-' for standard input, a preset name, a Keras model "
+    "(model.to_json() file or .keras archive) or a random exercise (random:medium:7)."
+)
 
 
 @app.command()

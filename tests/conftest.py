@@ -56,6 +56,26 @@ def one_layer(input_shape: list[Any], kind: str, **arguments: Any) -> cnncalc.La
     return cnncalc.analyze({"input_shape": input_shape, "layers": [layer]})[0]
 
 
+def conv_width(i: int, k: int, s: int = 1, padding: Any = "valid", d: int = 1) -> int:
+    row = one_layer(
+        [i, i, 1], "Conv2D", filters=1, kernel_size=k, strides=s, padding=padding, dilation_rate=d
+    )
+    return row.output_shape[1]
+
+
+def transposed_width(i: int, k: int, s: int = 1, p: int = 0, a: int | None = None) -> int:
+    row = one_layer(
+        [i, i, 1],
+        "Conv2DTranspose",
+        filters=1,
+        kernel_size=k,
+        strides=s,
+        padding=p,
+        output_padding=a,
+    )
+    return row.output_shape[1]
+
+
 @pytest.fixture(scope="session")
 def keras() -> Any:
     import keras

@@ -9,28 +9,7 @@ import pytest
 import cnncalc
 from cnncalc.formulas import same_padding_split, transpose_output, window_output
 
-from .conftest import assert_matches_keras, one_layer
-
-
-def conv_width(i: int, k: int, s: int = 1, padding: Any = "valid", d: int = 1) -> int:
-    row = one_layer(
-        [i, i, 1], "Conv2D", filters=1, kernel_size=k, strides=s, padding=padding, dilation_rate=d
-    )
-    return row.output_shape[1]
-
-
-def transposed_width(i: int, k: int, s: int = 1, p: int = 0, a: int | None = None) -> int:
-    row = one_layer(
-        [i, i, 1],
-        "Conv2DTranspose",
-        filters=1,
-        kernel_size=k,
-        strides=s,
-        padding=p,
-        output_padding=a,
-    )
-    return row.output_shape[1]
-
+from .conftest import assert_matches_keras, conv_width, transposed_width
 
 # (figure, i, k, s, p, o) from Dumoulin & Visin, "A guide to convolution arithmetic" (2016).
 CONVOLUTIONS = [
