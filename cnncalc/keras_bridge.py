@@ -175,11 +175,13 @@ def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:
     arguments["padding"] = "valid"
     pairs = pads[0] if rank == 1 else tuple(pads)
     if isinstance(layer, ConvTranspose):
+        if rank == 1 and data_format == "channels_first":  # Keras's Cropping1D has no data_format
+            raise ValueError("explicit padding on a channels_first Conv1DTranspose")
         arguments.setdefault("output_padding", 0)
         x = getattr(keras.layers, layer.type)(name=f"{name}_full", **arguments)(x)
         crop = {"cropping": pairs} if rank == 1 else {"cropping": pairs, "data_format": data_format}
         return getattr(keras.layers, f"Cropping{rank}D")(name=name, **crop)(x)
-    pad = {"padding": pairs} if rank == 1 else {"padding": pairs, "data_format": data_format}
+    pad = {"padding": pairs, "data_format": data_format}
     x = getattr(keras.layers, f"ZeroPadding{rank}D")(name=f"{name}_pad", **pad)(x)
     return getattr(keras.layers, layer.type)(name=name, **arguments)(x)
 
