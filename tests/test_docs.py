@@ -46,3 +46,44 @@ def test_docs_python_example_runs() -> None:
     result = cnncalc.analyze(spec)
     assert result.total_params == 54410
     assert "54410" in (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
+
+
+def console_blocks(text: str) -> list[tuple[str, str]]:
+    """(command, printed output) for each `$ cnncalc ...` block with its output shown."""
+    import re
+
+    found = []
+    for block in re.findall(r"```console\n(.*?)```", text, re.S):
+        lines = block.rstrip("\n").split("\n")
+        if lines[0].startswith("$ ") and len(lines) > 1 and not lines[1].startswith("$ "):
+            found.append((lines[0][2:], "\n".join(lines[1:])))
+    return found
+
+
+def test_readme_outputs_are_what_cnncalc_prints() -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    checked = 0
+    for command, shown in console_blocks(readme):
+        if "..." in shown or "|" in command.replace("| cnncalc", ""):
+            continue
+        if command.startswith("echo "):
+            echoed, _, rest = command.partition(" | ")
+            stdin = shlex.split(echoed)[1]
+            command = rest
+        else:
+            stdin = ""
+        args = shlex.split(command)[1:]
+        process = subprocess.run(
+            [sys.executable, "-m", "cnncalc", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (process.stdout + process.stderr).rstrip("\n") == shown, command
+        checked += 1
+    assert checked >= 2
