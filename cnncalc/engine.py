@@ -5,6 +5,7 @@ It knows nothing of files, printing, the CLI or Keras: a Spec goes in, an Analys
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 
@@ -17,6 +18,7 @@ IMPLICIT_INPUT = "input"
 """The name of the input that ``input_shape`` declares."""
 
 
+@functools.cache
 def keras_snake_case(class_name: str) -> str:
     """Keras's auto-name prefix: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)

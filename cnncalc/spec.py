@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SkipValidation,
+    ValidationError,
+    field_validator,
+)
 
 from .errors import SpecError, did_you_mean
 from .layers import REGISTRY, Layer
@@ -31,13 +38,13 @@ class Spec(BaseModel):
     input_shape: list[PositiveInt | None] | None = Field(
         default=None, min_length=1, description="Without the batch dimension, e.g. [28, 28, 1]."
     )
-    layers: list[Layer] = Field(min_length=1)
+    layers: list[SkipValidation[Layer]] = Field(min_length=1)  # validated by type, below
 
     @field_validator("layers", mode="before")
     @classmethod
     def _layers_by_type(cls, value: Any) -> Any:
         if not isinstance(value, list):
-            return value
+            raise ValueError("Input should be a valid list")
         layers, errors = [], []
         for index, item in enumerate(value):
             try:
