@@ -145,8 +145,22 @@ def _is_branch_tag(part: Any) -> bool:
     )
 
 
-def _brief(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, default=str)
+def _brief(value: Any, limit: int = 60, depth: int = 0) -> str:
+    """A short preview of a value, however large or deep it is."""
+    if isinstance(value, (list, dict)):
+        if depth >= 2:
+            return "[…]" if isinstance(value, list) else "{…}"
+        items = list(value.items())[:4] if isinstance(value, dict) else value[:4]
+        parts = [
+            f"{json.dumps(k)}: {_brief(v, 20, depth + 1)}"
+            if isinstance(value, dict)
+            else _brief(k, 20, depth + 1)
+            for k, v in (items if isinstance(value, dict) else ((i, None) for i in items))
+        ]
+        more = ", …" if len(value) > len(items) else ""
+        text = ("{%s}" if isinstance(value, dict) else "[%s]") % (", ".join(parts) + more)
+    else:
+        text = json.dumps(value, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -35,14 +35,35 @@ def parse_json_or_yaml(text: str, where: str, as_json: bool = False) -> Any:
         raise SpecError(f"{where}: is nested too deeply to read") from None
 
 
+MAX_VALUES = 1_000_000
+"""More values than any network needs: a YAML file past it is an alias bomb, not a spec."""
+
+
 def parse_yaml(text: str, where: str) -> Any:
     import yaml  # only YAML files pay for it
 
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
+        if "&" in text and "*" in text:  # anchors and aliases can expand without end
+            count_values(data, where)
+        return data
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         position = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise SpecError(f"{where}: invalid YAML{position}: {error.problem}") from None
     except yaml.YAMLError as error:
         raise SpecError(f"{where}: invalid YAML: {error}") from None
+
+
+def count_values(data: Any, where: str) -> None:
+    """Walk the data as validation would, stopping at MAX_VALUES."""
+    pending, seen = [data], 0
+    while pending:
+        item = pending.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise SpecError(f"{where}: expands to more than {MAX_VALUES:,} values (YAML aliases?)")
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)

@@ -12,6 +12,15 @@ import cnncalc
 from cnncalc import Spec, SpecError, load_spec
 from cnncalc.layers import Conv2D, Dense, Flatten, MaxPooling2D
 
+ALIAS_BOMB = (
+    b"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+    + b"".join(
+        f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]\n".encode()
+        for previous, name in zip("abcde", "bcdef")
+    )
+    + b"layers: [*f, *f]\n"
+)  # ten to the sixth power of ones, in a few lines
+
 
 def conv_spec(**layer: Any) -> dict[str, Any]:
     return {"input_shape": [28, 28, 1], "layers": [{"type": "Conv2D", **layer}]}
@@ -113,10 +122,14 @@ def test_every_problem_is_reported_at_once() -> None:
         (b"\xff\xfe\xfa text", "is not UTF-8 text (byte 0), so not a JSON or YAML spec"),
         (b"[" * 100_000, "is nested too deeply to read"),
         (b"layers: [\n  - {", "invalid YAML at line 2, column 3"),
+        (
+            ALIAS_BOMB,
+            "expands to more than 1,000,000 values (YAML aliases?)",
+        ),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
-    path = tmp_path / "spec.json"
+    path = tmp_path / ("spec.yaml" if b"&a" in content else "spec.json")
     path.write_bytes(content)
     with pytest.raises(SpecError) as caught:
         load_spec(path)
