@@ -69,6 +69,8 @@ def test_the_keras_applications_zoo_is_reproduced(keras: Any, name: str, tmp_pat
     assert analysis.total_params == model.count_params()
     with_hints = cnncalc.analyze(cnncalc.from_keras(model))
     assert engine_table(with_hints) == engine_table(analysis)
+    written = json.loads(cnncalc.load_spec(path).to_json())  # what `cnncalc import` writes
+    assert engine_table(cnncalc.analyze(written)) == engine_table(analysis)
 
 
 def test_a_keras_archive_is_read_without_loading_it(keras: Any, tmp_path: Path) -> None:
