@@ -99,3 +99,13 @@ def test_without_tensorflow_crosscheck_says_how_to_install_it() -> None:
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert process.returncode == 2
     assert process.stderr == "error: this needs TensorFlow/Keras: pip install 'cnncalc[keras]'\n"
+
+
+def test_a_spec_keras_cannot_build_exits_2_with_the_reason() -> None:
+    spec = '{"input_shape": [4], "layers": [{"type": "Lambda", "name": "f", "output_shape": [4]}]}'
+    result = runner.invoke(app, ["crosscheck", "-"], input=spec)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: layer 0 'f' (Lambda): cnncalc cannot build it in Keras: "
+        "its code is not part of the spec\n"
+    )
