@@ -109,3 +109,17 @@ def test_a_spec_keras_cannot_build_exits_2_with_the_reason() -> None:
         "error: layer 0 'f' (Lambda): cnncalc cannot build it in Keras: "
         "its code is not part of the spec\n"
     )
+
+
+def test_a_spec_keras_refuses_is_reported_with_keras_reason() -> None:
+    spec = (
+        '{"input_shape": [4], "layers": [{"type": "Activation", "name": "act", '
+        '"activation": "wiggle"}]}'
+    )
+    assert cnncalc.analyze(json.loads(spec)).total_params == 0  # shapes alone: fine
+    result = runner.invoke(app, ["crosscheck", "-"], input=spec)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: layer 0 'act' (Activation): Keras refuses it: "
+        "Could not interpret activation function identifier: wiggle\n"
+    )
