@@ -28,8 +28,6 @@ class Answer:
     name: str | None
     output_shape: Shape | None = None
     params: int | None = None
-    output_shape_text: str = ""
-    params_text: str = ""
 
 
 @dataclass
@@ -38,7 +36,6 @@ class AnswerSheet:
     exercise: str | None = None
     layers: list[Answer] = field(default_factory=list)
     total_params: int | None = None
-    total_text: str = ""
     problems: list[str] = field(default_factory=list)
     """Values that could not be read as a shape or a count (graded as wrong, said why)."""
 
@@ -72,7 +69,6 @@ def sheet_from_data(data: Any, where: str) -> AnswerSheet:
                 sheet, none_or_text(item.get("name")), item.get("output_shape"), item.get("params")
             )
         )
-    sheet.total_text = text_of(data.get("total_params"))
     sheet.total_params = read_count(sheet, "total_params", data.get("total_params"))
     return sheet
 
@@ -83,7 +79,6 @@ def sheet_from_rows(rows: list[dict[str, str]], where: str) -> AnswerSheet:
     for row in rows:
         name = (row.get("name") or "").strip()
         if name == "total_params":
-            sheet.total_text = row.get("params", "")
             sheet.total_params = read_count(sheet, "total_params", row.get("params"))
         elif name or row.get("output_shape") or row.get("params"):
             sheet.layers.append(
@@ -135,13 +130,7 @@ def answer(sheet: AnswerSheet, name: str | None, shape: Any, params: Any) -> Ans
         name=name,
         output_shape=read_shape(sheet, label, shape),
         params=read_count(sheet, f"{label} params", params),
-        output_shape_text=text_of(shape),
-        params_text=text_of(params),
     )
-
-
-def text_of(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def none_or_text(value: Any) -> str | None:
