@@ -133,3 +133,10 @@ def test_an_extra_keras_row_is_a_difference() -> None:
 def test_text_that_is_not_a_summary() -> None:
     with pytest.raises(SpecError, match="no 'Layer \\(type\\)' header"):
         parse_summary("hello", "notes.txt")
+
+
+def test_different_wiring_in_the_summary_is_noted() -> None:
+    text = summary_text(to_keras(LONG_NAMES)).replace("conv2d[0][0]", "image[0][0]")
+    result = compare(cnncalc.analyze(LONG_NAMES), parse_summary(text))
+    notes = [note for row in result.rows for note in row.notes]
+    assert any(note.startswith("connected to ") and "image" in note for note in notes)
