@@ -83,6 +83,19 @@ def net(*layers: dict[str, Any], input_shape: list[int] | None = None) -> dict[s
             net({"type": "Concatenate", "inputs": ["input", "input"], "axis": 0}, input_shape=[4]),
             "layer 0 'concatenate' (Concatenate): axis=0 is the batch axis",
         ),
+        (
+            net({"type": "Conv2D", "filters": 2, "kernel_size": 3}, input_shape=[8, 8, None]),
+            "layer 0 'conv2d' (Conv2D): the input depth (channels) must be known to count "
+            "parameters",
+        ),
+        (
+            net(
+                {"type": "SeparableConv2D", "filters": 2, "kernel_size": 3},
+                input_shape=[8, 8, None],
+            ),
+            "layer 0 'separable_conv2d' (SeparableConv2D): the input depth (channels) must be "
+            "known to count parameters",
+        ),
     ],
 )
 def test_impossible_networks_name_the_layer_and_show_the_formula(

@@ -59,6 +59,8 @@ class Windowed(Padded):
     def split_known(self, shape: Shape) -> tuple[Shape, int]:
         """(spatial sizes, input depth); the depth must be known to count weights."""
         spatial, depth = self.split(shape)
+        if depth is None:
+            raise LayerError("the input depth (channels) must be known to count parameters")
         return spatial, depth
 
     def outcome(self, steps: list[Step], depth: int, params: int, lines: list[str]) -> Outcome:
