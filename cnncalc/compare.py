@@ -183,8 +183,12 @@ def check_row(position: int, ours: LayerRow, theirs: SummaryRow) -> RowCheck:
     if theirs.type and not names_match(ours.type, theirs.type):
         notes.append(f"type {theirs.type} in the summary")
     sources = [name for name in ours.inputs if name != IMPLICIT_INPUT]
-    if theirs.connected_to and sources and not all(
-        any(names_match(mine, other) for other in theirs.connected_to) for mine in sources
+    if (
+        theirs.connected_to
+        and sources
+        and not all(
+            any(names_match(mine, other) for other in theirs.connected_to) for mine in sources
+        )
     ):
         notes.append(f"connected to {', '.join(theirs.connected_to)} in the summary")
     return RowCheck(position, ours, theirs, tuple(problems), tuple(notes))

@@ -23,9 +23,8 @@ from .analysis import Analysis, LayerRow
 from .answers import Answer, AnswerSheet, read_answers
 from .engine import IMPLICIT_INPUT
 from .errors import CnncalcError, LayerError, SpecError
-from .formulas import dilated
 from .layers import Layer
-from .layers.base import Padded, Spatial, resolve_padding, shape_text
+from .layers.base import Padded, Spatial, shape_text
 from .layers.conv import Conv, Windowed
 from .layers.core import Dense, Flatten
 from .spec import Spec
@@ -242,7 +241,7 @@ def diagnose_shape(
             swapped = run(layer, inputs, padding="same" if padding == "valid" else "valid")
             if swapped is not None and swapped.shape == given:
                 return "padding_confusion", swapped
-        if effective_strides(layer) != (1,) * layer.rank:
+        if layer.window_strides() != (1,) * layer.rank:
             unit = run(layer, inputs, strides=1)
             if unit is not None and unit.shape == given:
                 return "stride_ignored", unit
@@ -259,16 +258,6 @@ def diagnose_shape(
     return None, None
 
 
-def window_of(layer: Padded) -> tuple[int, ...]:
-    return layer.per_axis(getattr(layer, "kernel_size", None) or layer.pool_size)
-
-
-def effective_strides(layer: Padded) -> tuple[int, ...]:
-    """Pooling's strides default to its pool size."""
-    strides = getattr(layer, "strides", None)
-    return window_of(layer) if strides is None else layer.per_axis(strides)
-
-
 def rounding_mistake(layer: Padded, row: LayerRow, given: Shape) -> str | None:
     """off_by_one or ceil_instead_of_floor, from the per-axis numerators W + 2p − k."""
     if len(given) != len(row.output_shape) or getattr(layer, "padding", None) == "same":
@@ -278,13 +267,14 @@ def rounding_mistake(layer: Padded, row: LayerRow, given: Shape) -> str | None:
     spatial_given, depth_given = layer.split(given)
     if depth_given != depth_out or None in spatial_in:
         return None
-    window, strides = window_of(layer), effective_strides(layer)
-    rates = layer.per_axis(getattr(layer, "dilation_rate", 1))
-    spans = tuple(dilated(w, d) for w, d in zip(window, rates))
-    paddings = resolve_padding(layer.padding, layer.rank, spans)
     kinds = set()
     for size, out, answer, span, stride, pad in zip(
-        spatial_in, spatial_out, spatial_given, spans, strides, paddings
+        spatial_in,
+        spatial_out,
+        spatial_given,
+        layer.spans(),
+        layer.window_strides(),
+        layer.paddings(),
     ):
         before, after = (0, 0) if isinstance(pad, str) else pad
         exact = (size + before + after - span) % stride == 0  # type: ignore[operator]

@@ -18,9 +18,8 @@ from typing import Any
 from .compare import Comparison, compare
 from .engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
 from .errors import CnncalcError
-from .formulas import dilated
 from .layers import InputLayer, Layer
-from .layers.base import Spatial, resolve_padding
+from .layers.base import Padded, Spatial
 from .layers.conv import ConvTranspose
 from .spec import Spec, load_spec
 from .summary import Summary, SummaryRow, parse_summary
@@ -79,15 +78,7 @@ def keras_arguments(layer: Layer) -> dict[str, Any]:
 
 def explicit_padding(layer: Layer) -> list[tuple[int, int]] | None:
     """Per-axis (before, after) pairs when the layer uses the lecture's explicit padding."""
-    padding = getattr(layer, "padding", None)
-    if not isinstance(layer, Spatial) or padding is None or padding in ("valid", "same", "causal"):
-        return None
-    if not hasattr(layer, "kernel_size") and not hasattr(layer, "pool_size"):
-        return None  # ZeroPadding's own `padding` argument
-    window = layer.per_axis(getattr(layer, "kernel_size", None) or layer.pool_size)
-    rates = layer.per_axis(getattr(layer, "dilation_rate", 1))
-    spans = tuple(dilated(w, d) for w, d in zip(window, rates))
-    return [p for p in resolve_padding(padding, layer.rank, spans) if isinstance(p, tuple)]
+    return layer.explicit_padding() if isinstance(layer, Padded) else None
 
 
 def helper_layers(spec: Spec, names: list[str]) -> dict[str, str]:

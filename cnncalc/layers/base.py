@@ -241,7 +241,14 @@ class Spatial(OneInput):
 
 
 class Padded(Spatial):
-    """A sliding-window layer: its `padding` is a Keras mode or the lecture's padding_size."""
+    """A sliding-window layer: its `padding` is a Keras mode or the lecture's padding_size.
+
+    Its geometry (window, strides, dilations, per-axis padding) is asked of it here, by its
+    own rule, by the Keras bridge and by the grader alike.
+    """
+
+    window_name: ClassVar[str] = "window"
+    padding: Padding = "valid"
 
     @field_validator("padding", mode="after", check_fields=False)
     @classmethod
@@ -260,6 +267,56 @@ class Padded(Spatial):
                     raise ValueError(f"a per-axis padding pair is [before, after], got {item}")
         return value
 
+    def window(self) -> tuple[int, ...]:
+        """The kernel or the pool, one size per spatial axis."""
+        raise NotImplementedError
+
+    def window_strides(self) -> tuple[int, ...]:
+        return self.per_axis(self.strides)
+
+    def dilations(self) -> tuple[int, ...]:
+        return (1,) * self.rank
+
+    def spans(self) -> tuple[int, ...]:
+        """How far the (dilated) window reaches on each axis: (k − 1)·d + 1."""
+        return tuple(dilated(w, d) for w, d in zip(self.window(), self.dilations()))
+
+    def paddings(self) -> list[AxisPadding]:
+        return resolve_padding(self.padding, self.rank, self.spans())
+
+    def explicit_padding(self) -> list[tuple[int, int]] | None:
+        """(before, after) per axis when the padding is the lecture's padding_size or 'full'."""
+        if self.padding in ("valid", "same", "causal"):
+            return None
+        return [p for p in self.paddings() if isinstance(p, tuple)]
+
+    def slide(self, spatial: Shape) -> list[Step]:
+        """Output sizes of the window sliding over every spatial axis.
+
+        Fails with the lecture's formula and its numbers when the window leaves no output.
+        """
+        window, spans = self.window(), self.spans()
+        steps = [
+            window_output(axis, size, w, s, p, d)
+            for axis, size, w, s, p, d in zip(
+                self.axis_names,
+                spatial,
+                window,
+                self.window_strides(),
+                self.paddings(),
+                self.dilations(),
+            )
+        ]
+        for step in steps:
+            if step.value is not None and step.value < 1:
+                size = dims(window) + (f" (dilated to {dims(spans)})" if spans != window else "")
+                padding = padding_description(self.padding)
+                raise LayerError(
+                    f"a {size} {self.window_name} does not fit a {dims(spatial)} input "
+                    f"with padding {padding}: {step.formula}"
+                )
+        return steps
+
 
 def resolve_padding(padding: Any, rank: int, spans: tuple[int, ...]) -> list[AxisPadding]:
     """One padding per axis: a Keras mode or an explicit (before, after) pair."""
@@ -275,37 +332,6 @@ def resolve_padding(padding: Any, rank: int, spans: tuple[int, ...]) -> list[Axi
 def padding_description(padding: Any) -> str:
     """How an error message names the padding: 'valid', or 'padding_size 1'."""
     return f"'{padding}'" if isinstance(padding, str) else f"padding_size {padding}"
-
-
-def slide_window(
-    layer: Spatial,
-    spatial: Shape,
-    what: str,
-    windows: tuple[int, ...],
-    strides: tuple[int, ...],
-    padding: Any,
-    dilations: tuple[int, ...],
-) -> list[Step]:
-    """Output sizes of a kernel or pool sliding over every spatial axis.
-
-    Fails with the lecture's formula and its numbers when the window leaves no output.
-    """
-    spans = tuple(dilated(w, d) for w, d in zip(windows, dilations))
-    paddings = resolve_padding(padding, layer.rank, spans)
-    steps = [
-        window_output(axis, size, w, s, p, d)
-        for axis, size, w, s, p, d in zip(
-            layer.axis_names, spatial, windows, strides, paddings, dilations
-        )
-    ]
-    for step in steps:
-        if step.value is not None and step.value < 1:
-            size = dims(windows) + (f" (dilated to {dims(spans)})" if spans != windows else "")
-            raise LayerError(
-                f"a {size} {what} does not fit a {dims(spatial)} input "
-                f"with padding {padding_description(padding)}: {step.formula}"
-            )
-    return steps
 
 
 def keras_axis(axis: int, rank: int, arg: str = "axis") -> int:

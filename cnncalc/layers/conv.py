@@ -10,26 +10,24 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from ..errors import LayerError
-from ..formulas import Step, dilated, num, product_text, transpose_output
+from ..formulas import Step, num, product_text, transpose_output
 from .base import (
     NonNegativeInt,
     Outcome,
     Padded,
-    Padding,
     PerAxis,
     PositiveInt,
     Shape,
-    resolve_padding,
-    slide_window,
 )
 
 
 class Windowed(Padded):
     """A layer that slides a kernel: shared by every convolution."""
 
+    window_name = "kernel"
+
     kernel_size: PerAxis
     strides: PerAxis = 1
-    padding: Padding = "valid"
     dilation_rate: PerAxis = 1
 
     @model_validator(mode="after")
@@ -40,17 +38,11 @@ class Windowed(Padded):
             )
         return self
 
-    def slide(self, spatial: Shape) -> list[Step]:
-        """The output size on every spatial axis, failing clearly when the kernel does not fit."""
-        return slide_window(
-            self,
-            spatial,
-            "kernel",
-            self.kernel,
-            self.per_axis(self.strides),
-            self.padding,
-            self.per_axis(self.dilation_rate),
-        )
+    def window(self) -> tuple[int, ...]:
+        return self.kernel
+
+    def dilations(self) -> tuple[int, ...]:
+        return self.per_axis(self.dilation_rate)
 
     @property
     def kernel(self) -> tuple[int, ...]:
@@ -151,10 +143,6 @@ class ConvTranspose(Windowed):
 
     def apply(self, shape: Shape) -> Outcome:
         spatial, depth = self.split_known(shape)
-        kernel = self.kernel
-        dilation = self.per_axis(self.dilation_rate)
-        spans = tuple(dilated(k, d) for k, d in zip(kernel, dilation))
-        paddings = resolve_padding(self.padding, self.rank, spans)
         output_padding: tuple[int | None, ...] = (
             (None,) * self.rank
             if self.output_padding is None
@@ -165,11 +153,11 @@ class ConvTranspose(Windowed):
             for axis, size, k, s, p, a, d in zip(
                 self.axis_names,
                 spatial,
-                kernel,
-                self.per_axis(self.strides),
-                paddings,
+                self.kernel,
+                self.window_strides(),
+                self.paddings(),
                 output_padding,
-                dilation,
+                self.dilations(),
             )
         ]
         for step in steps:

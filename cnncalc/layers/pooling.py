@@ -4,21 +4,26 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Outcome, Padded, Padding, PerAxis, Shape, Spatial, slide_window
+from .base import Outcome, Padded, PerAxis, Shape, Spatial
 
 
 class Pooling(Padded):
     summary = "per axis ⌊(W + 2p − k)/s⌋ + 1, stride defaulting to pool_size; no params"
 
+    window_name = "pool"
     pool_size: PerAxis = 2
     strides: PerAxis | None = Field(default=None, description="Defaults to pool_size.")
-    padding: Padding = "valid"
+
+    def window(self) -> tuple[int, ...]:
+        return self.per_axis(self.pool_size)
+
+    def window_strides(self) -> tuple[int, ...]:
+        """Keras's pooling strides default to the pool size."""
+        return self.window() if self.strides is None else self.per_axis(self.strides)
 
     def apply(self, shape: Shape) -> Outcome:
         spatial, depth = self.split(shape)
-        pool = self.per_axis(self.pool_size)
-        strides = pool if self.strides is None else self.per_axis(self.strides)
-        steps = slide_window(self, spatial, "pool", pool, strides, self.padding, (1,) * self.rank)
+        steps = self.slide(spatial)
         working = [step.line for step in steps]
         if self.strides is None:
             working.insert(0, "stride = pool_size (Keras's default)")
