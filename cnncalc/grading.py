@@ -13,7 +13,6 @@ swapped, stride 1, no bias, ...) with the same rules that compute the right answ
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from .analysis import Analysis, LayerRow
 from .answers import Answer, AnswerSheet, read_answers
 from .engine import IMPLICIT_INPUT
 from .errors import CnncalcError, LayerError, SpecError
+from .formulas import product
 from .layers import Layer
 from .layers.base import Padded, Spatial, shape_text
 from .layers.conv import Conv, Windowed
@@ -252,7 +252,8 @@ def diagnose_shape(
         return "wrong_depth", None
     if isinstance(layer, Flatten) and len(given) == 1:
         sizes = {product(r.output_shape) for r in context.analysis.layers}
-        sizes.add(product(context.analysis.input_shape or ()))
+        if context.analysis.input_shape:
+            sizes.add(product(context.analysis.input_shape))
         if given[0] in sizes - {expected[0]}:
             return "flatten_size", None
     return None, None
@@ -314,12 +315,6 @@ def diagnose_params(
                 if other is not None and other.params == given:
                     return "flatten_size", other
     return None, None
-
-
-def product(shape: Any) -> int | None:
-    if not shape or any(s is None for s in shape):
-        return None
-    return math.prod(shape)
 
 
 # Hints: the lesson, what the student computed, and the formula to use.

@@ -19,7 +19,7 @@ from .compare import Comparison, compare
 from .engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
 from .errors import CnncalcError
 from .layers import InputLayer, Layer
-from .layers.base import Padded, Spatial
+from .layers.base import Padded
 from .layers.conv import ConvTranspose
 from .spec import Spec, load_spec
 from .summary import Summary, SummaryRow, parse_summary
@@ -150,19 +150,14 @@ SCALAR_OPS = {
 
 
 def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:
-    if layer.type in NOT_BUILDABLE:
-        raise ValueError(
-            f"cnncalc cannot build a {layer.type} in Keras: {NOT_BUILDABLE[layer.type]}"
-        )
     constant = getattr(layer, "constant", None)
     if constant is not None and layer.type in SCALAR_OPS:  # a Keras op such as x + 3.0
         return getattr(keras.ops, SCALAR_OPS[layer.type])(x, constant)
     arguments = keras_arguments(layer)
     pads = explicit_padding(layer)
-    assert isinstance(layer, Spatial) or pads is None
-    if pads is None:
+    if pads is None or not isinstance(layer, Padded):
         return getattr(keras.layers, layer.type)(name=name, **arguments)(x)
-    rank, data_format = layer.rank, arguments.get("data_format")  # type: ignore[union-attr]
+    rank, data_format = layer.rank, arguments.get("data_format")
     arguments["padding"] = "valid"
     pairs = pads[0] if rank == 1 else tuple(pads)
     if isinstance(layer, ConvTranspose):

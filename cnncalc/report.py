@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from .grading import Item, Report
+from .layers.base import tuple_text
 
 FORMATS = ("table", "json", "csv", "gradescope")
 MARKS = {"correct": "✓", "carried_forward": "↪", "wrong": "✗", "missing": "·"}
@@ -39,11 +40,7 @@ def value_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, tuple):
-        return (
-            "(" + ", ".join("None" if v is None else str(v) for v in value) + ")"
-            if value
-            else "(unreadable)"
-        )
+        return tuple_text(value) if value else "(unreadable)"
     return f"{value:,}" if isinstance(value, int) and value >= 0 else "(unreadable)"
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import SpecError
+from .layers.base import tuple_text
 
 BOX_RULE = set("┏┓┗┛┣┫┳┻╋━┃┡┩╇┌┐└┘├┤┬┴┼─│═╞╡╪ ")
 TOTAL_LINE = re.compile(r"^\s*(Total|Trainable|Non-trainable) params:\s*([\d,]+)")
@@ -31,10 +32,7 @@ class SummaryRow:
 
     @property
     def output_shape_text(self) -> str:
-        texts = [
-            "(" + ", ".join("None" if d is None else str(d) for d in s) + ")"
-            for s in self.output_shapes
-        ]
+        texts = [tuple_text(shape) for shape in self.output_shapes]
         return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
 
 

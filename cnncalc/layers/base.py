@@ -94,9 +94,14 @@ class Outcome:
     working: tuple[str, ...] = ()
 
 
+def tuple_text(sizes: tuple[int | None, ...]) -> str:
+    """(26, 26, 32), with None for an unknown size."""
+    return "(" + ", ".join("None" if s is None else str(s) for s in sizes) + ")"
+
+
 def shape_text(shape: Shape) -> str:
     """A shape as Keras prints it, batch dimension first: (None, 26, 26, 32)."""
-    return "(" + ", ".join(["None", *("None" if s is None else str(s) for s in shape)]) + ")"
+    return tuple_text((None, *shape))
 
 
 class Layer(BaseModel):
