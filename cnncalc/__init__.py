@@ -20,7 +20,8 @@ from . import layers
 from .analysis import Analysis, LayerRow
 from .engine import analyze_spec
 from .errors import CnncalcError, NetworkError, SpecError
-from .spec import Spec, load_spec, parse_spec, preset_names
+from .sources import load_spec, preset_names
+from .spec import Spec, parse_spec
 
 __all__ = [
     "Analysis",
@@ -50,6 +51,6 @@ def from_keras(model: Any) -> Spec:
     """The cnncalc spec of a live Keras model, read from its configuration (model.to_json())."""
     import json
 
-    from .keras_import import spec_from_keras_json
+    from .sources.keras_config import spec_from_keras_json
 
     return parse_spec(spec_from_keras_json(json.loads(model.to_json()), model.name))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .layers.base import Shape
+from .render import render, working_text
 
 
 @dataclass(frozen=True)
@@ -104,14 +105,10 @@ class Analysis:
 
     def to_table(self, fmt: str = "table", explain: bool = False) -> str:
         """The analysis as text: table, json, csv, markdown, html or latex."""
-        from .render import render
-
         return render(self, fmt, explain)
 
     def explain(self) -> str:
         """Every computation in the lecture's notation, numbers substituted."""
-        from .render import working_text
-
         return working_text(self)
 
     def __str__(self) -> str:

@@ -11,8 +11,10 @@ from collections import deque
 
 from .analysis import Analysis, LayerRow
 from .errors import LayerError, NetworkError, SpecError, did_you_mean
-from .layers import InputLayer, Layer, Outcome, Shape
-from .spec import Spec
+from .layers.base import Layer, Outcome, Shape
+from .layers.core import InputLayer
+from .layers.models import NestedModel
+from .spec import Spec, parse_spec
 
 IMPLICIT_INPUT = "input"
 """The name of the input that ``input_shape`` declares."""
@@ -160,6 +162,8 @@ def analyze_spec(spec: Spec) -> Analysis:
 def compute(index: int, name: str, layer: Layer, inputs: list[Shape]) -> Outcome:
     """Apply one layer's rule, naming the layer when it fails."""
     try:
+        if isinstance(layer, NestedModel):
+            return layer.compute_nested(inputs, lambda data: analyze_spec(parse_spec(data)))
         return layer.compute(inputs)
     except LayerError as error:
         raise NetworkError(f"layer {index} '{name}' ({layer.type}): {error}") from None

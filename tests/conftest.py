@@ -40,7 +40,7 @@ def engine_table(analysis: cnncalc.Analysis) -> dict[str, KerasRow]:
 
 def assert_matches_keras(spec: Any) -> cnncalc.Analysis:
     """Analyze the spec and build it in Keras; every layer must agree exactly."""
-    from cnncalc.keras_bridge import to_keras
+    from cnncalc.keras.bridge import to_keras
 
     analysis = cnncalc.analyze(spec)
     keras_rows = keras_table(to_keras(spec))

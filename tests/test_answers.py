@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cnncalc import SpecError
-from cnncalc.answers import AnswerSheet, read_answers, read_count, read_shape
+from cnncalc.classroom.answers import AnswerSheet, read_answers, read_count, read_shape
 
 
 @pytest.mark.parametrize(

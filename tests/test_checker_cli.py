@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 import cnncalc
-from cnncalc.answers import read_answers
+from cnncalc.classroom.answers import read_answers
 from cnncalc.cli import app
 
 runner = CliRunner()

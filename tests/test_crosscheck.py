@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import cnncalc
 from cnncalc.cli import app
-from cnncalc.keras_bridge import crosscheck, summary_text, to_keras
+from cnncalc.keras.bridge import crosscheck, summary_text, to_keras
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

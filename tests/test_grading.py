@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 import cnncalc
-from cnncalc.answers import Answer, AnswerSheet
-from cnncalc.exercise import random_network
-from cnncalc.grading import Report, grade
-from cnncalc.spec import load_spec
+from cnncalc.classroom.answers import Answer, AnswerSheet
+from cnncalc.classroom.grading import Report, grade
+from cnncalc.sources import load_spec
+from cnncalc.sources.random_networks import random_network
 
 
 def correct_sheet(network: Any) -> AnswerSheet:
@@ -94,7 +94,7 @@ def test_every_mistake_code_is_tested_on_two_networks() -> None:
     networks: dict[str, set[str]] = {}
     for network, _, _, _, mistake in MISTAKES:
         networks.setdefault(mistake, set()).add(network)
-    from cnncalc.grading import LESSONS
+    from cnncalc.classroom.grading import LESSONS
 
     assert set(networks) == set(LESSONS)
     assert all(len(found) >= 2 for found in networks.values())
@@ -205,7 +205,7 @@ def test_unreadable_values_are_wrong_and_said_so(tmp_path: Path) -> None:
         "exercise: mnist\nlayers:\n  - name: conv2d\n    output_shape: big\n"
         "    params: lots\ntotal_params:\n"
     )
-    from cnncalc.grading import check_files
+    from cnncalc.classroom.grading import check_files
 
     (report,) = check_files([path])
     assert item(report, "conv2d", "output_shape").status == "wrong"

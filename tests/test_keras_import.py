@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import cnncalc
 from cnncalc import NetworkError, SpecError
 from cnncalc.cli import app
-from cnncalc.keras_import import spec_from_keras_json
+from cnncalc.sources.keras_config import spec_from_keras_json
 
 from .conftest import engine_table, keras_table
 
@@ -74,7 +74,7 @@ def test_the_keras_applications_zoo_is_reproduced(keras: Any, name: str, tmp_pat
 
 
 def test_a_keras_archive_is_read_without_loading_it(keras: Any, tmp_path: Path) -> None:
-    from cnncalc.keras_bridge import to_keras
+    from cnncalc.keras.bridge import to_keras
 
     path = tmp_path / "mnist.keras"
     to_keras("mnist").save(path)
@@ -158,7 +158,7 @@ def test_an_unsupported_layer_class_names_the_class_and_the_layer() -> None:
 
 def test_keras2_configs_import(tmp_path: Path) -> None:
     tf_keras = pytest.importorskip("tf_keras")
-    from cnncalc.keras_bridge import to_keras
+    from cnncalc.keras.bridge import to_keras
 
     for spec in ("mnist", "resnet50"):
         model = to_keras(spec, keras=tf_keras)

@@ -179,7 +179,7 @@ def test_every_preset_file_is_valid_json_with_a_description() -> None:
 
 def test_schema_lists_every_layer_kind() -> None:
     from cnncalc.layers import REGISTRY
-    from cnncalc.schema import spec_json_schema
+    from cnncalc.spec.schema import spec_json_schema
 
     schema = spec_json_schema()
     assert set(REGISTRY) <= set(schema["$defs"])

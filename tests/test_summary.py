@@ -9,9 +9,9 @@ import pytest
 
 import cnncalc
 from cnncalc import SpecError
-from cnncalc.compare import compare
-from cnncalc.keras_bridge import summary_text, to_keras
-from cnncalc.summary import parse_summary
+from cnncalc.keras.bridge import summary_text, to_keras
+from cnncalc.keras.compare import compare
+from cnncalc.keras.summary import parse_summary
 
 DATA = Path(__file__).parent / "data"
 

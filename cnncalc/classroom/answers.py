@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SpecError
-from .textfiles import decode, parse_json_or_yaml
+from ..errors import SpecError
+from ..layers.base import tuple_text
+from ..sources.textfiles import decode, parse_json_or_yaml
 
 Shape = tuple[int | None, ...]
 
@@ -180,3 +181,12 @@ def read_shape(sheet: AnswerSheet, label: str, value: Any) -> Shape | None:
     while dims and dims[0] is None:
         dims.pop(0)  # the batch dimension
     return tuple(dims)
+
+
+def value_text(value: Any) -> str:
+    """A shape as the student writes it (no batch dimension), a count with separators."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return tuple_text(value) if value else "(unreadable)"
+    return f"{value:,}" if isinstance(value, int) and value >= 0 else "(unreadable)"

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import Analysis, LayerRow
-from .answers import Answer, AnswerSheet, read_answers
-from .engine import IMPLICIT_INPUT
-from .errors import CnncalcError, LayerError, SpecError
-from .formulas import product
-from .layers import Layer
-from .layers.base import Padded, Spatial, shape_text
-from .layers.conv import Conv, Windowed
-from .layers.core import Dense, Flatten
-from .spec import Spec
+from ..analysis import Analysis, LayerRow
+from ..engine import IMPLICIT_INPUT, analyze_spec
+from ..errors import CnncalcError, LayerError, SpecError
+from ..formulas import product
+from ..layers.base import Layer, Padded, Spatial, shape_text
+from ..layers.conv import Conv, Windowed
+from ..layers.core import Dense, Flatten
+from ..sources import load_spec
+from ..spec import Spec
+from .answers import Answer, AnswerSheet, read_answers, value_text
 
 Shape = tuple[int | None, ...]
 
@@ -329,8 +329,6 @@ def hint(
     mistake: str | None,
     theirs: Any,
 ) -> str:
-    from .report import value_text
-
     lines = [f"You wrote {value_text(given)}." if given not in (-1, ()) else "Unreadable."]
     if mistake:
         lines.append(lesson(mistake, layer, row))
@@ -417,10 +415,7 @@ def check_files(
 
 
 def load_exercise(reference: str) -> tuple[Spec, Analysis]:
-    from .engine import analyze_spec
-    from .exercise import exercise_spec
-
-    spec = exercise_spec(reference)
+    spec = load_spec(reference)
     return spec, analyze_spec(spec)
 
 

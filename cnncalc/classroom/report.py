@@ -8,8 +8,8 @@ import json
 from collections import Counter
 from typing import Any
 
+from .answers import value_text
 from .grading import Item, Report
-from .layers.base import tuple_text
 
 FORMATS = ("table", "json", "csv", "gradescope")
 MARKS = {"correct": "✓", "carried_forward": "↪", "wrong": "✗", "missing": "·"}
@@ -33,15 +33,6 @@ def render_reports(reports: list[Report], fmt: str, reveal: bool = False) -> str
     if len(reports) > 1:
         parts.append(class_summary(reports))
     return "\n\n".join(parts)
-
-
-def value_text(value: Any) -> str:
-    """A shape as the student writes it (no batch dimension), a count with separators."""
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return tuple_text(value) if value else "(unreadable)"
-    return f"{value:,}" if isinstance(value, int) and value >= 0 else "(unreadable)"
 
 
 def given_text(item: Item) -> str:

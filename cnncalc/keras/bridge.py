@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from ..engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
+from ..errors import CnncalcError
+from ..layers.base import Layer, Padded
+from ..layers.conv import ConvTranspose
+from ..layers.core import InputLayer
+from ..sources import load_spec
+from ..spec import Spec
 from .compare import Comparison, compare
-from .engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
-from .errors import CnncalcError
-from .layers import InputLayer, Layer
-from .layers.base import Padded
-from .layers.conv import ConvTranspose
-from .spec import Spec, load_spec
 from .summary import Summary, SummaryRow, parse_summary
 
 

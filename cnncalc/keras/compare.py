@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .analysis import Analysis, LayerRow
-from .engine import IMPLICIT_INPUT
-from .layers.base import shape_text
+from ..analysis import Analysis, LayerRow
+from ..engine import IMPLICIT_INPUT
+from ..layers.base import shape_text
 from .summary import Summary, SummaryRow
 
 TOTALS = (

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import SpecError
-from .layers.base import tuple_text
+from ..errors import SpecError
+from ..layers.base import tuple_text
 
 BOX_RULE = set("┏┓┗┛┣┫┳┻╋━┃┡┩╇┌┐└┘├┤┬┴┼─│═╞╡╪ ")
 TOTAL_LINE = re.compile(r"^\s*(Total|Trainable|Non-trainable) params:\s*([\d,]+)")

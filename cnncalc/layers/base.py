@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from ..errors import LayerError
 from ..formulas import AxisPadding, Step, dilated, dims, window_output
+from .registry import REGISTRY
 
 Shape = tuple[int | None, ...]
 """A shape without its batch dimension; None is an unknown size."""
@@ -30,8 +31,6 @@ Padding = Union[
 """Keras's modes, 'full' (k − 1 each side), or the lecture's explicit padding_size."""
 DataFormat = Literal["channels_last", "channels_first"]
 
-REGISTRY: dict[str, "type[Layer]"] = {}
-"""Keras class name -> the rule class for it."""
 
 IGNORED_ARGUMENTS = frozenset(
     {
@@ -123,7 +122,7 @@ class Layer(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         kind = cls.model_fields["type"].default
         if isinstance(kind, str):
-            REGISTRY[kind] = cls
+            REGISTRY.register(kind, cls)
 
     _keras_extras: dict[str, Any] = PrivateAttr(default_factory=dict)
     """The ignored arguments, kept so the Keras bridge can pass them on."""

@@ -4,6 +4,7 @@ A nested model is analyzed with the shapes it receives; its own declared input s
 replaced by those. A Lambda's code is never run: only its declared output_shape is used.
 """
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from ..errors import CnncalcError, LayerError
@@ -21,11 +22,15 @@ class NestedModel(Layer):
         raise NotImplementedError
 
     def compute(self, inputs: list[Shape]) -> Outcome:
-        from ..engine import analyze_spec
-        from ..spec import parse_spec
+        raise NotImplementedError("the engine analyses nested models with compute_nested")
 
+    def compute_nested(
+        self, inputs: list[Shape], analyze: Callable[[dict[str, Any]], Any]
+    ) -> Outcome:
+        """``analyze`` is the engine's own (spec data → Analysis): passed in, not imported
+        back, so the layers never depend on the engine."""
         try:
-            analysis = analyze_spec(parse_spec(self.sub_spec(inputs)))
+            analysis = analyze(self.sub_spec(inputs))
         except CnncalcError as error:
             raise LayerError(f"inside the nested model: {error}") from None
         output = self.output_row(analysis)

@@ -6,9 +6,12 @@ import csv
 import io
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
-from .analysis import Analysis, LayerRow
-from .layers.base import shape_text
+from ..layers.base import shape_text
+
+if TYPE_CHECKING:  # the result object calls render, never the other way round
+    from ..analysis import Analysis, LayerRow
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "latex")
 

@@ -14,9 +14,9 @@ import json
 import zipfile
 from typing import Any
 
-from .errors import SpecError
-from .layers import REGISTRY
-from .layers.base import IGNORED_ARGUMENTS
+from ..errors import SpecError
+from ..layers import REGISTRY
+from ..layers.base import IGNORED_ARGUMENTS
 
 MODEL_CLASSES = {"Sequential", "Functional", "Model"}
 ZIP_MAGIC = b"PK\x03\x04"

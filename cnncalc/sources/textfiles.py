@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from .errors import SpecError
+from ..errors import SpecError
 
 
 def decode(raw: bytes, where: str, kind: str, expected: str) -> str:

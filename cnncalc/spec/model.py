@@ -7,8 +7,6 @@
 """
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from pydantic import (
@@ -20,12 +18,9 @@ from pydantic import (
     field_validator,
 )
 
-from .errors import SpecError, did_you_mean
-from .layers import REGISTRY, Layer
-from .layers.base import PositiveInt
-from .textfiles import decode, parse_json_or_yaml
-
-PRESETS = Path(__file__).parent / "presets"
+from ..errors import SpecError, did_you_mean
+from ..layers import REGISTRY, Layer
+from ..layers.base import PositiveInt
 
 
 class Spec(BaseModel):
@@ -176,60 +171,3 @@ def parse_spec(data: Any) -> Spec:
         return Spec.model_validate(data)
     except ValidationError as error:
         raise SpecError(*validation_lines(error, "", Spec)) from None
-
-
-def preset_names() -> list[str]:
-    """The specs shipped inside the package, loadable by name."""
-    return sorted(path.stem for path in PRESETS.glob("*.json"))
-
-
-def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
-    """A Spec from a Spec, a dict, a file path, '-' (standard input), a preset name or a
-    random exercise ('random:medium:7')."""
-    if not isinstance(source, (str, Path)):
-        return parse_spec(source)
-    text = str(source)
-    if text == "-":
-        return parse_spec(parse_text(sys.stdin.buffer.read(), "<stdin>"))
-    path = Path(text)
-    if path.is_file():
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
-        return parse_spec(parse_text(raw, str(path)))
-    if path.is_dir():
-        raise SpecError(f"{path}: is a folder, not a spec file")
-    if text.startswith("random:"):  # a random exercise: random:<difficulty>:<seed>
-        from .exercise import exercise_spec
-
-        return exercise_spec(text)
-    presets = preset_names()
-    if text in presets:
-        raw = (PRESETS / f"{text}.json").read_bytes()
-        return parse_spec(parse_text(raw, text))
-    hint = did_you_mean(text, presets) or f"; presets: {', '.join(presets)}"
-    raise SpecError(f"{text}: no such file or preset{hint}")
-
-
-def parse_text(raw: bytes, where: str) -> Any:
-    """A spec's data from JSON or YAML text, a Keras model JSON or a .keras archive."""
-    from .keras_import import (
-        ZIP_MAGIC,
-        is_keras_model_json,
-        read_keras_archive,
-        spec_from_keras_json,
-    )
-
-    if raw.startswith(ZIP_MAGIC):
-        return spec_from_keras_json(read_keras_archive(raw, where), where)
-    data = parse_plain_text(raw, where)
-    return spec_from_keras_json(data, where) if is_keras_model_json(data) else data
-
-
-def parse_plain_text(raw: bytes, where: str) -> Any:
-    """JSON (or YAML) text to data, with errors that say where the text is wrong."""
-    text = decode(
-        raw, where, "a JSON or YAML spec", "a spec is a JSON or YAML object with 'layers'"
-    )
-    return parse_json_or_yaml(text, where)

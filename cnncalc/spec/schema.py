@@ -6,9 +6,9 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, create_model
 
-from .layers import REGISTRY
-from .layers.base import IGNORED_ARGUMENTS
-from .spec import Spec
+from ..layers import REGISTRY
+from ..layers.base import IGNORED_ARGUMENTS
+from .model import Spec
 
 IGNORED = {"description": "Accepted and ignored: it changes neither shapes nor counts."}
 

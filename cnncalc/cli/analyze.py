@@ -1,0 +1,74 @@
+"""Commands over the engine: analyze, presets, schema."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from .app import SPEC_HELP, Format, app, user_errors
+
+
+@app.command()
+@user_errors
+def analyze(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    explain: bool = typer.Option(
+        False, "--explain", "-e", help="Show every computation with the numbers substituted."
+    ),
+) -> None:
+    """Print every layer's output shape and parameter count, like Keras's model.summary().
+
+    Examples:
+
+        cnncalc analyze mnist --explain
+
+        cnncalc analyze my_net.json --format json
+    """
+    from .. import analyze as run
+
+    typer.echo(run(spec).to_table(format.value, explain))
+
+
+@app.command()
+@user_errors
+def presets(
+    format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List the networks shipped with cnncalc, with their parameter totals."""
+    from tabulate import tabulate
+
+    from .. import analyze as run
+    from ..sources import load_spec, preset_names
+
+    rows = []
+    for name in preset_names():
+        spec = load_spec(name)
+        result = run(spec)
+        rows.append(
+            {
+                "name": name,
+                "input_shape": spec.input_shape,
+                "layers": len(result),
+                "total_params": result.total_params,
+                "description": spec.description,
+            }
+        )
+    if format is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    tablefmt = {"table": "simple", "csv": "tsv", "markdown": "github"}.get(
+        format.value, format.value
+    )
+    for row in rows:
+        row["total_params"] = f"{row['total_params']:,}"
+    typer.echo(tabulate(rows, headers="keys", tablefmt=tablefmt, disable_numparse=True))
+
+
+@app.command()
+def schema() -> None:
+    """Print the spec's JSON Schema, for editors to complete and validate spec files."""
+    from ..spec.schema import spec_json_schema
+
+    typer.echo(json.dumps(spec_json_schema(), indent=2))

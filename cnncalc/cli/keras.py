@@ -1,0 +1,88 @@
+"""Commands that prove cnncalc against Keras: crosscheck, compare, import."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..errors import SpecError
+from .app import SPEC_HELP, app, read_text_file, user_errors, write_output
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+@user_errors
+def crosscheck(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Build the spec in real Keras and compare its model.summary() with cnncalc, row by row.
+
+    Exit code 0 when every row and total agrees, 1 on any difference, 2 when the spec cannot
+    be read or Keras cannot build it. Needs TensorFlow: pip install 'cnncalc[keras]'.
+
+    Example:
+
+        cnncalc crosscheck resnet50
+    """
+    from ..keras.bridge import crosscheck as run
+
+    report_comparison(run(spec), format)
+
+
+@app.command()
+@user_errors
+def compare(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    summary: Path = typer.Argument(..., help="A saved model.summary() printout (Keras 3 or 2)."),
+    format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Compare cnncalc's analysis with a saved model.summary() text; no TensorFlow needed.
+
+    Rows are matched by position (InputLayer rows skipped); shapes and counts must agree,
+    a differing name is only a note. A summary cut short is compared as far as it goes.
+
+    Example:
+
+        cnncalc compare mnist lecture_summary.txt
+    """
+    from .. import analyze as run
+    from ..keras.compare import compare as run_compare
+    from ..keras.summary import parse_summary
+
+    text = read_text_file(summary)
+    report_comparison(run_compare(run(spec), parse_summary(text, str(summary))), format)
+
+
+def report_comparison(comparison: Any, format: CheckFormat) -> None:
+    typer.echo(comparison.to_json() if format is CheckFormat.json else comparison.to_table())
+    raise typer.Exit(comparison.exit_code)
+
+
+@app.command("import")
+@user_errors
+def import_model(
+    model: Path = typer.Argument(..., help="A Keras model JSON (model.to_json()) or .keras file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the spec here."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Write the cnncalc spec of a saved Keras model (read from its config; no code is run).
+
+    Example:
+
+        cnncalc import my_model.keras -o my_model.json
+    """
+    from ..sources import load_spec
+
+    if not model.is_file():
+        raise SpecError(f"{model}: no such file")
+    spec = load_spec(model)
+    text = spec.to_json()
+    write_output(text, output, force)

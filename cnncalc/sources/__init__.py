@@ -1,0 +1,83 @@
+"""The one front door for networks: whatever a user names as SPEC becomes a :class:`Spec`.
+
+A SPEC is a Spec or dict, a path to a JSON/YAML spec, a Keras model (``model.to_json()``
+file or ``.keras`` archive), '-' for standard input, a preset name (any case) or a random
+exercise ('random:medium:7'). The CLI, the Python API and the classroom all come through here.
+"""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpecError, did_you_mean
+from ..spec import Spec, parse_spec
+from .textfiles import decode, parse_json_or_yaml
+
+PRESETS = Path(__file__).parent.parent / "presets"
+RANDOM_PREFIX = "random:"
+
+
+def preset_names() -> list[str]:
+    """The specs shipped inside the package, loadable by name."""
+    return sorted(path.stem for path in PRESETS.glob("*.json"))
+
+
+def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
+    """A Spec from any SPEC a user can give (see the module docstring)."""
+    if not isinstance(source, (str, Path)):
+        return parse_spec(source)
+    text = str(source)
+    if not text.strip():
+        raise SpecError("the SPEC is empty: give a spec file, '-', a preset or random:…")
+    if text == "-":
+        return parse_spec(parse_text(sys.stdin.buffer.read(), "<stdin>"))
+    path = Path(text)
+    if path.is_file():
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
+        return parse_spec(parse_text(raw, str(path)))
+    if path.is_dir():
+        raise SpecError(f"{path}: is a folder, not a spec file")
+    if text.startswith(RANDOM_PREFIX):
+        from .random_networks import random_spec
+
+        return random_spec(text)
+    return load_preset(text)
+
+
+def load_preset(name: str) -> Spec:
+    """A shipped network by name; 'VGG16' finds vgg16."""
+    presets = preset_names()
+    found = next((preset for preset in presets if preset == name.lower()), None)
+    if found is None:
+        hint = did_you_mean(name.lower(), presets) or f"; presets: {', '.join(presets)}"
+        raise SpecError(f"{name}: no such file or preset{hint}")
+    return parse_spec(parse_text((PRESETS / f"{found}.json").read_bytes(), found))
+
+
+def parse_text(raw: bytes, where: str) -> Any:
+    """A spec's data from JSON or YAML text, a Keras model JSON or a .keras archive."""
+    from .keras_config import (
+        ZIP_MAGIC,
+        is_keras_model_json,
+        read_keras_archive,
+        spec_from_keras_json,
+    )
+
+    if raw.startswith(ZIP_MAGIC):
+        return spec_from_keras_json(read_keras_archive(raw, where), where)
+    data = parse_plain_text(raw, where)
+    return spec_from_keras_json(data, where) if is_keras_model_json(data) else data
+
+
+def parse_plain_text(raw: bytes, where: str) -> Any:
+    """JSON (or YAML) text to data, with errors that say where the text is wrong."""
+    text = decode(
+        raw, where, "a JSON or YAML spec", "a spec is a JSON or YAML object with 'layers'"
+    )
+    return parse_json_or_yaml(text, where)
+
+
+__all__ = ["RANDOM_PREFIX", "load_preset", "load_spec", "parse_text", "preset_names"]
