@@ -22,7 +22,7 @@ TOO_BIG = (
 
 
 def run(*args: str, stdin: str | None = None):
-    return runner.invoke(app, list(args), input=stdin)
+    return runner.invoke(app, list(args), input=stdin, prog_name="cnncalc")
 
 
 def test_analyze_prints_a_keras_like_summary() -> None:
@@ -169,3 +169,59 @@ def test_the_analysis_path_never_imports_tensorflow_or_numpy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert process.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_version() -> None:
+    from cnncalc import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"cnncalc {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("analyze", "Usage: cnncalc analyze [OPTIONS] SPEC"),
+        ("crosscheck", "Usage: cnncalc crosscheck [OPTIONS] SPEC"),
+        ("compare", "Usage: cnncalc compare [OPTIONS] SPEC SUMMARY"),
+        ("import", "Usage: cnncalc import [OPTIONS] MODEL"),
+        ("exercise", "Usage: cnncalc exercise [OPTIONS] [SPEC]"),
+        ("check", "Usage: cnncalc check [OPTIONS] FILES..."),
+    ],
+)
+def test_help_names_arguments_as_people_write_them(command: str, usage: str) -> None:
+    text = run(command, "--help").stdout
+    assert text.splitlines()[0] == usage
+    assert "{" not in text.split("Options:")[0] and "<list[" not in text and "<path>" not in text
+
+
+@pytest.mark.parametrize("name", ["VGG16", "Mnist", "resnet50"])
+def test_preset_names_in_any_case(name: str) -> None:
+    result = run("analyze", name, "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["name"].lower() == name.lower()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["analyze", "vgg61"], "error: vgg61: no such file or preset; did you mean 'vgg19'?"),
+        (["analyze", ""], "error: the SPEC is empty: give a spec file, '-', a preset or random:…"),
+        (
+            ["analyze", "  "],
+            "error: the SPEC is empty: give a spec file, '-', a preset or random:…",
+        ),
+        (["exercise", "mnist", "--seed", "3"], "error: --seed only applies with --random"),
+        (
+            ["exercise", "mnist", "--difficulty", "hard"],
+            "error: --difficulty only applies with --random",
+        ),
+    ],
+)
+def test_user_mistakes_get_one_line_on_stderr_and_nothing_on_stdout(
+    args: list[str], message: str
+) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "cnncalc", *args], capture_output=True, text=True, check=False
+    )
+    assert process.returncode == 2
+    assert process.stderr.strip() == message and process.stdout == ""

@@ -6,11 +6,10 @@ import json
 
 import typer
 
-from .app import SPEC_HELP, Format, app, user_errors
+from .app import SPEC_HELP, Format, command
 
 
-@app.command()
-@user_errors
+@command()
 def analyze(
     spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
@@ -31,8 +30,7 @@ def analyze(
     typer.echo(run(spec).to_table(format.value, explain))
 
 
-@app.command()
-@user_errors
+@command()
 def presets(
     format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
 ) -> None:
@@ -66,7 +64,7 @@ def presets(
     typer.echo(tabulate(rows, headers="keys", tablefmt=tablefmt, disable_numparse=True))
 
 
-@app.command()
+@command()
 def schema() -> None:
     """Print the spec's JSON Schema, for editors to complete and validate spec files."""
     from ..spec.schema import spec_json_schema

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from .. import __version__
 from ..errors import CnncalcError, SpecError
@@ -25,6 +26,34 @@ app = typer.Typer(
 )
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PlainUsage(TyperCommand):
+    """Help as people write it: `cnncalc compare SPEC SUMMARY`, `check FILES...`, arguments
+    without typer's `{SPEC}` braces and `<list[Path]>` type tags."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [piece.replace("{", "").replace("}", "") for piece in pieces]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        for param in self.params:
+            if param.param_type_name == "argument":
+                param.display_type_rich = lambda ctx: None  # the metavar says it all
+        super().format_help(ctx, formatter)
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    """Register a CLI command: plain usage line, cnncalc's errors as one line and an exit code."""
+
+    def register(function: F) -> F:
+        app.command(name, cls=PlainUsage)(user_errors(function))
+        return function
+
+    return register
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -32,9 +61,6 @@ class Format(str, Enum):
     markdown = "markdown"
     html = "html"
     latex = "latex"
-
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def user_errors(command: F) -> F:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import SpecError
-from .app import SPEC_HELP, app, user_errors, write_output
+from .app import SPEC_HELP, command, require, write_output
 
 
 class SheetFormat(str, Enum):
@@ -32,13 +32,18 @@ class Difficulty(str, Enum):
     hard = "hard"
 
 
-@app.command()
-@user_errors
+@command()
 def exercise(
-    spec: str | None = typer.Argument(None, help=SPEC_HELP + " Leave out with --random."),
+    spec: str | None = typer.Argument(
+        None, help=SPEC_HELP + " Leave out with --random.", metavar="SPEC"
+    ),
     random: bool = typer.Option(False, "--random", help="A fresh random network."),
-    seed: int = typer.Option(0, "--seed", help="With --random: the same seed, the same network."),
-    difficulty: Difficulty = typer.Option(Difficulty.medium, "--difficulty", help="With --random."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="With --random: the same seed, the same network (default 0)."
+    ),
+    difficulty: Difficulty | None = typer.Option(
+        None, "--difficulty", help="With --random (default medium)."
+    ),
     format: SheetFormat = typer.Option(SheetFormat.yaml, "--format", "-f", help="Sheet format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the sheet here."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
@@ -58,16 +63,20 @@ def exercise(
 
     if random == (spec is not None):
         raise SpecError("give a SPEC, or --random (with --seed), not both")
-    reference = f"random:{difficulty.value}:{seed}" if random else str(spec)
+    require("--seed", seed is not None, "--random", random)
+    require("--difficulty", difficulty is not None, "--random", random)
+    level = (difficulty or Difficulty.medium).value
+    reference = f"random:{level}:{seed or 0}" if random else str(spec)
     network = load_spec(reference)
     text = render_worksheet(worksheet(reference, network, run(network)), format.value)
     write_output(text, output, force)
 
 
-@app.command()
-@user_errors
+@command()
 def check(
-    files: list[Path] = typer.Argument(..., help="Answer files (YAML, JSON, CSV, markdown)."),
+    files: list[Path] = typer.Argument(
+        ..., metavar="FILES", help="Answer files (YAML, JSON, CSV, markdown)."
+    ),
     spec: str | None = typer.Option(
         None, "--spec", help="The network (else each file's 'exercise:' line)."
     ),

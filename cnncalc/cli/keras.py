@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from ..errors import SpecError
-from .app import SPEC_HELP, app, read_text_file, user_errors, write_output
+from .app import SPEC_HELP, command, read_text_file, write_output
 
 
 class CheckFormat(str, Enum):
@@ -17,8 +17,7 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
-@app.command()
-@user_errors
+@command()
 def crosscheck(
     spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
     format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
@@ -37,11 +36,12 @@ def crosscheck(
     report_comparison(run(spec), format)
 
 
-@app.command()
-@user_errors
+@command()
 def compare(
     spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
-    summary: Path = typer.Argument(..., help="A saved model.summary() printout (Keras 3 or 2)."),
+    summary: Path = typer.Argument(
+        ..., metavar="SUMMARY", help="A saved model.summary() printout (Keras 3 or 2)."
+    ),
     format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Compare cnncalc's analysis with a saved model.summary() text; no TensorFlow needed.
@@ -66,10 +66,11 @@ def report_comparison(comparison: Any, format: CheckFormat) -> None:
     raise typer.Exit(comparison.exit_code)
 
 
-@app.command("import")
-@user_errors
+@command("import")
 def import_model(
-    model: Path = typer.Argument(..., help="A Keras model JSON (model.to_json()) or .keras file."),
+    model: Path = typer.Argument(
+        ..., metavar="MODEL", help="A Keras model JSON (model.to_json()) or .keras file."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the spec here."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
