@@ -192,7 +192,8 @@ def test_version() -> None:
 def test_help_names_arguments_as_people_write_them(command: str, usage: str) -> None:
     text = run(command, "--help").stdout
     assert text.splitlines()[0] == usage
-    assert "{" not in text.split("Options:")[0] and "<list[" not in text and "<path>" not in text
+    arguments = text.split("Options:")[0]
+    assert "{" not in arguments and "<list[" not in arguments and "<path>" not in arguments
 
 
 @pytest.mark.parametrize("name", ["VGG16", "Mnist", "resnet50"])
