@@ -22,9 +22,10 @@ def test_every_layer_kind_has_a_rule_summary() -> None:
     assert [kind for kind, rule in REGISTRY.items() if not rule.summary] == []
 
 
-def test_readme_quick_start_has_exactly_two_commands() -> None:
+def test_readme_quick_start_runs_in_a_virtual_environment_with_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "python3 -m venv .venv && . .venv/bin/activate" in quick_start.splitlines()
     commands = [line for line in quick_start.splitlines() if line.startswith("pip install")]
     assert commands == [
         'pip install ".[keras]" && cnncalc analyze mnist --explain',
