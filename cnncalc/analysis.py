@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .formulas import product
 from .layers.base import Shape
 from .render import render, working_text
+
+if TYPE_CHECKING:
+    from .costs import Memory, ReceptiveField
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,26 @@ class LayerRow:
     params: int
     non_trainable_params: int
     working: tuple[str, ...]
+    macs: int | None = 0
+    """Multiplications by weights for one sample (the bias not counted); FLOPs = 2 × MACs."""
+    ops: int | None = 0
+    """Other elementwise operations: bias additions, pooling, normalization, merges."""
+    receptive_field: ReceptiveField | None = None
+    """Per spatial axis (r, S, P); None: the output depends on the whole input."""
+    cost_working: tuple[str, ...] = ()
 
     @property
     def trainable_params(self) -> int:
         return self.params - self.non_trainable_params
+
+    @property
+    def flops(self) -> int | None:
+        return None if self.macs is None else 2 * self.macs
+
+    @property
+    def activations(self) -> int | None:
+        """Output elements per sample."""
+        return product(self.output_shape)
 
     @property
     def keras_output_shape(self) -> tuple[int | None, ...]:
@@ -43,10 +63,24 @@ class LayerRow:
             "trainable_params": self.trainable_params,
             "non_trainable_params": self.non_trainable_params,
             "inputs": list(self.inputs),
+            "macs": self.macs,
+            "flops": self.flops,
+            "ops": self.ops,
+            "activations": self.activations,
+            "receptive_field": None
+            if self.receptive_field is None
+            else self.receptive_field.to_dict(),
         }
         if explain:
             row["working"] = list(self.working)
+            row["cost_working"] = list(self.cost_working)
         return row
+
+
+def total(values: Any) -> int | None:
+    """The sum, or None when any value is unknown."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
 
 
 @dataclass(frozen=True)
@@ -57,6 +91,10 @@ class Analysis:
     input_shape: Shape | None
     layers: tuple[LayerRow, ...]
     is_graph: bool = False
+    order: tuple[int, ...] = ()
+    """Row indices in the order the engine computed them (every layer after its inputs)."""
+    dtype: str | None = None
+    """The dtype the spec's layers declare, if any."""
 
     @property
     def total_params(self) -> int:
@@ -69,6 +107,30 @@ class Analysis:
     @property
     def non_trainable_params(self) -> int:
         return sum(row.non_trainable_params for row in self.layers)
+
+    @property
+    def total_macs(self) -> int | None:
+        """Multiply-accumulates for one sample; None when a size is unknown."""
+        return total(row.macs for row in self.layers)
+
+    @property
+    def total_flops(self) -> int | None:
+        """FLOPs = 2 × MACs."""
+        return None if self.total_macs is None else 2 * self.total_macs
+
+    @property
+    def total_ops(self) -> int | None:
+        return total(row.ops for row in self.layers)
+
+    def memory(
+        self, batch_size: int = 1, optimizer: str | None = None, dtype: str | None = None
+    ) -> Memory:
+        """Bytes for training and for inference on a batch (Keras's optimizer slot counts;
+        the default optimizer is compile()'s, rmsprop; the default dtype the spec's, else
+        float32)."""
+        from .costs import DEFAULT_OPTIMIZER, estimate
+
+        return estimate(self, batch_size, optimizer or DEFAULT_OPTIMIZER, dtype)
 
     @property
     def output_shape(self) -> tuple[int | None, ...]:
@@ -90,22 +152,36 @@ class Analysis:
     def __len__(self) -> int:
         return len(self.layers)
 
-    def to_dict(self, explain: bool = False) -> dict[str, Any]:
-        return {
+    def to_dict(self, explain: bool = False, memory: Memory | None = None) -> dict[str, Any]:
+        """Every figure; `memory` defaults to a batch of 1, the spec's dtype and rmsprop."""
+        memory = memory or self.memory()
+        data = {
             "name": self.name,
             "input_shape": None if self.input_shape is None else list(self.input_shape),
             "layers": [row.to_dict(explain) for row in self.layers],
             "total_params": self.total_params,
             "trainable_params": self.trainable_params,
             "non_trainable_params": self.non_trainable_params,
+            "total_macs": self.total_macs,
+            "total_flops": self.total_flops,
+            "total_ops": self.total_ops,
+            "memory": memory.to_dict(),
         }
+        if explain:
+            data["memory_working"] = list(memory.working)
+        return data
 
-    def to_json(self, explain: bool = False, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(explain), indent=indent, ensure_ascii=False)
+    def to_json(
+        self, explain: bool = False, indent: int | None = 2, memory: Memory | None = None
+    ) -> str:
+        return json.dumps(self.to_dict(explain, memory), indent=indent, ensure_ascii=False)
 
-    def to_table(self, fmt: str = "table", explain: bool = False) -> str:
-        """The analysis as text: table, json, csv, markdown, html or latex."""
-        return render(self, fmt, explain)
+    def to_table(
+        self, fmt: str = "table", explain: bool = False, costs: Memory | None = None
+    ) -> str:
+        """The analysis as text: table, json, csv, markdown, html or latex; `costs` (a
+        :meth:`memory` estimate) adds the cost columns and the memory totals."""
+        return render(self, fmt, explain, costs)
 
     def explain(self) -> str:
         """Every computation in the lecture's notation, numbers substituted."""

@@ -10,6 +10,7 @@ import re
 from collections import deque
 
 from .analysis import Analysis, LayerRow
+from .costs import ReceptiveField, spec_dtype, trace
 from .errors import LayerError, NetworkError, SpecError, did_you_mean
 from .layers.base import Layer, Outcome, Shape
 from .layers.core import InputLayer
@@ -128,14 +129,21 @@ def analyze_spec(spec: Spec) -> Analysis:
     names = layer_names(spec)
     wiring = layer_inputs(spec, names)
     shapes: dict[str, Shape] = {}
+    fields: dict[str, ReceptiveField | None] = {}
     if spec.input_shape is not None:
         shapes[IMPLICIT_INPUT] = tuple(spec.input_shape)
+        fields[IMPLICIT_INPUT] = ReceptiveField.of_input(shapes[IMPLICIT_INPUT])
     rows: list[LayerRow | None] = [None] * len(names)
-    for index in topological_order(names, wiring):
+    order = topological_order(names, wiring)
+    for index in order:
         layer, name = spec.layers[index], names[index]
         inputs = [shapes[source] for source in wiring[index]]
         outcome = compute(index, name, layer, inputs)
         shapes[name] = outcome.shape
+        field, field_working = trace(
+            layer, [fields[source] for source in wiring[index]], inputs, outcome.shape
+        )
+        fields[name] = field
         non_trainable = outcome.non_trainable if layer.trainable else outcome.params
         rows[index] = LayerRow(
             index=index,
@@ -147,6 +155,10 @@ def analyze_spec(spec: Spec) -> Analysis:
             params=outcome.params,
             non_trainable_params=non_trainable,
             working=outcome.working,
+            macs=outcome.macs,
+            ops=outcome.ops,
+            receptive_field=field,
+            cost_working=(*outcome.cost_working, *field_working),
         )
     is_graph = any(
         sources != ((names[i - 1],) if i else (IMPLICIT_INPUT,)) for i, sources in enumerate(wiring)
@@ -156,6 +168,8 @@ def analyze_spec(spec: Spec) -> Analysis:
         input_shape=None if spec.input_shape is None else tuple(spec.input_shape),
         layers=tuple(row for row in rows if row is not None),
         is_graph=is_graph,
+        order=tuple(order),
+        dtype=spec_dtype(spec.layers),
     )
 
 

@@ -151,3 +151,26 @@ def transpose_output(
     pads = f"2·{before}" if before == after else f"({before} + {after})"
     out = s * (size - 1) + a + k - before - after
     return Step(out, label, f"{s}·({i} − 1) + {a} + {k} − {pads} = {num(out)}")
+
+
+def count(label: str, terms: list[list[tuple[int | None, ...]]], note: str = "") -> Step:
+    """A cost as a sum of products, written factor group by factor group.
+
+    Each term is a list of factor groups multiplied together; groups are separated by ' · '
+    so that the reader sees which factors are positions and which are the work per position.
+
+    >>> count("macs", [[(26, 26, 32), (3, 3, 1)]]).line
+    'macs = 26·26·32 · 3·3·1 = 194688'
+    >>> count("macs", [[(10, 10, 3), (3, 3)], [(10, 10, 16), (3,)]]).line
+    'macs = 10·10·3 · 3·3 + 10·10·16 · 3 = 2700 + 4800 = 7500'
+    >>> count("ops", [[(None, 4)]]).line
+    'ops = ?·4 = ? (a size is unknown)'
+    """
+    values = [product([size for group in term for size in group]) for term in terms]
+    texts = [" · ".join(product_text(group) for group in term) for term in terms]
+    suffix = f"  ({note})" if note else ""
+    if any(v is None for v in values):
+        return Step(None, label, " + ".join(texts) + " = ? (a size is unknown)" + suffix)
+    total = sum(v for v in values if v is not None)
+    partial = " + ".join(num(v) for v in values) + " = " if len(values) > 1 else ""
+    return Step(total, label, f"{' + '.join(texts)} = {partial}{num(total)}{suffix}")

@@ -63,8 +63,26 @@ def test_json_has_exactly_the_documented_keys() -> None:
         "trainable_params": 320,
         "non_trainable_params": 0,
         "inputs": ["input"],
+        "macs": 26 * 26 * 32 * 3 * 3 * 1,
+        "flops": 2 * 26 * 26 * 32 * 3 * 3 * 1,
+        "ops": 2 * 26 * 26 * 32,  # bias additions and the fused relu
+        "activations": 26 * 26 * 32,
+        "receptive_field": {"size": [3, 3], "stride": [1, 1], "padding": [0, 0]},
     }
     assert (data["total_params"], data["trainable_params"]) == (34826, 34826)
+    assert list(data)[6:] == ["total_macs", "total_flops", "total_ops", "memory"]
+    assert list(data["memory"]) == [
+        "batch_size",
+        "dtype",
+        "optimizer",
+        "params_bytes",
+        "gradients_bytes",
+        "optimizer_params",
+        "optimizer_bytes",
+        "activations_bytes",
+        "training_bytes",
+        "inference_peak_bytes",
+    ]
 
 
 def test_json_explain_adds_the_working() -> None:

@@ -91,6 +91,7 @@ LAYERS = {
     "cnncalc.formulas": 0,
     "cnncalc.layers": 1,
     "cnncalc.render": 2,
+    "cnncalc.costs": 2,
     "cnncalc.spec": 2,
     "cnncalc.analysis": 3,
     "cnncalc.engine": 4,

@@ -16,6 +16,23 @@ def analyze(
     explain: bool = typer.Option(
         False, "--explain", "-e", help="Show every computation with the numbers substituted."
     ),
+    costs: bool = typer.Option(
+        False,
+        "--costs",
+        "-c",
+        help="Add MACs (FLOPs = 2 × MACs), activations and receptive fields per layer, and "
+        "the memory totals (JSON always carries them).",
+    ),
+    batch_size: int = typer.Option(1, "--batch-size", help="Samples per batch, for memory."),
+    dtype: str | None = typer.Option(
+        None, "--dtype", help="A Keras dtype or policy (default: the spec's, else float32)."
+    ),
+    optimizer: str = typer.Option(
+        "rmsprop",
+        "--optimizer",
+        help="Its slots count in the memory: sgd, momentum, rmsprop (compile's default), "
+        "adagrad, adadelta, adam, adamw, adamax, nadam, ftrl, lion.",
+    ),
 ) -> None:
     """Print every layer's output shape and parameter count, like Keras's model.summary().
 
@@ -24,10 +41,15 @@ def analyze(
         cnncalc analyze mnist --explain
 
         cnncalc analyze my_net.json --format json
+
+        cnncalc analyze resnet50 --costs --batch-size 32 --optimizer adam
     """
     from .. import analyze as run
 
-    typer.echo(run(spec).to_table(format.value, explain))
+    result = run(spec)
+    memory = result.memory(batch_size, optimizer, dtype)
+    shown = memory if costs or format is Format.json else None
+    typer.echo(result.to_table(format.value, explain, shown))
 
 
 @command()

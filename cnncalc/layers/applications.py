@@ -4,7 +4,7 @@ from typing import Literal
 
 from ..errors import LayerError
 from ..formulas import num
-from .base import Layer, OneInput, Outcome, PositiveInt, Shape, shape_text
+from .base import Layer, OneInput, Outcome, PositiveInt, Shape, elementwise, shape_text
 from .merge import broadcast
 
 
@@ -12,6 +12,7 @@ class LayerScale(OneInput):
     """ConvNeXt's learned per-channel scale γ (projection_dim weights)."""
 
     summary = "output = input; projection_dim params"
+    positions = "own"
 
     type: Literal["LayerScale"] = "LayerScale"
     projection_dim: PositiveInt
@@ -19,13 +20,15 @@ class LayerScale(OneInput):
 
     def apply(self, shape: Shape) -> Outcome:
         working = (f"params (γ) = projection_dim = {num(self.projection_dim)}",)
-        return Outcome(shape, self.projection_dim, 0, working)
+        ops = elementwise(shape, 1, "multiplications by γ")
+        return Outcome(shape, self.projection_dim, 0, working).costing(ops=ops)
 
 
 class CustomScaleLayer(Layer):
     """InceptionResNetV2's residual: inputs[0] + inputs[1]·scale (element-wise)."""
 
     summary = "inputs[0] + inputs[1]·scale, broadcast; no params"
+    positions = "merge"
 
     type: Literal["CustomScaleLayer"] = "CustomScaleLayer"
     scale: float
@@ -35,4 +38,5 @@ class CustomScaleLayer(Layer):
             raise LayerError(f"CustomScaleLayer needs 2 inputs, got {len(inputs)}")
         out = broadcast(inputs[0], inputs[1], inputs)
         line = f"{shape_text(inputs[0])} + {shape_text(inputs[1])}·{self.scale} → {shape_text(out)}"
-        return Outcome(out, working=(line,))
+        ops = elementwise(out, 2, "a multiplication and an addition")
+        return Outcome(out, working=(line,)).costing(ops=ops)

@@ -7,13 +7,13 @@ constructor arguments that change shapes or counts (Keras's names and defaults);
 class registers it: nothing else needs to change to add a kind.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ..errors import LayerError
-from ..formulas import AxisPadding, Step, dilated, dims, window_output
+from ..formulas import AxisPadding, Step, count, dilated, dims, window_output
 from .registry import REGISTRY
 
 Shape = tuple[int | None, ...]
@@ -85,12 +85,36 @@ IGNORED_ARGUMENTS = frozenset(
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a layer produces: its output shape, its parameters and the working."""
+    """What a layer produces: its output shape, its parameters, its costs and the working.
+
+    ``macs`` are the multiplications by weights for one sample (the bias not counted, as in
+    the papers); ``ops`` the other elementwise operations (bias additions, pooling's
+    comparisons, normalization's scale and shift, merges' additions). None: a size is unknown.
+    """
 
     shape: Shape
     params: int = 0
     non_trainable: int = 0
     working: tuple[str, ...] = ()
+    macs: int | None = 0
+    ops: int | None = 0
+    cost_working: tuple[str, ...] = ()
+
+    def costing(self, macs: Step | None = None, ops: Step | None = None) -> "Outcome":
+        """This outcome with its costs and the lines that derive them."""
+        lines = tuple(step.line for step in (macs, ops) if step is not None)
+        return replace(
+            self,
+            macs=0 if macs is None else macs.value,
+            ops=0 if ops is None else ops.value,
+            cost_working=lines,
+        )
+
+
+def elementwise(shape: Shape, per_element: int, note: str) -> Step:
+    """Operations applied to every element of a tensor: elements · per_element."""
+    factors = [shape] if per_element == 1 else [shape, (per_element,)]
+    return count("ops", [factors], note)
 
 
 def tuple_text(sizes: tuple[int | None, ...]) -> str:
@@ -158,8 +182,25 @@ class Layer(BaseModel):
         """Every key a spec may give this kind (for 'did you mean' suggestions)."""
         return list(cls.model_fields)
 
+    positions: ClassVar[str] = "mixed"
+    """How output positions read input positions, for receptive fields: 'own' (each its own),
+    'window' (a sliding window), 'transposed', 'edges' (padding or cropping), 'upsampling',
+    'merge' (elementwise over several inputs), 'input', or 'mixed' (every position)."""
+
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        """This layer's `positions` for these input shapes."""
+        return self.positions
+
     def compute(self, inputs: list[Shape]) -> Outcome:
         raise NotImplementedError
+
+    def output_ops(self, shape: Shape, use_bias: bool) -> Step | None:
+        """One operation per output element for the bias and one for a fused activation."""
+        activation = self._keras_extras.get("activation")
+        kinds = ["bias additions"] if use_bias else []
+        if isinstance(activation, str) and activation not in ("linear", "None"):
+            kinds.append(activation)
+        return elementwise(shape, len(kinds), " + ".join(kinds)) if kinds else None
 
 
 class OneInput(Layer):
@@ -252,6 +293,7 @@ class Padded(Spatial):
     """
 
     window_name: ClassVar[str] = "window"
+    positions = "window"
     padding: Padding = "valid"
 
     @field_validator("padding", mode="after", check_fields=False)
@@ -336,6 +378,11 @@ def resolve_padding(padding: Any, rank: int, spans: tuple[int, ...]) -> list[Axi
 def padding_description(padding: Any) -> str:
     """How an error message names the padding: 'valid', or 'padding_size 1'."""
     return f"'{padding}'" if isinstance(padding, str) else f"padding_size {padding}"
+
+
+def last_axis(axis: Any, shape: Shape) -> bool:
+    """Whether a Keras axis argument names the last (channel) axis of a batchless shape."""
+    return axis in (-1, len(shape))
 
 
 def keras_axis(axis: int, rank: int, arg: str = "axis") -> int:

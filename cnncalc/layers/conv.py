@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from ..errors import LayerError
-from ..formulas import Step, num, product_text, transpose_output
+from ..formulas import Step, count, num, product_text, transpose_output
 from .base import (
     NonNegativeInt,
     Outcome,
@@ -55,10 +55,19 @@ class Windowed(Padded):
             raise LayerError("the input depth (channels) must be known to count parameters")
         return spatial, depth
 
-    def outcome(self, steps: list[Step], depth: int, params: int, lines: list[str]) -> Outcome:
-        """The output shape from the per-axis steps, with their working first."""
+    def outcome(
+        self, steps: list[Step], depth: int, params: int, lines: list[str], macs: Step
+    ) -> Outcome:
+        """The output shape from the per-axis steps, with their working first, and its costs."""
         working = (*(step.line for step in steps), f"output_depth = {lines[0]}", *lines[1:])
-        return Outcome(self.join(tuple(s.value for s in steps), depth), params, 0, working)
+        shape = self.join(sizes(steps), depth)
+        ops = self.output_ops(shape, getattr(self, "use_bias", False))
+        return Outcome(shape, params, 0, working).costing(macs, ops)
+
+
+def sizes(steps: list[Step]) -> Shape:
+    """The sizes the per-axis steps computed."""
+    return tuple(step.value for step in steps)
 
 
 class Conv(Windowed):
@@ -88,7 +97,9 @@ class Conv(Windowed):
         if self.groups > 1:
             lines.append(f"input_depth per group = {depth}/{self.groups} = {per_group}")
         params, line = conv_params(self.kernel, per_group, self.filters, self.use_bias)
-        return self.outcome(self.slide(spatial), self.filters, params, [*lines, line])
+        steps = self.slide(spatial)
+        macs = count("macs", [[(*sizes(steps), self.filters), (*self.kernel, per_group)]])
+        return self.outcome(steps, self.filters, params, [*lines, line], macs)
 
 
 def conv_params(
@@ -126,6 +137,7 @@ class ConvTranspose(Windowed):
         "per axis (i − 1)·s + max(k, s), i·s (same), or s·(i − 1) + a + k − 2p; "
         "params (k·k·d + 1)·n"
     )
+    positions = "transposed"
 
     filters: PositiveInt
     output_padding: NonNegativeInt | list[NonNegativeInt] | None = None
@@ -164,7 +176,13 @@ class ConvTranspose(Windowed):
             if step.value is not None and step.value < 1:
                 raise LayerError(f"the padding leaves no output: {step.line}")
         params, line = conv_params(self.kernel, depth, self.filters, self.use_bias)
-        return self.outcome(steps, self.filters, params, [f"filters = {self.filters}", line])
+        macs = count(
+            "macs",
+            [[(*spatial, self.filters), (*self.kernel, depth)]],
+            "per input position, as fvcore and the TensorFlow profiler count it",
+        )
+        lines = [f"filters = {self.filters}", line]
+        return self.outcome(steps, self.filters, params, lines, macs)
 
 
 class Conv1DTranspose(ConvTranspose):
@@ -201,7 +219,9 @@ class DepthwiseConv(Windowed):
             params = math.prod(self.kernel) * out_depth
             line = f"params = {k}·{depth}·{m} = {num(params)}  (no bias)"
         lines = [f"input_depth·depth_multiplier = {depth}·{m} = {out_depth}", line]
-        return self.outcome(self.slide(spatial), out_depth, params, lines)
+        steps = self.slide(spatial)
+        macs = count("macs", [[(*sizes(steps), out_depth), self.kernel]])
+        return self.outcome(steps, out_depth, params, lines, macs)
 
 
 class DepthwiseConv1D(DepthwiseConv):
@@ -233,7 +253,10 @@ class SeparableConv(Windowed):
             f"params = {k}·{depth}·{m} + ({depth}·{m}{bias})·{n} = "
             f"{num(depthwise)} + {num(pointwise)} = {num(depthwise + pointwise)}"
         )
-        return self.outcome(self.slide(spatial), n, depthwise + pointwise, [f"filters = {n}", line])
+        steps = self.slide(spatial)
+        out = sizes(steps)
+        macs = count("macs", [[(*out, depth * m), self.kernel], [(*out, n), (depth * m,)]])
+        return self.outcome(steps, n, depthwise + pointwise, [f"filters = {n}", line], macs)
 
 
 class SeparableConv1D(SeparableConv):

@@ -1,12 +1,22 @@
 """Inputs, Dense, reshaping of the whole tensor, and the layers that keep the shape."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from ..errors import LayerError
-from ..formulas import num, product, product_text
-from .base import Layer, OneInput, Outcome, PositiveInt, Shape, Spatial, shape_text
+from ..formulas import count, num, product, product_text
+from .base import (
+    Layer,
+    OneInput,
+    Outcome,
+    PositiveInt,
+    Shape,
+    Spatial,
+    elementwise,
+    last_axis,
+    shape_text,
+)
 
 
 class InputLayer(Layer):
@@ -15,6 +25,7 @@ class InputLayer(Layer):
     summary = "the declared shape"
 
     type: Literal["InputLayer"] = "InputLayer"
+    positions = "input"
     shape: list[PositiveInt | None] | None = None
     batch_shape: list[PositiveInt | None] | None = None
     batch_input_shape: list[PositiveInt | None] | None = Field(
@@ -46,6 +57,10 @@ class Dense(OneInput):
 
     summary = "the last axis becomes units; params (inputs + 1)·units"
 
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        """On the channel axis of a feature map each position keeps its own features."""
+        return "own" if len(inputs[0]) > 1 else "mixed"
+
     type: Literal["Dense"] = "Dense"
     units: PositiveInt
     use_bias: bool = True
@@ -63,7 +78,11 @@ class Dense(OneInput):
         else:
             params = n_in * self.units
             working.append(f"params = {n_in}·{self.units} = {num(params)}  (no bias)")
-        return Outcome((*shape[:-1], self.units), params, working=tuple(working))
+        out = (*shape[:-1], self.units)
+        macs = count("macs", [[out, (n_in,)]])
+        return Outcome(out, params, working=tuple(working)).costing(
+            macs, self.output_ops(out, self.use_bias)
+        )
 
 
 class Flatten(OneInput):
@@ -122,9 +141,20 @@ class SameShape(OneInput):
     """A layer whose output has its input's shape and which has no weights."""
 
     summary = "output = input; no params"
+    positions = "own"
+    ops_per_element: ClassVar[int] = 0
+    """Elementwise operations at inference (Dropout does nothing then)."""
 
     def apply(self, shape: Shape) -> Outcome:
-        return Outcome(shape, working=(SAME_SHAPE,))
+        outcome = Outcome(shape, working=(SAME_SHAPE,))
+        per_element, note = self.operations()
+        if not per_element:
+            return outcome
+        return outcome.costing(ops=elementwise(shape, per_element, note))
+
+    def operations(self) -> tuple[int, str]:
+        """Operations per element and what they are."""
+        return self.ops_per_element, self.type
 
 
 class Dropout(SameShape):
@@ -136,6 +166,7 @@ class SpatialDropout(Spatial):
     """Drops whole feature maps; checks the input has the spatial axes it expects."""
 
     summary = "output = input; no params"
+    positions = "own"
 
     rate: Annotated[float, Field(ge=0, le=1)]
 
@@ -164,21 +195,35 @@ class Activation(SameShape):
     type: Literal["Activation"] = "Activation"
     activation: Any = "linear"
 
+    def operations(self) -> tuple[int, str]:
+        linear = self.activation in (None, "linear")
+        return (0 if linear else 1), str(self.activation)
+
 
 class ReLU(SameShape):
     type: Literal["ReLU"] = "ReLU"
+    ops_per_element = 1
 
 
 class LeakyReLU(SameShape):
     type: Literal["LeakyReLU"] = "LeakyReLU"
+    ops_per_element = 1
 
 
 class Softmax(SameShape):
     type: Literal["Softmax"] = "Softmax"
     axis: int | list[int] = -1
+    ops_per_element = 1
+
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        return "own" if last_axis(self.axis, inputs[0]) else "mixed"
 
 
 class Rescaling(SameShape):
     type: Literal["Rescaling"] = "Rescaling"
     scale: float | list[float] = 1.0
     offset: float | list[float] = 0.0
+    ops_per_element = 2
+
+    def operations(self) -> tuple[int, str]:
+        return self.ops_per_element, "scale and offset"

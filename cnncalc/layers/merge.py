@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from ..errors import LayerError
-from .base import Layer, Outcome, Shape, keras_axis, shape_text
+from .base import Layer, Outcome, Shape, elementwise, keras_axis, last_axis, shape_text
 
 
 def shapes_text(inputs: list[Shape]) -> str:
@@ -16,8 +16,12 @@ class Merge(Layer):
     """Element-wise: shapes must agree axis by axis, where a 1 broadcasts (as Keras 3 does)."""
 
     summary = "element-wise: sizes equal or 1 (broadcast); no params"
+    positions = "merge"
 
     max_inputs: ClassVar[int | None] = None
+    operation: ClassVar[str] = "additions"
+    divides: ClassVar[bool] = False
+    """Average divides once per element after its additions."""
     constant: float | None = Field(
         default=None, description="A scalar operand, as in Keras ops like x + 3.0."
     )
@@ -33,7 +37,10 @@ class Merge(Layer):
         for shape in inputs[1:]:
             out = broadcast(out, shape, inputs)
         given = shapes_text(inputs) + ("" if self.constant is None else f" and {self.constant:g}")
-        return Outcome(out, working=(f"{given} → {shape_text(out)}; params = 0",))
+        per_element = operands - 1 + self.divides
+        note = f"{operands - 1} {self.operation} per element" + (", 1 division" * self.divides)
+        outcome = Outcome(out, working=(f"{given} → {shape_text(out)}; params = 0",))
+        return outcome.costing(ops=elementwise(out, per_element, note))
 
 
 def broadcast(a: Shape, b: Shape, inputs: list[Shape]) -> Shape:
@@ -60,22 +67,27 @@ class Add(Merge):
 class Subtract(Merge):
     type: Literal["Subtract"] = "Subtract"
     max_inputs = 2
+    operation = "subtractions"
 
 
 class Multiply(Merge):
     type: Literal["Multiply"] = "Multiply"
+    operation = "multiplications"
 
 
 class Average(Merge):
     type: Literal["Average"] = "Average"
+    divides = True
 
 
 class Maximum(Merge):
     type: Literal["Maximum"] = "Maximum"
+    operation = "comparisons"
 
 
 class Minimum(Merge):
     type: Literal["Minimum"] = "Minimum"
+    operation = "comparisons"
 
 
 class Concatenate(Layer):
@@ -85,6 +97,10 @@ class Concatenate(Layer):
 
     type: Literal["Concatenate"] = "Concatenate"
     axis: int = -1
+
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        """Joined along the channels, positions stay; along a spatial axis they shift."""
+        return "merge" if last_axis(self.axis, inputs[0]) else "mixed"
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         if len(inputs) < 2:

@@ -5,6 +5,7 @@ replaced by those. A Lambda's code is never run: only its declared output_shape 
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Literal
 
 from ..errors import CnncalcError, LayerError
@@ -41,8 +42,17 @@ class NestedModel(Layer):
             ),
             f"params = the sum over its {len(analysis)} layers = {analysis.total_params:,}",
         )
-        return Outcome(
+        outcome = Outcome(
             output.output_shape, analysis.total_params, analysis.non_trainable_params, working
+        )
+        return replace(
+            outcome,
+            macs=analysis.total_macs,
+            ops=analysis.total_ops,
+            cost_working=(
+                f"macs = the sum over its layers = {analysis.total_macs}",
+                f"ops = the sum over its layers = {analysis.total_ops}",
+            ),
         )
 
     def output_row(self, analysis: Any) -> Any:

@@ -4,7 +4,7 @@ from typing import Literal
 
 from ..errors import LayerError
 from ..formulas import num, product, product_text
-from .base import OneInput, Outcome, Shape, keras_axis, shape_text
+from .base import OneInput, Outcome, Shape, elementwise, keras_axis, last_axis, shape_text
 
 
 def feature_count(shape: Shape, axis: int | list[int] | None) -> tuple[int, str]:
@@ -21,6 +21,7 @@ class BatchNormalization(OneInput):
     """γ and β are trained; the moving mean and variance are not: 4·C weights, 2·C trainable."""
 
     summary = "output = input; 4·C params, 2·C non-trainable"
+    positions = "own"
 
     type: Literal["BatchNormalization"] = "BatchNormalization"
     axis: int | list[int] = -1
@@ -38,7 +39,8 @@ class BatchNormalization(OneInput):
             f"non-trainable (moving mean + moving variance) = 2·{features} = {num(statistics)}",
             f"params = {num(trainable)} + {num(statistics)} = {num(trainable + statistics)}",
         )
-        return Outcome(shape, trainable + statistics, statistics, working)
+        ops = elementwise(shape, 2, "scale and shift; the statistics fold into them at inference")
+        return Outcome(shape, trainable + statistics, statistics, working).costing(ops=ops)
 
 
 class LayerNormalization(OneInput):
@@ -52,6 +54,9 @@ class LayerNormalization(OneInput):
     scale: bool = True
     rms_scaling: bool = False
 
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        return "own" if last_axis(self.axis, inputs[0]) else "mixed"
+
     def apply(self, shape: Shape) -> Outcome:
         features, line = feature_count(shape, self.axis)
         gamma = self.scale or self.rms_scaling
@@ -62,4 +67,10 @@ class LayerNormalization(OneInput):
             line,
             f"params (γ, β) = {learned}·{features} = {num(params)}",
         )
-        return Outcome(shape, params, 0, working)
+        ops = elementwise(
+            shape,
+            4,
+            "subtract the mean, divide by the deviation, scale, shift; "
+            "computing the statistics is not counted",
+        )
+        return Outcome(shape, params, 0, working).costing(ops=ops)

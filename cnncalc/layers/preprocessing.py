@@ -3,7 +3,7 @@
 from typing import Any, Literal
 
 from ..formulas import num
-from .base import OneInput, Outcome, Shape
+from .base import OneInput, Outcome, Shape, elementwise
 from .normalization import feature_count
 
 
@@ -12,6 +12,7 @@ class Normalization(OneInput):
     non-trainable; with them given they are constants and the layer has no weights."""
 
     summary = "output = input; 2·C + 1 non-trainable params (mean, variance, count) unless given"
+    positions = "own"
 
     type: Literal["Normalization"] = "Normalization"
     axis: int | list[int] | None = -1
@@ -20,12 +21,14 @@ class Normalization(OneInput):
     invert: bool = False
 
     def apply(self, shape: Shape) -> Outcome:
+        ops = elementwise(shape, 2, "subtract the mean, divide by the deviation")
         if self.mean is not None:
-            return Outcome(shape, working=("mean and variance given: constants, params = 0",))
+            working = ("mean and variance given: constants, params = 0",)
+            return Outcome(shape, working=working).costing(ops=ops)
         features, line = feature_count(shape, self.axis)
         params = 2 * features + 1
         working = (
             line,
             f"params (mean, variance, count; non-trainable) = 2·{features} + 1 = {num(params)}",
         )
-        return Outcome(shape, params, params, working)
+        return Outcome(shape, params, params, working).costing(ops=ops)

@@ -41,6 +41,7 @@ class Edged(Spatial):
     """Adds or removes rows at the edges of every spatial axis."""
 
     sign: ClassVar[int] = 1
+    positions = "edges"
 
     edges_argument: ClassVar[str]
     """The Keras argument holding the edges: 'padding' or 'cropping'."""
@@ -121,6 +122,7 @@ class UpSampling(Spatial):
     """Repeats every row size times along each spatial axis."""
 
     summary = "per axis W·size; no params"
+    positions = "upsampling"
 
     size: PerAxis = 2
 

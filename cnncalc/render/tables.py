@@ -12,8 +12,14 @@ from ..layers.base import shape_text
 
 if TYPE_CHECKING:  # the result object calls render, never the other way round
     from ..analysis import Analysis, LayerRow
+    from ..costs import Memory
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "latex")
+
+LEFT_OUT = (
+    "Memory is estimated from the shapes: framework workspace, allocator overhead and "
+    "fused kernels are left out"
+)
 
 
 def readable_size(n_bytes: float) -> str:
@@ -25,9 +31,10 @@ def readable_size(n_bytes: float) -> str:
     return f"{n_bytes:.2f} PB"
 
 
-def totals_lines(analysis: Analysis) -> list[str]:
-    """Keras's three footer lines, with the float32 size of the weights."""
-    return [
+def totals_lines(analysis: Analysis, costs: Memory | None = None) -> list[str]:
+    """Keras's three footer lines, with the float32 size of the weights; with costs, the
+    MACs and the memory estimate in Keras's units."""
+    lines = [
         f"{label}: {count:,} ({readable_size(4 * count)})"
         for label, count in (
             ("Total params", analysis.total_params),
@@ -35,34 +42,78 @@ def totals_lines(analysis: Analysis) -> list[str]:
             ("Non-trainable params", analysis.non_trainable_params),
         )
     ]
+    if costs is None:
+        return lines
+    return [*lines, *cost_lines(analysis, costs)]
 
 
-def header(analysis: Analysis) -> list[str]:
+def cost_lines(analysis: Analysis, memory: Memory) -> list[str]:
+    """The totals of --costs: compute for one sample, memory for the batch."""
+    setting = f"batch size {memory.batch_size}, {memory.dtype}, optimizer {memory.optimizer}"
+    return [
+        f"Total MACs: {count_text(analysis.total_macs)} "
+        f"(FLOPs = 2 × MACs = {count_text(analysis.total_flops)}; the bias is not counted)",
+        f"Total ops: {count_text(analysis.total_ops)} (elementwise: bias, pooling, "
+        "normalization, activations, merges)",
+        f"Memory ({setting}):",
+        f"  Params: {size_text(memory.params_bytes)}",
+        f"  Gradients: {size_text(memory.gradients_bytes)}",
+        f"  Optimizer params: {memory.optimizer_params:,} "
+        f"({readable_size(memory.optimizer_bytes)})",
+        f"  Activations: {size_text(memory.activations_bytes)}",
+        f"  Training total: {size_text(memory.training_bytes)}",
+        f"  Inference peak: {size_text(memory.inference_peak_bytes)}",
+        f"  ({LEFT_OUT})",
+    ]
+
+
+def count_text(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def size_text(n_bytes: int | None) -> str:
+    return "? (a size is unknown)" if n_bytes is None else readable_size(n_bytes)
+
+
+def field_text(row: LayerRow) -> str:
+    return "whole input" if row.receptive_field is None else row.receptive_field.text()
+
+
+COST_COLUMNS = ["MACs", "Activations", "Receptive field"]
+
+
+def header(analysis: Analysis, costs: Memory | None = None) -> list[str]:
     columns = ["Layer (type)", "Output Shape", "Param #"]
+    if costs is not None:
+        columns += COST_COLUMNS
     return [*columns, "Connected to"] if analysis.is_graph else columns
 
 
-def cells(analysis: Analysis, row: LayerRow) -> list[str]:
+def cells(analysis: Analysis, row: LayerRow, costs: Memory | None = None) -> list[str]:
     values = [f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params:,}"]
+    if costs is not None:
+        values += [count_text(row.macs), count_text(row.activations), field_text(row)]
     if analysis.is_graph:
         values.append(", ".join(row.inputs))
     return values
 
 
-def table_text(analysis: Analysis, tablefmt: str) -> str:
+def table_text(analysis: Analysis, tablefmt: str, costs: Memory | None = None) -> str:
     from tabulate import tabulate
 
+    columns = header(analysis, costs)
+    align = ["left", "left", "right"] + (["right", "right", "left"] if costs else [])
     return tabulate(
-        [cells(analysis, row) for row in analysis.layers],
-        headers=header(analysis),
+        [cells(analysis, row, costs) for row in analysis.layers],
+        headers=columns,
         tablefmt=tablefmt,
-        colalign=("left", "left", "right", "left")[: len(header(analysis))],
+        colalign=[*align, "left"][: len(columns)],
         disable_numparse=True,
     )
 
 
-def working_text(analysis: Analysis) -> str:
-    """The working for every layer, as the lecture writes it."""
+def working_text(analysis: Analysis, costs: Memory | None = None) -> str:
+    """The working for every layer, as the lecture writes it, then its costs."""
     blocks = []
     for row in analysis.layers:
         sources = ", ".join(shape_text(s) for s in row.input_shapes) or "declared"
@@ -70,49 +121,65 @@ def working_text(analysis: Analysis) -> str:
         lines += [f"    {line}" for line in row.working]
         if row.non_trainable_params and row.params == row.non_trainable_params:
             lines.append("    (trainable=False: every weight is non-trainable)")
+        lines += [f"    {line}" for line in row.cost_working]
+        lines.append(f"    activations = {shape_product(row)}")
         blocks.append("\n".join(lines))
+    if costs is not None:
+        blocks.append("\n".join(["memory:", *(f"    {line}" for line in costs.working)]))
     return "\n\n".join(blocks)
 
 
-def render_table(analysis: Analysis, explain: bool) -> str:
+def shape_product(row: LayerRow) -> str:
+    """'26·26·32 = 21632': the output elements per sample."""
+    from .formulas import num, product_text
+
+    factors = product_text(row.output_shape)
+    if len(row.output_shape) < 2:
+        return num(row.activations)
+    return f"{factors} = {num(row.activations)}"
+
+
+def render_table(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
     parts = []
     if analysis.name:
         parts.append(f'Model: "{analysis.name}"')
-    parts.append(table_text(analysis, "simple_outline"))
-    parts.append("\n".join(f" {line}" for line in totals_lines(analysis)))
+    parts.append(table_text(analysis, "simple_outline", costs))
+    parts.append("\n".join(f" {line}" for line in totals_lines(analysis, costs)))
     if explain:
         parts.append("\nWorking (the lecture's formulas, numbers substituted):\n")
-        parts.append(working_text(analysis))
+        parts.append(working_text(analysis, costs))
     return "\n".join(parts)
 
 
-def render_markdown(analysis: Analysis, explain: bool) -> str:
+def render_markdown(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
     title = f"**Model: {analysis.name}**\n\n" if analysis.name else ""
-    text = title + table_text(analysis, "github") + "\n\n"
-    text += "\n".join(f"- {line}" for line in totals_lines(analysis))
+    text = title + table_text(analysis, "github", costs) + "\n\n"
+    text += "\n".join(f"- {line}" for line in totals_lines(analysis, costs))
     if explain:
-        text += "\n\n### Working\n\n```text\n" + working_text(analysis) + "\n```"
+        text += "\n\n### Working\n\n```text\n" + working_text(analysis, costs) + "\n```"
     return text
 
 
-def render_html(analysis: Analysis, explain: bool) -> str:
+def render_html(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
     title = f"<p><b>Model: {escape(analysis.name)}</b></p>\n" if analysis.name else ""
-    text = title + table_text(analysis, "html") + "\n"
-    text += "<p>" + "<br>\n".join(escape(line) for line in totals_lines(analysis)) + "</p>"
+    text = title + table_text(analysis, "html", costs) + "\n"
+    footer = totals_lines(analysis, costs)
+    text += "<p>" + "<br>\n".join(escape(line) for line in footer) + "</p>"
     if explain:
-        text += "\n<pre>" + escape(working_text(analysis)) + "</pre>"
+        text += "\n<pre>" + escape(working_text(analysis, costs)) + "</pre>"
     return text
 
 
-def render_latex(analysis: Analysis, explain: bool) -> str:
-    text = table_text(analysis, "latex") + "\n"
-    text += "\\\\\n".join(line.replace("%", "\\%") for line in totals_lines(analysis))
+def render_latex(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
+    text = table_text(analysis, "latex", costs) + "\n"
+    footer = totals_lines(analysis, costs)
+    text += "\\\\\n".join(line.replace("%", "\\%") for line in footer)
     if explain:
-        text += "\n\\begin{verbatim}\n" + working_text(analysis) + "\n\\end{verbatim}"
+        text += "\n\\begin{verbatim}\n" + working_text(analysis, costs) + "\n\\end{verbatim}"
     return text
 
 
-def render_csv(analysis: Analysis, explain: bool) -> str:
+def render_csv(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
     """One row per layer and a last row named total_params (the worksheets' convention)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -125,7 +192,8 @@ def render_csv(analysis: Analysis, explain: bool) -> str:
         "non_trainable_params",
         "inputs",
     ]
-    writer.writerow([*columns, "working"] if explain else columns)
+    cost_columns = ["macs", "flops", "ops", "activations", "receptive_field"] if costs else []
+    writer.writerow([*columns, *cost_columns, *(["working"] if explain else [])])
     for row in analysis.layers:
         values = [
             row.name,
@@ -136,24 +204,28 @@ def render_csv(analysis: Analysis, explain: bool) -> str:
             row.non_trainable_params,
             " ".join(row.inputs),
         ]
-        writer.writerow([*values, "; ".join(row.working)] if explain else values)
-    writer.writerow(
-        [
-            "total_params",
-            "",
-            "",
-            analysis.total_params,
-            analysis.trainable_params,
-            analysis.non_trainable_params,
-            "",
-        ]
-    )
+        if costs:
+            values += [row.macs, row.flops, row.ops, row.activations, field_text(row)]
+        working = [*row.working, *row.cost_working]
+        writer.writerow([*values, "; ".join(working)] if explain else values)
+    totals = [
+        "total_params",
+        "",
+        "",
+        analysis.total_params,
+        analysis.trainable_params,
+        analysis.non_trainable_params,
+        "",
+    ]
+    if costs:
+        totals += [analysis.total_macs, analysis.total_flops, analysis.total_ops, "", ""]
+    writer.writerow(totals)
     return out.getvalue().rstrip("\n")
 
 
-RENDERERS: dict[str, Callable[[Analysis, bool], str]] = {
+RENDERERS: dict[str, Callable[[Analysis, bool, Memory | None], str]] = {
     "table": render_table,
-    "json": lambda analysis, explain: analysis.to_json(explain),
+    "json": lambda analysis, explain, costs: analysis.to_json(explain, memory=costs),
     "csv": render_csv,
     "markdown": render_markdown,
     "html": render_html,
@@ -161,9 +233,11 @@ RENDERERS: dict[str, Callable[[Analysis, bool], str]] = {
 }
 
 
-def render(analysis: Analysis, fmt: str = "table", explain: bool = False) -> str:
+def render(
+    analysis: Analysis, fmt: str = "table", explain: bool = False, costs: Memory | None = None
+) -> str:
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}") from None
-    return renderer(analysis, explain)
+    return renderer(analysis, explain, costs)
