@@ -8,6 +8,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..formulas import num, product_text
 from ..layers.base import shape_text
 
 if TYPE_CHECKING:  # the result object calls render, never the other way round
@@ -131,8 +132,6 @@ def working_text(analysis: Analysis, costs: Memory | None = None) -> str:
 
 def shape_product(row: LayerRow) -> str:
     """'26·26·32 = 21632': the output elements per sample."""
-    from .formulas import num, product_text
-
     factors = product_text(row.output_shape)
     if len(row.output_shape) < 2:
         return num(row.activations)
