@@ -1,0 +1,289 @@
+"""Receptive fields: the published tables, and brute force in real Keras (perturb one input
+row or column, see which output features move) on random small networks and graphs."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import pytest
+
+import cnncalc
+from cnncalc.costs import ReceptiveField
+
+
+@pytest.mark.parametrize(
+    ("layer", "size", "stride", "padding"),
+    [
+        # google-research/receptive_field, RECEPTIVE_FIELD_TABLE.md (VGG 16, 224×224)
+        ("block1_pool", 6, 2, 2),
+        ("block2_pool", 16, 4, 6),
+        ("block3_pool", 44, 8, 18),
+        ("block4_pool", 100, 16, 42),
+        ("block5_pool", 212, 32, 90),
+    ],
+)
+def test_vgg16_matches_google_researchs_table(
+    layer: str, size: int, stride: int, padding: int
+) -> None:
+    field = cnncalc.analyze("vgg16")[layer].receptive_field
+    assert field == ReceptiveField((size, size), (stride, stride), (padding, padding))
+
+
+TWO_PATHS = {
+    "input_shape": [16, 16, 1],
+    "layers": [
+        {"type": "Conv2D", "name": "a", "filters": 1, "kernel_size": 1, "strides": 4},
+        {"type": "ZeroPadding2D", "name": "pad", "padding": 1, "inputs": ["input"]},
+        {"type": "Conv2D", "name": "b1", "filters": 1, "kernel_size": 3, "strides": 2},
+        {"type": "Conv2D", "name": "b2", "filters": 1, "kernel_size": 1, "strides": 2},
+        {"type": "Add", "name": "merged", "inputs": ["a", "b2"]},
+    ],
+}
+"""Two aligned paths (Distill 2019, "Arbitrary computation graphs"): a 1×1 convolution with
+stride 4 beside a 3×3 one with stride 2 and padding 1 followed by a 1×1 with stride 2."""
+
+
+def test_distill_two_path_example() -> None:
+    result = cnncalc.analyze(TWO_PATHS)
+    assert result["a"].receptive_field == ReceptiveField((1, 1), (4, 4), (0, 0))
+    assert result["b2"].receptive_field == ReceptiveField((3, 3), (4, 4), (1, 1))
+    assert result["merged"].receptive_field == ReceptiveField((3, 3), (4, 4), (1, 1))
+    assert any("union of aligned paths" in line for line in result["merged"].cost_working)
+
+
+def test_misaligned_paths_are_a_note_not_hidden() -> None:
+    spec = {
+        "input_shape": [9, 9, 1],
+        "layers": [
+            {"type": "Conv2D", "name": "wide", "filters": 1, "kernel_size": 3, "padding": "same"},
+            {
+                "type": "Conv2D",
+                "name": "even",
+                "filters": 1,
+                "kernel_size": 2,
+                "padding": "same",
+                "inputs": ["input"],
+            },
+            {"type": "Add", "name": "merged", "inputs": ["wide", "even"]},
+        ],
+    }
+    merged = cnncalc.analyze(spec)["merged"]
+    assert merged.receptive_field == ReceptiveField((3, 3), (1, 1), (1, 1))
+    assert any("centres differ" in line for line in merged.cost_working)
+
+
+def test_positions_mixed_into_one_axis_see_the_whole_input() -> None:
+    result = cnncalc.analyze("mnist")
+    assert result["flatten"].receptive_field is None
+    assert result["dense"].receptive_field is None
+    assert result.to_dict()["layers"][4]["receptive_field"] is None
+
+
+def test_the_working_shows_the_recurrence() -> None:
+    row = cnncalc.analyze("vgg16")["block1_conv2"]
+    assert "receptive_field_width: r = 3 + (3 − 1)·1 = 5, S = 1·1 = 1, P = 1 + 1·1 = 2" in (
+        row.cost_working
+    )
+
+
+# ---- brute force ---------------------------------------------------------------------------
+
+
+def random_layer(rng: random.Random) -> dict[str, Any]:
+    kind = rng.choice(
+        [
+            "Conv2D",
+            "Conv2D",
+            "MaxPooling2D",
+            "AveragePooling2D",
+            "ZeroPadding2D",
+            "Cropping2D",
+            "DepthwiseConv2D",
+            "SeparableConv2D",
+        ]
+    )
+    padding = rng.choice(["valid", "same"])
+    if kind in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D"):
+        layer: dict[str, Any] = {
+            "type": kind,
+            "kernel_size": [rng.randint(1, 4), rng.randint(1, 4)],
+            "padding": padding,
+        }
+        if rng.random() < 0.3:
+            layer["dilation_rate"] = 2
+        else:
+            layer["strides"] = [rng.randint(1, 2), rng.randint(1, 2)]
+        if kind != "DepthwiseConv2D":
+            layer["filters"] = 2
+        return layer
+    if kind in ("MaxPooling2D", "AveragePooling2D"):
+        return {
+            "type": kind,
+            "pool_size": rng.randint(2, 3),
+            "strides": rng.randint(1, 2),
+            "padding": padding,
+        }
+    if kind == "ZeroPadding2D":
+        return {"type": kind, "padding": [[rng.randint(0, 2), rng.randint(0, 2)]] * 2}
+    return {"type": kind, "cropping": [[rng.randint(0, 1), rng.randint(0, 1)]] * 2}
+
+
+def random_chain(seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    while True:
+        layers = [random_layer(rng) for _ in range(rng.randint(2, 4))]
+        spec = {"input_shape": [19, 16, 2], "layers": layers}
+        try:
+            if all(s >= 2 for s in cnncalc.analyze(spec)[-1].output_shape[:2]):
+                return spec
+        except cnncalc.CnncalcError:
+            continue
+
+
+def random_graph(seed: int) -> dict[str, Any]:
+    """A trunk, two 'same' branches with equal strides (so their shapes agree), a merge."""
+    rng = random.Random(seed)
+    stride = rng.randint(1, 2)
+
+    def branch(name: str, source: str) -> list[dict[str, Any]]:
+        first = {
+            "type": "Conv2D",
+            "name": f"{name}1",
+            "filters": 2,
+            "padding": "same",
+            "kernel_size": rng.randint(1, 4),
+            "strides": stride,
+            "inputs": [source],
+        }
+        second = {
+            "type": rng.choice(["Conv2D", "MaxPooling2D"]),
+            "name": f"{name}2",
+            "padding": "same",
+            "strides": 1,
+        }
+        if second["type"] == "Conv2D":
+            second.update(filters=2, kernel_size=rng.randint(1, 3))
+        else:
+            second["pool_size"] = rng.randint(2, 3)
+        return [first, second]
+
+    merge = rng.choice(
+        [{"type": "Add"}, {"type": "Concatenate"}, {"type": "Maximum"}, {"type": "Average"}]
+    )
+    return {
+        "input_shape": [17, 14, 2],
+        "layers": [
+            {"type": "Conv2D", "name": "trunk", "filters": 2, "kernel_size": 3},
+            *branch("left", "trunk"),
+            *branch("right", "trunk"),
+            {**merge, "name": "merged", "inputs": ["left2", "right2"]},
+            {"type": "Conv2D", "name": "head", "filters": 2, "kernel_size": 2},
+        ],
+    }
+
+
+def observed_fields(keras: Any, spec: dict[str, Any]) -> dict[str, list[list[tuple[int, int]]]]:
+    """Per layer and spatial axis: for every output index, the first and last input index
+    whose perturbation moves it."""
+    import numpy as np
+
+    from cnncalc.keras.bridge import to_keras
+
+    model = to_keras(spec)
+    for layer in model.layers:  # positive weights: a raised input raises every feature it
+        layer.set_weights([np.abs(w) + 0.1 for w in layer.get_weights()])  # reaches (max too)
+    names = [layer.name for layer in model.layers if len(layer.output.shape) == 4]
+    names = [n for n in names if n != model.layers[0].name]
+    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
+    height, width, channels = spec["input_shape"]
+    base = np.random.default_rng(0).normal(size=(1, height, width, channels))
+    batch = [base]
+    for axis, size in ((1, height), (2, width)):
+        for index in range(size):
+            moved = base.copy()
+            np.moveaxis(moved, axis, 0)[index] += 100.0
+            batch.append(moved)
+    outputs = probe.predict(np.concatenate(batch), verbose=0)
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    fields = {}
+    for name, out in zip(names, outputs):
+        per_axis = []
+        offset = 1
+        for axis, size in ((1, height), (2, width)):
+            delta = np.abs(out[offset : offset + size] - out[0:1])
+            moved = delta.max(axis=tuple(a for a in (1, 2, 3) if a != axis)) > 1e-4 * (
+                1 + np.abs(out[0]).max()
+            )  # (input index, output index)
+            per_axis.append([interval(np.flatnonzero(column)) for column in moved.T])
+            offset += size
+        fields[name] = per_axis
+    return fields
+
+
+def interval(indices: Any) -> tuple[int, int] | None:
+    """The first and last index; None when no input moves the feature (zero padding)."""
+    return (int(indices[0]), int(indices[-1])) if len(indices) else None
+
+
+def expected(field: ReceptiveField, axis: int, index: int, size: int) -> tuple[int, int] | None:
+    """The field's interval, clipped to the input; None when it lies wholly in the padding."""
+    first, last = field.region((index,) * field.rank)[axis]
+    low, high = max(0, math.ceil(first)), min(size - 1, math.floor(last))
+    return (low, high) if low <= high else None
+
+
+def check_against_keras(keras: Any, spec: dict[str, Any], exact: bool) -> int:
+    """Every feature's interval contains what moves it in Keras; a feature whose interval
+    lies inside the input (so no padding or dilation hole sits at its clipped ends) matches
+    exactly when `exact`. Returns how many features matched exactly."""
+    result = cnncalc.analyze(spec)
+    sizes = spec["input_shape"][:2]
+    matched = 0
+    for name, per_axis in observed_fields(keras, spec).items():
+        field = result[name].receptive_field
+        assert field is not None, name
+        for axis, seen in enumerate(per_axis):
+            for index, moved in enumerate(seen):
+                bound = expected(field, axis, index, sizes[axis])
+                where = f"{name} axis {axis} feature {index}: {field} vs Keras {moved}"
+                if moved is not None:
+                    assert bound is not None and bound[0] <= moved[0] <= moved[1] <= bound[1], where
+                first, last = field.region((index,) * field.rank)[axis]
+                if exact and first >= 0 and last < sizes[axis]:
+                    assert moved == (first, last), where
+                    matched += 1
+    return matched
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [random_chain(seed) for seed in range(6)] + [random_graph(seed) for seed in range(4)],
+    ids=[f"chain{s}" for s in range(6)] + [f"graph{s}" for s in range(4)],
+)
+def test_fields_match_brute_force_in_keras(keras: Any, spec: dict[str, Any]) -> None:
+    assert check_against_keras(keras, spec, exact=True) > 0
+
+
+UPSAMPLED = {
+    "input_shape": [12, 12, 1],
+    "layers": [
+        {"type": "Conv2D", "filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+        {"type": "UpSampling2D", "size": 2},
+        {
+            "type": "Conv2DTranspose",
+            "filters": 2,
+            "kernel_size": 3,
+            "strides": 2,
+            "padding": "same",
+        },
+        {"type": "Conv2DTranspose", "filters": 2, "kernel_size": 2, "strides": 1},
+    ],
+}
+
+
+def test_fractional_strides_bound_what_keras_shows(keras: Any) -> None:
+    """After up-sampling or a transposed convolution the interval is a bound (it contains
+    every input that moves the feature), as the paper's fractional stride gives it."""
+    check_against_keras(keras, UPSAMPLED, exact=False)
