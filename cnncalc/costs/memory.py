@@ -109,9 +109,8 @@ def optimizer_named(name: str) -> Optimizer:
     try:
         return OPTIMIZERS[name.lower()]
     except KeyError:
-        hint = did_you_mean(name.lower(), OPTIMIZERS)
-        choices = ", ".join(OPTIMIZERS)
-        raise SpecError(f"--optimizer: unknown '{name}'{hint}; choose from {choices}") from None
+        hint = did_you_mean(name.lower(), OPTIMIZERS) or f"; choose from {', '.join(OPTIMIZERS)}"
+        raise SpecError(f"--optimizer: unknown '{name}'{hint}") from None
 
 
 def spec_dtype(layers: Iterable[Any]) -> str | None:
