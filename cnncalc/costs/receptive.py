@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import Any, Union
 
 from ..formulas import num, same_padding_split
-from ..layers.base import Layer, Padded, Shape, Spatial
+from ..layers.base import AXIS_NAMES, Layer, Padded, Shape, Spatial
 
 Number = Union[int, Fraction]
 
@@ -216,32 +216,41 @@ def merge(fields: list[ReceptiveField | None]) -> Traced:
     if len({f.rank for f in known}) > 1:
         return None, (f"{WHOLE_INPUT}  (the paths differ in spatial rank)",)
     sizes, strides, paddings, lines = [], [], [], []
-    for axis in range(known[0].rank):
+    for axis, name in enumerate(AXIS_NAMES[known[0].rank]):
         paths = [(f.size[axis], f.stride[axis], f.padding[axis]) for f in known]
-        r, S, P, note = union(paths)
+        r, S, P, working = union(paths)
         sizes.append(r)
         strides.append(S)
         paddings.append(P)
-        lines.append(
-            f"receptive_field axis {axis + 1}: r = {num_text(r)}, S = {num_text(S)}, "
-            f"P = {num_text(P)}  ({note})"
-        )
+        lines.append(f"receptive_field_{name}: {working}")
     return ReceptiveField(tuple(sizes), tuple(strides), tuple(paddings)), tuple(lines)
 
 
 def union(paths: list[tuple[Number, Number, Number | None]]) -> tuple[Any, Any, Any, str]:
-    """One axis of a merge: the union of the paths' intervals when they are aligned."""
+    """One axis of a merge: the union of the paths' intervals when they are aligned, with
+    its working: P = max(Pᵢ), r = max(rᵢ − Pᵢ) + P."""
     largest = max(paths, key=lambda path: path[0])
+    r, S, P = (num_text(v) for v in largest)
+    kept = f"r = {r}, S = {S}, P = {P}"
     if len({path[1] for path in paths}) > 1:
         strides = ", ".join(num_text(path[1]) for path in paths)
-        return (*largest, f"misaligned: the paths' strides differ ({strides}); the largest kept")
+        return (
+            *largest,
+            f"{kept}  (misaligned: the paths' strides differ: {strides}; the largest field kept)",
+        )
     if any(path[2] is None for path in paths):
-        return (*largest, "the paths' paddings are unknown; the largest kept")
+        return (*largest, f"{kept}  (the paths' paddings are unknown; the largest field kept)")
     padding = max(path[2] for path in paths if path[2] is not None)
     end = max(r - p for r, _, p in paths if p is not None)
+    pads = ", ".join(num_text(p) for _, _, p in paths)
+    reach = ", ".join(f"{num_text(r)} − {num_text(p)}" for r, _, p in paths)
+    working = (
+        f"P = max({pads}) = {num_text(padding)}, r = max({reach}) + {num_text(padding)} = "
+        f"{num_text(end + padding)}, S = {num_text(paths[0][1])}"
+    )
     centres = {Fraction(r - 1, 2) - p for r, _, p in paths if p is not None}
     note = "the union of aligned paths"
     if len(centres) > 1:
         shown = ", ".join(num_text(c) for c in sorted(centres))
         note = f"the union of paths whose centres differ ({shown}): misaligned"
-    return end + padding, paths[0][1], padding, note
+    return end + padding, paths[0][1], padding, f"{working}  ({note})"

@@ -38,7 +38,9 @@ class Merge(Layer):
             out = broadcast(out, shape, inputs)
         given = shapes_text(inputs) + ("" if self.constant is None else f" and {self.constant:g}")
         per_element = operands - 1 + self.divides
-        note = f"{operands - 1} {self.operation} per element" + (", 1 division" * self.divides)
+        extra = operands - 1
+        operation = self.operation if extra > 1 else self.operation.removesuffix("s")
+        note = f"{extra} {operation} per element" + (" and 1 division" * self.divides)
         outcome = Outcome(out, working=(f"{given} → {shape_text(out)}; params = 0",))
         return outcome.costing(ops=elementwise(out, per_element, note))
 
