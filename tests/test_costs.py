@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cnncalc
 
@@ -223,3 +225,19 @@ def test_unknown_sizes_give_unknown_costs() -> None:
     result = cnncalc.analyze(spec)
     assert result[0].macs is None and result.total_macs is None
     assert "macs = ?·?·4 · 3·3·3 = ? (a size is unknown)" in result[0].cost_working
+
+
+@given(
+    size=st.integers(4, 12),
+    kernel=st.integers(1, 4),
+    filters=st.integers(1, 5),
+    depth=st.integers(1, 4),
+)
+def test_the_bias_changes_ops_never_macs(size: int, kernel: int, filters: int, depth: int) -> None:
+    def row(use_bias: bool) -> cnncalc.LayerRow:
+        layer = {"type": "Conv2D", "filters": filters, "kernel_size": kernel, "use_bias": use_bias}
+        return cnncalc.analyze({"input_shape": [size, size, depth], "layers": [layer]})[0]
+
+    with_bias, without = row(True), row(False)
+    assert with_bias.macs == without.macs
+    assert with_bias.ops - without.ops == with_bias.activations

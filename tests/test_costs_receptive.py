@@ -8,6 +8,8 @@ import random
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cnncalc
 from cnncalc.costs import ReceptiveField
@@ -287,3 +289,19 @@ def test_fractional_strides_bound_what_keras_shows(keras: Any) -> None:
     """After up-sampling or a transposed convolution the interval is a bound (it contains
     every input that moves the feature), as the paper's fractional stride gives it."""
     check_against_keras(keras, UPSAMPLED, exact=False)
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3)), min_size=1, max_size=5),
+)
+def test_a_chain_follows_the_papers_closed_form(layers: list[tuple[int, int]]) -> None:
+    """Distill eq. (2): r = 1 + Σᵢ (kᵢ − 1)·Πⱼ₍ⱼ₍ᵢ₎ sⱼ; S = Πᵢ sᵢ; valid padding: P = 0."""
+    spec = {
+        "input_shape": [400, 1],
+        "layers": [
+            {"type": "Conv1D", "filters": 1, "kernel_size": k, "strides": s} for k, s in layers
+        ],
+    }
+    field = cnncalc.analyze(spec)[-1].receptive_field
+    size = 1 + sum((k - 1) * math.prod(s for _, s in layers[:i]) for i, (k, _) in enumerate(layers))
+    assert field == ReceptiveField((size,), (math.prod(s for _, s in layers),), (0,))
