@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import cnncalc
-from cnncalc.classroom.answers import Answer, AnswerSheet
-from cnncalc.classroom.grading import Report, grade
+from cnncalc.classroom.answers import FIELDS, Answer, AnswerSheet
+from cnncalc.classroom.grading import Report, cost_answer, grade
 from cnncalc.sources import load_spec
 from cnncalc.sources.random_networks import random_network
 
 
 def correct_sheet(network: Any) -> AnswerSheet:
-    """Every answer right: the starting point each test spoils in one place."""
+    """Every answer right, costs included: the starting point each test spoils in one place."""
     analysis = cnncalc.analyze(network)
-    sheet = AnswerSheet("sheet.yaml", total_params=analysis.total_params)
+    sheet = AnswerSheet(
+        "sheet.yaml",
+        total_params=analysis.total_params,
+        total_macs=analysis.total_macs,
+        fields=FIELDS,
+    )
     sheet.layers = [
-        Answer(r.name, r.output_shape, r.params) for r in analysis if r.type != "InputLayer"
+        Answer(r.name, r.output_shape, r.params, r.macs, cost_answer(r, "receptive_field"))
+        for r in analysis
+        if r.type != "InputLayer"
     ]
     return sheet
 
@@ -33,6 +41,8 @@ def graded(network: Any, changes: dict[tuple[str, str], Any], reveal: bool = Fal
                 setattr(answer, field, value)
     if ("total", "params") in changes:
         sheet.total_params = changes[("total", "params")]
+    if ("total", "macs") in changes:
+        sheet.total_macs = changes[("total", "macs")]
     return grade(sheet, spec, cnncalc.analyze(spec), reveal)
 
 
@@ -75,6 +85,14 @@ MISTAKES = [
     ("lenet5", "flatten", "output_shape", (10 * 10 * 16,), "flatten_size"),
     ("mnist", "dense", "params", (11 * 11 * 64 + 1) * 10, "flatten_size"),
     ("lenet5", "dense", "params", (10 * 10 * 16 + 1) * 120, "flatten_size"),
+    # the costs a worksheet may ask (cnncalc exercise --fields ...,macs,receptive_field)
+    ("mnist", "conv2d", "macs", 26 * 26 * 32 * 3 * 3 * 1 + 26 * 26 * 32, "macs_bias_counted"),
+    ("lenet5", "conv2d", "macs", 28 * 28 * 6 * 5 * 5 * 1 + 28 * 28 * 6, "macs_bias_counted"),
+    ("mnist", "conv2d_1", "macs", 11 * 11 * 64 * 32, "macs_kernel_area_forgotten"),
+    ("vgg16", "block1_conv2", "macs", 224 * 224 * 64 * 64, "macs_kernel_area_forgotten"),
+    # 3×3 conv, 2×2 pool, 3×3 conv: 3 + 1 + 2 = 6 without the pool's jump (right: 3 + 1 + 2·2)
+    ("mnist", "conv2d_1", "receptive_field", (6, 6), "rf_stride_jump_ignored"),
+    ("vgg16", "block2_conv1", "receptive_field", (8, 8), "rf_stride_jump_ignored"),
 ]
 
 
@@ -211,3 +229,64 @@ def test_unreadable_values_are_wrong_and_said_so(tmp_path: Path) -> None:
     assert item(report, "conv2d", "output_shape").status == "wrong"
     assert item(report, "conv2d", "params").status == "wrong"
     assert "conv2d: cannot read 'big' as a shape" in report.notes
+
+
+def test_cost_hints_show_the_layers_own_working() -> None:
+    report = graded("mnist", {("conv2d_1", "receptive_field"): (6, 6)})
+    hint = item(report, "conv2d_1", "receptive_field").hint
+    assert "Compute: receptive_field_height: r = 4 + (3 − 1)·2 = ?;" in hint
+    assert "(8, 8)" not in hint and "= 8" not in hint
+    macs = graded("mnist", {("conv2d", "macs"): 1}, reveal=True)
+    assert "macs = 26·26·32 · 3·3·1 = 194688" in item(macs, "conv2d", "macs").hint
+
+
+def test_total_macs_credits_the_students_own_sum() -> None:
+    report = graded("mnist", {("conv2d", "macs"): 1, ("total", "macs"): 2440960 - 194688 + 1})
+    assert item(report, None, "total_macs").status == "carried_forward"
+
+
+def test_a_worksheet_asks_the_fields_and_check_reads_them(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cnncalc.cli import app
+
+    runner = CliRunner()
+    sheet = tmp_path / "sheet.csv"
+    fields = "output_shape,macs,receptive_field"
+    made = runner.invoke(
+        app, ["exercise", "mnist", "--fields", fields, "-f", "csv", "-o", str(sheet)]
+    )
+    assert made.exit_code == 0
+    rows = sheet.read_text().splitlines()
+    assert rows[0] == "name,type,given,output_shape,macs,receptive_field"
+    answers = {"conv2d": "26x26x32,194688,3x3", "flatten": "1600,0,whole input"}
+    filled = [rows[0]]
+    for row in rows[1:]:
+        name = row.split(",", 1)[0]
+        filled.append(row.removesuffix(",,,") + "," + answers[name] if name in answers else row)
+    sheet.write_text("\n".join(filled) + "\n")
+    checked = runner.invoke(app, ["check", str(sheet), "--spec", "mnist", "-f", "json"])
+    items = {
+        (i["layer"], i["field"]): i["status"] for i in report(json.loads(checked.stdout))["items"]
+    }
+    assert items[("conv2d", "macs")] == items[("conv2d", "receptive_field")] == "correct"
+    assert items[("flatten", "receptive_field")] == "correct"
+    assert items[(None, "total_macs")] == "missing"
+    assert ("conv2d", "params") not in items
+
+
+def report(data: Any) -> Any:
+    """The one file's report in check's JSON (a list when several files are graded)."""
+    return data[0] if isinstance(data, list) else data
+
+
+def test_an_unknown_field_exits_2() -> None:
+    from typer.testing import CliRunner
+
+    from cnncalc.cli import app
+
+    result = CliRunner().invoke(app, ["exercise", "mnist", "--fields", "output_shape,flops"])
+    assert result.exit_code == 2
+    assert "--fields: unknown flops; choose from output_shape, params, macs, receptive_field" in (
+        result.stderr
+    )

@@ -21,6 +21,12 @@ from ..sources.textfiles import decode, parse_json_or_yaml
 
 Shape = tuple[int | None, ...]
 
+FIELDS = ("output_shape", "params", "macs", "receptive_field")
+"""What a worksheet may ask per layer."""
+DEFAULT_FIELDS = ("output_shape", "params")
+WHOLE_INPUT = "whole input"
+"""The answer for a receptive field after Flatten or global pooling."""
+
 
 @dataclass
 class Answer:
@@ -29,6 +35,9 @@ class Answer:
     name: str | None
     output_shape: Shape | None = None
     params: int | None = None
+    macs: int | None = None
+    receptive_field: Shape | str | None = None
+    """The size r per spatial axis, or WHOLE_INPUT."""
 
 
 @dataclass
@@ -37,6 +46,9 @@ class AnswerSheet:
     exercise: str | None = None
     layers: list[Answer] = field(default_factory=list)
     total_params: int | None = None
+    total_macs: int | None = None
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+    """The fields the worksheet asked for (its 'fields:' line, or its table's columns)."""
     problems: list[str] = field(default_factory=list)
     """Values that could not be read as a shape or a count (graded as wrong, said why)."""
 
@@ -60,38 +72,51 @@ def sheet_from_data(data: Any, where: str) -> AnswerSheet:
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
         raise SpecError(f"{where}: an answer sheet has a 'layers' list (see cnncalc exercise)")
     sheet = AnswerSheet(where, exercise=none_or_text(data.get("exercise")))
+    sheet.fields = asked_fields(data.get("fields"), where)
     for number, item in enumerate(data["layers"]):
         if not isinstance(item, dict):
             raise SpecError(
                 f"{where}: layers[{number}] is not a mapping with name, output_shape, params"
             )
-        sheet.layers.append(
-            answer(
-                sheet, none_or_text(item.get("name")), item.get("output_shape"), item.get("params")
-            )
-        )
+        sheet.layers.append(answer(sheet, none_or_text(item.get("name")), item))
     sheet.total_params = read_count(sheet, "total_params", data.get("total_params"))
+    sheet.total_macs = read_count(sheet, "total_macs", data.get("total_macs"))
     return sheet
+
+
+def asked_fields(value: Any, where: str) -> tuple[str, ...]:
+    """The sheet's 'fields:' list (default: output_shape and params)."""
+    if value is None:
+        return DEFAULT_FIELDS
+    names = value if isinstance(value, list) else str(value).split(",")
+    fields = tuple(str(name).strip() for name in names if str(name).strip())
+    unknown = [name for name in fields if name not in FIELDS]
+    if unknown:
+        raise SpecError(
+            f"{where}: fields: unknown {', '.join(unknown)}; choose from {', '.join(FIELDS)}"
+        )
+    return fields
 
 
 def sheet_from_rows(rows: list[dict[str, str]], where: str) -> AnswerSheet:
     """CSV or markdown rows: name, output_shape, params; a last row named total_params."""
     sheet = AnswerSheet(where)
+    columns = set(rows[0]) if rows else set()
+    sheet.fields = tuple(name for name in FIELDS if name in columns) or DEFAULT_FIELDS
     for row in rows:
         name = (row.get("name") or "").strip()
         if name == "total_params":
             sheet.total_params = read_count(sheet, "total_params", row.get("params"))
-        elif name or row.get("output_shape") or row.get("params"):
-            sheet.layers.append(
-                answer(sheet, name or None, row.get("output_shape"), row.get("params"))
-            )
+            sheet.total_macs = read_count(sheet, "total_macs", row.get("macs"))
+        elif name or any(row.get(f) for f in FIELDS):
+            sheet.layers.append(answer(sheet, name or None, row))
     return sheet
 
 
 def csv_rows(text: str, where: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
-    if not {"name", "output_shape", "params"} <= columns:
+    if "name" not in columns or not columns & set(FIELDS):
         raise SpecError(
             f"{where}: line 1: a CSV answer sheet has the columns name, "
             f"output_shape, params (found: {', '.join(sorted(columns))})"
@@ -108,7 +133,7 @@ def markdown_rows(text: str, where: str) -> list[dict[str, str]]:
     if not table:
         raise SpecError(f"{where}: no markdown table (| name | output_shape | params |) in it")
     header = [cell.strip().lower() for cell in split_row(table[0][1])]
-    if not {"name", "output_shape", "params"} <= set(header):
+    if "name" not in header or not set(header) & set(FIELDS):
         raise SpecError(
             f"{where}: line {table[0][0]}: the table's header needs name, output_shape and params"
         )
@@ -125,13 +150,23 @@ def split_row(line: str) -> list[str]:
     return re.split(r"(?<!\\)\|", line.strip().strip("|"))
 
 
-def answer(sheet: AnswerSheet, name: str | None, shape: Any, params: Any) -> Answer:
+def answer(sheet: AnswerSheet, name: str | None, values: dict[str, Any]) -> Answer:
     label = name or f"layer {len(sheet.layers) + 1}"
     return Answer(
         name=name,
-        output_shape=read_shape(sheet, label, shape),
-        params=read_count(sheet, f"{label} params", params),
+        output_shape=read_shape(sheet, label, values.get("output_shape")),
+        params=read_count(sheet, f"{label} params", values.get("params")),
+        macs=read_count(sheet, f"{label} macs", values.get("macs")),
+        receptive_field=read_field(sheet, label, values.get("receptive_field")),
     )
+
+
+def read_field(sheet: AnswerSheet, label: str, value: Any) -> Shape | str | None:
+    """A receptive field's size: 5x5, [5, 5], 5 (every axis the same? give each), or
+    'whole input' (also 'whole', 'all')."""
+    if isinstance(value, str) and value.strip().lower() in ("whole input", "whole", "all"):
+        return WHOLE_INPUT
+    return read_shape(sheet, f"{label} receptive_field", value)
 
 
 def none_or_text(value: Any) -> str | None:
@@ -187,6 +222,8 @@ def value_text(value: Any) -> str:
     """A shape as the student writes it (no batch dimension), a count with separators."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, tuple):
         return tuple_text(value) if value else "(unreadable)"
     return f"{value:,}" if isinstance(value, int) and value >= 0 else "(unreadable)"

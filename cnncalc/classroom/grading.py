@@ -1,6 +1,7 @@
 """Grading answer sheets so that the grade teaches.
 
-One item per layer and field (output_shape, params) and one for total_params. An item is
+One item per layer and field (output_shape and params; macs and receptive_field when the
+worksheet asks) and one per total (total_params; total_macs). An item is
 ``correct``; ``carried_forward`` when it is wrong but exactly what follows from the student's
 own earlier answers (credited: one slip is not marked down twice); ``wrong``, with the
 mistake recognised where it is a common one; or ``missing``. Each wrong item gets a hint:
@@ -13,6 +14,7 @@ swapped, stride 1, no bias, ...) with the same rules that compute the right answ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,7 @@ from ..layers.conv import Conv, Windowed
 from ..layers.core import Dense, Flatten
 from ..sources import load_spec
 from ..spec import Spec
-from .answers import Answer, AnswerSheet, read_answers, value_text
+from .answers import WHOLE_INPUT, Answer, AnswerSheet, read_answers, value_text
 
 Shape = tuple[int | None, ...]
 
@@ -49,6 +51,12 @@ LESSONS = {
     "channels_first_order": "Keras (channels_last) writes the depth last: (height, width, depth).",
     "flatten_size": "Take the size from the right shape: the output of '{source}', the layer "
     "this one reads.",
+    "macs_bias_counted": "MACs count the multiplications by weights: the bias is only added, "
+    "so it is left out (it is in ops).",
+    "macs_kernel_area_forgotten": "Each output value multiplies a whole window: the kernel "
+    "area k·k times the input depth, for every output position and filter.",
+    "rf_stride_jump_ignored": "After a layer with stride s, one step of the next window jumps "
+    "s inputs: r grows by (k − 1)·S, with S the product of the strides before it.",
 }
 
 
@@ -123,16 +131,23 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
     if analysis.input_shape is not None:
         true_shapes[IMPLICIT_INPUT] = analysis.input_shape
     theirs = dict(true_shapes)  # the student's shapes where they gave one, else the true ones
-    context = Context(analysis, true_shapes, reveal)
+    jumpless = jumpless_fields(spec) if "receptive_field" in sheet.fields else {}
+    context = Context(analysis, true_shapes, reveal, jumpless)
     for row in rows:
         answer = answers.get(row.name, Answer(row.name))
         layer = spec.layers[row.index]
         own_inputs = [theirs[source] for source in row.inputs]
-        for field_name, given in (("output_shape", answer.output_shape), ("params", answer.params)):
-            report.items.append(grade_item(context, layer, row, field_name, given, own_inputs))
+        for field_name in sheet.fields:
+            given = getattr(answer, field_name)
+            if field_name in COST_FIELDS:
+                report.items.append(grade_cost(context, layer, row, field_name, given))
+            else:
+                report.items.append(grade_item(context, layer, row, field_name, given, own_inputs))
         if answer.output_shape:
             theirs[row.name] = answer.output_shape
-    report.items.append(grade_total(context, sheet, answers, rows))
+    for field_name in ("params", "macs"):
+        if field_name in sheet.fields:
+            report.items.append(grade_total(context, sheet, answers, rows, field_name))
     return report
 
 
@@ -156,6 +171,8 @@ class Context:
     analysis: Analysis
     true_shapes: dict[str, Shape]
     reveal: bool
+    jumpless: dict[str, Any] = field(default_factory=dict)
+    """Each layer's receptive field as it would be if every stride were 1."""
 
 
 def run(layer: Layer, inputs: list[Shape], **changes: Any) -> Any:
@@ -192,29 +209,113 @@ def grade_item(
 
 
 def grade_total(
-    context: Context, sheet: AnswerSheet, answers: dict[str, Answer], rows: list[LayerRow]
+    context: Context,
+    sheet: AnswerSheet,
+    answers: dict[str, Answer],
+    rows: list[LayerRow],
+    field: str = "params",
 ) -> Item:
-    expected = context.analysis.total_params
-    given = sheet.total_params
+    """total_params (or total_macs): the sum of the column, credited when it adds up the
+    student's own layer answers."""
+    total = f"total_{field}"
+    expected = getattr(context.analysis, total)
+    given = getattr(sheet, total)
     if given is None:
-        return Item(None, "total_params", None, expected, "missing")
+        return Item(None, total, None, expected, "missing")
     if given == expected:
-        return Item(None, "total_params", given, expected, "correct")
-    own = [answers[row.name].params if row.name in answers else None for row in rows]
+        return Item(None, total, given, expected, "correct")
+    own = [getattr(answers[row.name], field) if row.name in answers else None for row in rows]
     if all(p is not None and p >= 0 for p in own) and sum(own) == given:  # type: ignore[misc]
         return Item(
             None,
-            "total_params",
+            total,
             given,
             expected,
             "carried_forward",
             hint="the sum of your own layer counts",
         )
-    lesson = "total_params is the sum of every layer's params"
-    if context.analysis.non_trainable_params and given == context.analysis.trainable_params:
+    lesson = f"{total} is the sum of every layer's {field}"
+    missed_statistics = given == context.analysis.trainable_params != expected
+    if field == "params" and missed_statistics:
         lesson += " — the non-trainable ones (BatchNormalization's moving statistics) count too"
-    shown = f": = {expected:,}" if context.reveal else "; add up the params column again"
-    return Item(None, "total_params", given, expected, "wrong", None, lesson + shown)
+    shown = f": = {expected:,}" if context.reveal else f"; add up the {field} column again"
+    return Item(None, total, given, expected, "wrong", None, lesson + shown)
+
+
+COST_FIELDS = ("macs", "receptive_field")
+
+
+def cost_answer(row: LayerRow, field: str) -> Any:
+    """The right macs, or the receptive field's size per axis (WHOLE_INPUT after mixing)."""
+    if field == "macs":
+        return row.macs
+    if row.receptive_field is None:
+        return WHOLE_INPUT
+    return tuple(int(size) if size == int(size) else size for size in row.receptive_field.size)
+
+
+def grade_cost(context: Context, layer: Layer, row: LayerRow, field: str, given: Any) -> Item:
+    """One layer's macs or receptive field: correct, wrong (with the mistake) or missing."""
+    expected = cost_answer(row, field)
+    if given is None:
+        return Item(row.name, field, None, expected, "missing")
+    if given == expected:
+        return Item(row.name, field, given, expected, "correct")
+    mistake = diagnose_cost(context, layer, row, field, given)
+    lines = [f"You wrote {value_text(given)}." if given not in (-1, ()) else "Unreadable."]
+    if mistake:
+        lines.append(LESSONS[mistake])
+    formula = cost_formula(row, field, context.reveal)
+    if formula:
+        lines.append("Compute: " + "; ".join(formula) + ".")
+    if context.reveal:
+        lines.append(f"Answer: {value_text(expected)}.")
+    return Item(row.name, field, given, expected, "wrong", mistake, " ".join(lines))
+
+
+def diagnose_cost(
+    context: Context, layer: Layer, row: LayerRow, field: str, given: Any
+) -> str | None:
+    if field == "receptive_field":
+        jumpless = context.jumpless.get(row.name)
+        return "rf_stride_jump_ignored" if jumpless is not None and given == jumpless else None
+    if row.macs is None or not isinstance(given, int):
+        return None
+    if getattr(layer, "use_bias", False) and given == row.macs + (row.activations or 0):
+        return "macs_bias_counted"
+    if isinstance(layer, Padded):
+        area = product(layer.window()) or 1
+        if area > 1 and given * area == row.macs:
+            return "macs_kernel_area_forgotten"
+    return None
+
+
+def cost_formula(row: LayerRow, field: str, reveal: bool) -> list[str]:
+    """The layer's own cost working: 'macs = 26·26·32 · 3·3·1 = ?', or per axis
+    'receptive_field_width: r = 3 + (2 − 1)·1 = ?'."""
+    if field == "macs":
+        lines = [line for line in row.cost_working if line.startswith("macs")]
+    else:
+        lines = []
+        for line in row.cost_working:
+            found = re.search(r"r = [^,]*", line)
+            if line.startswith("receptive_field_") and found:
+                lines.append(f"{line.split(':', 1)[0]}: {found.group(0)}")
+    return [line if reveal else hide_result(line) for line in lines]
+
+
+def jumpless_fields(spec: Spec) -> dict[str, Any]:
+    """Every layer's receptive field with every stride set to 1: the answers of a student
+    who forgets that a stride makes the next window jump."""
+    layers = [
+        layer.model_copy(update={"strides": 1}) if "strides" in type(layer).model_fields else layer
+        for layer in spec.layers
+    ]
+    try:
+        analysis = analyze_spec(spec.model_copy(update={"layers": layers}))
+    except CnncalcError:
+        return {}
+    return {row.name: cost_answer(row, "receptive_field") for row in analysis.layers}
 
 
 def describe_inputs(row: LayerRow, shapes: list[Shape]) -> str:

@@ -47,18 +47,26 @@ def exercise(
     format: SheetFormat = typer.Option(SheetFormat.yaml, "--format", "-f", help="Sheet format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the sheet here."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    fields: str = typer.Option(
+        "output_shape,params",
+        "--fields",
+        help="What to ask per layer: output_shape, params, macs, receptive_field.",
+    ),
 ) -> None:
     """Write a blank worksheet: each layer's hyperparameters, blanks for its output shape and
-    parameter count, and for the total. Filled in, it is an answer file for `cnncalc check`.
+    parameter count (or the --fields asked), and for the totals. Filled in, it is an answer
+    file for `cnncalc check`.
 
     Examples:
 
         cnncalc exercise mnist -o mnist.yaml
 
         cnncalc exercise --random --seed 7 --difficulty hard
+
+        cnncalc exercise vgg16 --fields output_shape,params,macs,receptive_field
     """
     from .. import analyze as run
-    from ..classroom.worksheet import render_worksheet, worksheet
+    from ..classroom.worksheet import asked_fields, render_worksheet, worksheet
     from ..sources import load_spec
 
     if random == (spec is not None):
@@ -67,8 +75,9 @@ def exercise(
     require("--difficulty", difficulty is not None, "--random", random)
     level = (difficulty or Difficulty.medium).value
     reference = f"random:{level}:{seed or 0}" if random else str(spec)
+    asked = asked_fields(fields)
     network = load_spec(reference)
-    text = render_worksheet(worksheet(reference, network, run(network)), format.value)
+    text = render_worksheet(worksheet(reference, network, run(network), asked), format.value)
     write_output(text, output, force)
 
 
