@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, Union
 
 from ..formulas import num, same_padding_split
@@ -63,6 +64,7 @@ class ReceptiveField:
             "padding": [plain(v) for v in self.padding],
         }
 
+    @cached_property
     def text(self) -> str:
         """'212×212 (S 32, P 90)'; per-axis values joined by × when they differ."""
 
@@ -83,6 +85,8 @@ def plain(value: Number | None) -> int | float | None:
 
 
 def num_text(value: Number | None) -> str:
+    if type(value) is int:
+        return num(value)
     if isinstance(value, Fraction) and value.denominator != 1:
         return f"{value.numerator}/{value.denominator}"
     return num(None if value is None else int(value))
@@ -122,7 +126,7 @@ def trace(
     if field is None:
         return None, (f"{WHOLE_INPUT}  (an earlier layer mixed every position)",)
     if positions == "own":
-        return field, (f"receptive field unchanged: {field.text()}",)
+        return field, (f"receptive field unchanged: {field.text}",)
     assert isinstance(layer, Spatial)
     if layer.rank != field.rank:
         return None, (f"{WHOLE_INPUT}  ({layer.rank} spatial axes after a reshape)",)

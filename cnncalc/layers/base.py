@@ -7,7 +7,7 @@ constructor arguments that change shapes or counts (Keras's names and defaults);
 class registers it: nothing else needs to change to add a kind.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -103,12 +103,15 @@ class Outcome:
     def costing(self, macs: Step | None = None, ops: Step | None = None) -> "Outcome":
         """This outcome with its costs and the lines that derive them."""
         lines = tuple(step.line for step in (macs, ops) if step is not None)
-        return replace(
-            self,
-            macs=0 if macs is None else macs.value,
-            ops=0 if ops is None else ops.value,
-            cost_working=lines,
+        macs_value = 0 if macs is None else macs.value
+        ops_value = 0 if ops is None else ops.value
+        shape, params, non_trainable, working = (
+            self.shape,
+            self.params,
+            self.non_trainable,
+            self.working,
         )
+        return Outcome(shape, params, non_trainable, working, macs_value, ops_value, lines)
 
 
 def elementwise(shape: Shape, per_element: int, note: str) -> Step:

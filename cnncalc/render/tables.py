@@ -77,7 +77,7 @@ def size_text(n_bytes: int | None) -> str:
 
 
 def field_text(row: LayerRow) -> str:
-    return "whole input" if row.receptive_field is None else row.receptive_field.text()
+    return "whole input" if row.receptive_field is None else row.receptive_field.text
 
 
 COST_COLUMNS = ["MACs", "Activations", "Receptive field"]
