@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError, did_you_mean
-from ..formulas import product
+from ..formulas import num, product
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -164,12 +164,12 @@ def estimate(
         f"gradients_bytes = {trainable}·{weight_bytes} = {gradients_bytes}  (trainable weights)",
         f"optimizer_params = {rule.slots}·{trainable} + {len(scalars)} = {optimizer_params}"
         f"  ({rule.keras}; iteration, learning_rate{', u_product' if rule.scalars else ''})",
-        f"activations_bytes = {batch_size}·{total_elements}·{activation_bytes} = "
-        f"{activations_bytes}  (the input and every layer's output)",
+        f"activations_bytes = {batch_size}·{num(total_elements)}·{activation_bytes} = "
+        f"{num(activations_bytes)}  (the input and every layer's output)",
         f"training_bytes = {params_bytes} + {gradients_bytes} + {optimizer_bytes} + "
-        f"{activations_bytes} = {training}",
-        f"inference_peak_bytes = {params_bytes} + {batch_size}·{peak_elements}·"
-        f"{activation_bytes} = {inference}  ({peak_line})",
+        f"{num(activations_bytes)} = {num(training)}",
+        f"inference_peak_bytes = {params_bytes} + {batch_size}·{num(peak_elements)}·"
+        f"{activation_bytes} = {num(inference)}  ({peak_line})",
     )
     return Memory(
         batch_size=batch_size,

@@ -120,6 +120,8 @@ def trace(
         return field, (() if field is None else ("receptive field: an input feature sees itself",))
     if positions == "merge":
         return merge(fields)
+    if positions == "untraced":
+        return None, (f"{WHOLE_INPUT}  ({layer.type} is not traced inside: assumed)",)
     if positions == "mixed" or len(fields) != 1:
         return None, (f"{WHOLE_INPUT}  ({layer.type} mixes every position)",)
     field = fields[0]

@@ -188,7 +188,8 @@ class Layer(BaseModel):
     positions: ClassVar[str] = "mixed"
     """How output positions read input positions, for receptive fields: 'own' (each its own),
     'window' (a sliding window), 'transposed', 'edges' (padding or cropping), 'upsampling',
-    'merge' (elementwise over several inputs), 'input', or 'mixed' (every position)."""
+    'merge' (elementwise over several inputs), 'input', 'mixed' (every position), or
+    'untraced' (a nested model or code: the whole input is assumed)."""
 
     def reads_positions(self, inputs: list[Shape]) -> str:
         """This layer's `positions` for these input shapes."""

@@ -16,6 +16,7 @@ class NestedModel(Layer):
     """The sub-model's layers, as a spec's; its params are the sum of theirs."""
 
     summary = "the nested model's output; params = the sum of its layers'"
+    positions = "untraced"
 
     layers: list[dict[str, Any]]
 
@@ -96,6 +97,7 @@ class Lambda(Layer):
     """Arbitrary code: cnncalc never runs it, so its output_shape must be declared."""
 
     summary = "the declared output_shape (the code is never run); no params"
+    positions = "untraced"
 
     type: Literal["Lambda"] = "Lambda"
     output_shape: list[int | None] | None = None
