@@ -120,6 +120,20 @@ def test_the_specs_dtype_is_the_default() -> None:
     assert (memory.dtype, memory.params_bytes) == ("float64", 10 * 8)
 
 
+def test_a_keras_models_policy_is_its_layers_not_its_inputs(keras: Any) -> None:
+    policy = keras.mixed_precision.dtype_policy()
+    keras.mixed_precision.set_dtype_policy("mixed_float16")
+    try:
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    finally:
+        keras.mixed_precision.set_dtype_policy(policy)
+    memory = cnncalc.analyze(model).memory()
+    assert memory.dtype == "mixed_float16"
+    assert memory.activations_bytes == (4 + 2) * 2  # half-size activations
+    assert memory.params_bytes == 10 * 4  # float32 weights
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -114,8 +114,11 @@ def optimizer_named(name: str) -> Optimizer:
 
 
 def spec_dtype(layers: Iterable[Any]) -> str | None:
-    """The dtype the spec's layers declare (a name, or a Keras DTypePolicy's), if any."""
+    """The dtype policy the spec's computing layers declare (a name, or a Keras
+    DTypePolicy's), if any; an InputLayer's dtype is its data's, not the policy."""
     for layer in layers:
+        if layer.type == "InputLayer":
+            continue
         dtype = layer._keras_extras.get("dtype")
         if isinstance(dtype, dict):
             dtype = dtype.get("config", {}).get("name")
