@@ -102,16 +102,15 @@ class Outcome:
 
     def costing(self, macs: Step | None = None, ops: Step | None = None) -> "Outcome":
         """This outcome with its costs and the lines that derive them."""
-        lines = tuple(step.line for step in (macs, ops) if step is not None)
-        macs_value = 0 if macs is None else macs.value
-        ops_value = 0 if ops is None else ops.value
-        shape, params, non_trainable, working = (
+        return Outcome(
             self.shape,
             self.params,
             self.non_trainable,
             self.working,
+            macs=0 if macs is None else macs.value,
+            ops=0 if ops is None else ops.value,
+            cost_working=tuple(step.line for step in (macs, ops) if step is not None),
         )
-        return Outcome(shape, params, non_trainable, working, macs_value, ops_value, lines)
 
 
 def elementwise(shape: Shape, per_element: int, note: str) -> Step:
