@@ -148,3 +148,27 @@ def test_bad_memory_options_exit_2_with_one_line(options: list[str], message: st
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_costs_path_never_imports_tensorflow_or_numpy() -> None:
+    import subprocess
+    import sys
+
+    argv = [
+        "cnncalc",
+        "analyze",
+        "resnet50",
+        "--costs",
+        "--batch-size",
+        "32",
+        "--optimizer",
+        "adam",
+    ]
+    code = (
+        f"import sys; from cnncalc.cli import main; sys.argv = {argv!r}\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print(sorted({'tensorflow', 'keras', 'numpy'} & set(sys.modules)))"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert process.stdout.strip().splitlines()[-1] == "[]"
+    assert "Optimizer params: 51,167,186" in process.stdout  # 2 · 25,583,592 trainable + 2
