@@ -13,6 +13,7 @@ from .render import render, working_text
 
 if TYPE_CHECKING:
     from .costs import Memory, ReceptiveField
+    from .render.svg import Diagram
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class LayerRow:
     receptive_field: ReceptiveField | None = None
     """Per spatial axis (r, S, P); None: the output depends on the whole input."""
     cost_working: tuple[str, ...] = ()
+    nested: tuple[LayerRow, ...] = ()
+    """A nested model's own rows (Keras's ``expand_nested``)."""
 
     @property
     def trainable_params(self) -> int:
@@ -186,6 +189,15 @@ class Analysis:
     def explain(self) -> str:
         """Every computation in the lecture's notation, numbers substituted."""
         return working_text(self)
+
+    def draw(self, style: str | None = None, costs: bool = False) -> Diagram:
+        """The architecture diagram (Jupyter shows it; ``.save("net.svg")`` writes it).
+
+        ``style``: ``layers`` (the lecture's boxes; the default for chains) or ``graph``.
+        """
+        from .render.diagram import draw
+
+        return draw(self, style, costs)
 
     def __str__(self) -> str:
         return self.to_table()

@@ -159,6 +159,7 @@ def analyze_spec(spec: Spec) -> Analysis:
             ops=outcome.ops,
             receptive_field=field,
             cost_working=(*outcome.cost_working, *field_working),
+            nested=outcome.inner,
         )
     is_graph = any(
         sources != ((names[i - 1],) if i else (IMPLICIT_INPUT,)) for i, sources in enumerate(wiring)

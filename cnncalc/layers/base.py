@@ -99,6 +99,8 @@ class Outcome:
     macs: int | None = 0
     ops: int | None = 0
     cost_working: tuple[str, ...] = ()
+    inner: tuple[Any, ...] = ()
+    """A nested model's own rows (the engine's LayerRows), for ``expand_nested``."""
 
     def costing(self, macs: Step | None = None, ops: Step | None = None) -> "Outcome":
         """This outcome with its costs and the lines that derive them."""
