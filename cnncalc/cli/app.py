@@ -84,13 +84,17 @@ SPEC_HELP = (
 )
 
 
+def refuse_overwrite(output: Path, force: bool) -> None:
+    if output.exists() and not force:
+        raise SpecError(f"{output}: already exists; use --force to overwrite it")
+
+
 def write_output(text: str, output: Path | None, force: bool) -> None:
     """Print, or write a file that is never silently overwritten."""
     if output is None:
         typer.echo(text)
         return
-    if output.exists() and not force:
-        raise SpecError(f"{output}: already exists; use --force to overwrite it")
+    refuse_overwrite(output, force)
     output.write_text(text + "\n", encoding="utf-8")
     typer.echo(f"wrote {output}", err=True)
 

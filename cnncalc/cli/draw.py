@@ -1,0 +1,86 @@
+"""Pictures: draw (an architecture diagram as SVG, PNG or PDF) and report (one HTML page)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from ..errors import SpecError
+from .app import SPEC_HELP, command, refuse_overwrite, write_output
+
+
+class Style(str, Enum):
+    layers = "layers"
+    graph = "graph"
+
+
+STYLE_HELP = (
+    "layers: the lecture's 3-D boxes (the default for chains); graph: one node per layer and "
+    "an edge per connection (the default for networks with branches)."
+)
+
+
+@command()
+def draw(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write here: .svg, .png or .pdf (default: SVG to stdout)."
+    ),
+    style: Style | None = typer.Option(None, "--style", "-s", help=STYLE_HELP),
+    costs: bool = typer.Option(False, "--costs", help="Label layers with their MACs too."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Draw the network's architecture: every layer with its output shape and parameters.
+
+    Examples:
+
+        cnncalc draw vgg16 -o vgg16.svg
+
+        cnncalc draw resnet50 --style graph -o resnet50.png
+    """
+    from .. import analyze as run
+    from ..render.svg import SAVE_FORMATS, row_macs
+
+    fmt = output.suffix.lstrip(".").lower() if output else "svg"
+    if fmt not in SAVE_FORMATS:
+        raise SpecError(f"{output}: cannot write '.{fmt}'; name the file .svg, .png or .pdf")
+    if output is not None:
+        refuse_overwrite(output, force)
+    result = run(spec)
+    diagram = result.draw(style.value if style else None, costs)
+    if diagram.note:
+        typer.echo(f"note: {diagram.note}", err=True)
+    if costs and all(row_macs(row) is None for row in result):
+        typer.echo("note: --costs: this cnncalc does not compute MACs", err=True)
+    if output is None:
+        typer.echo(diagram.svg)
+        return
+    output.write_bytes(diagram.to_bytes(fmt))
+    typer.echo(f"wrote {output}", err=True)
+
+
+@command()
+def report(
+    spec: str = typer.Argument(..., help=SPEC_HELP, metavar="SPEC"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the page here (default: stdout)."
+    ),
+    style: Style | None = typer.Option(None, "--style", "-s", help=STYLE_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+) -> None:
+    """Write one self-contained HTML page: diagram, bars, summary table, costs and working.
+
+    It opens offline: no script, font, stylesheet or image is loaded from anywhere.
+
+    Example:
+
+        cnncalc report resnet50 -o resnet50.html
+    """
+    from .. import analyze as run
+    from ..render.report import report_html
+
+    if output is not None:
+        refuse_overwrite(output, force)
+    write_output(report_html(run(spec), style.value if style else None), output, force)
