@@ -13,6 +13,8 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import cnncalc
 
+from .browser import browser, page  # noqa: F401 (a real Chromium for any test that asks)
+
 KerasRow = tuple[tuple[Any, ...], int, int, int]
 
 

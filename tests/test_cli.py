@@ -156,7 +156,18 @@ def test_schema_is_a_json_schema_that_allows_ignored_keras_arguments() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["analyze", "crosscheck", "compare", "import", "exercise", "check", "presets", "schema"],
+    [
+        "analyze",
+        "crosscheck",
+        "compare",
+        "import",
+        "exercise",
+        "check",
+        "presets",
+        "schema",
+        "draw",
+        "report",
+    ],
 )
 def test_every_command_has_help_and_docs(command: str) -> None:
     result = run(command, "--help")
@@ -205,6 +216,8 @@ def test_version() -> None:
         ("import", "Usage: cnncalc import [OPTIONS] MODEL"),
         ("exercise", "Usage: cnncalc exercise [OPTIONS] [SPEC]"),
         ("check", "Usage: cnncalc check [OPTIONS] FILES..."),
+        ("draw", "Usage: cnncalc draw [OPTIONS] SPEC"),
+        ("report", "Usage: cnncalc report [OPTIONS] SPEC"),
     ],
 )
 def test_help_names_arguments_as_people_write_them(command: str, usage: str) -> None:
