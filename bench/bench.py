@@ -7,6 +7,7 @@ Targets (issue 2): `cnncalc analyze vgg16` within 0.3 s and at least 15× faster
 Keras and building VGG16; `cnncalc.analyze` on a 10,000-layer spec within 0.5 s, and 20,000
 layers within 2.5× that time. Issue 9: `cnncalc analyze resnet50 --costs --batch-size 32
 --optimizer adam` still answers in a fraction of a second (target ≤ 0.5 s).
+Issue 10: drawing ResNet50 (analysis given, graph style, SVG text) well under a second.
 """
 
 from __future__ import annotations
@@ -66,6 +67,17 @@ def in_process_time(n_layers: int, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def drawing_times(source: str, runs: int = 5) -> list[float]:
+    """Seconds to draw an analysis (its layout included), the first run with grandalf's import."""
+    analysis = cnncalc.analyze(source)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        analysis.draw()
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the Keras comparison")
@@ -102,6 +114,12 @@ def main() -> None:
     t20 = in_process_time(20_000)
     print(f"cnncalc.analyze, 10,000 layers (in-process, median of 5): {t10:.3f} s [target ≤ 0.5 s]")
     print(f"cnncalc.analyze, 20,000 layers: {t20:.3f} s = {t20 / t10:.2f}× [target ≤ 2.5×]")
+
+    draws = drawing_times("resnet50")
+    print(
+        f"draw resnet50 (graph style, 177 nodes): first {draws[0]:.3f} s, then median "
+        f"{statistics.median(draws[1:]):.3f} s [target well under 1 s]"
+    )
 
 
 if __name__ == "__main__":
