@@ -62,11 +62,16 @@ def test_crosscheck_json() -> None:
 
 
 def test_compare_cli_on_the_lecture_printout() -> None:
-    result = runner.invoke(
-        app, ["compare", "mnist", str(ROOT / "tests/data/lecture_mnist_summary.txt")]
-    )
+    lecture = str(ROOT / "tests/data/lecture_mnist_summary.txt")
+    result = runner.invoke(app, ["compare", "mnist", lecture, "--partial"])
     assert result.exit_code == 0
     assert "not in the summary: row 7 dense (Dense)" in result.stdout
+    cut_short = runner.invoke(app, ["compare", "mnist", lecture])
+    assert cut_short.exit_code == 2
+    assert cut_short.stderr == (
+        f"error: {lecture}: no 'Total params:' line after the last row (line 19): "
+        "the printout looks cut short; pass --partial to compare the rows it has\n"
+    )
 
 
 def test_compare_cli_reports_a_difference_with_exit_1(tmp_path: Path) -> None:

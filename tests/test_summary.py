@@ -50,7 +50,7 @@ def test_the_lectures_printout_is_compared_as_far_as_it_goes() -> None:
         ("flatten", "Flatten", 0),
         ("dropout", "Dropout", 0),
     ]
-    result = compare(cnncalc.analyze("mnist"), summary)
+    result = compare(cnncalc.analyze("mnist"), summary, partial=True)
     assert result.agrees
     assert result.missing == [
         "row 7 dense (Dense)",
@@ -127,7 +127,9 @@ def test_an_extra_keras_row_is_a_difference() -> None:
         parse_summary(text),
     )
     assert result.exit_code == 1
-    assert "row 2 'max_pooling2d': Keras has this row" in result.differences[0]
+    assert result.differences[0] == (
+        "summary line 9 'max_pooling2d': Keras has this row; cnncalc's spec has no layer of that name"
+    )
 
 
 def test_text_that_is_not_a_summary() -> None:
