@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from importlib.util import find_spec
 from typing import Any
 
 import pytest
@@ -12,6 +13,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import cnncalc
+
+KERAS_INSTALLED = find_spec("keras") is not None and find_spec("tensorflow") is not None
+needs_keras = pytest.mark.skipif(
+    not KERAS_INSTALLED, reason="TensorFlow/Keras is not installed: pip install 'cnncalc[keras]'"
+)
+"""For tests that build models in real Keras: without it they skip and say why."""
 
 KerasRow = tuple[tuple[Any, ...], int, int, int]
 
@@ -78,6 +85,4 @@ def transposed_width(i: int, k: int, s: int = 1, p: int = 0, a: int | None = Non
 
 @pytest.fixture(scope="session")
 def keras() -> Any:
-    import keras
-
-    return keras
+    return pytest.importorskip("keras", reason="TensorFlow/Keras is not installed")

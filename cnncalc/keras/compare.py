@@ -286,7 +286,7 @@ def match_rows(
 def mine_type_fits(mine: LayerRow, theirs: SummaryRow) -> bool:
     """A type cut short (MaxPooling2 or MaxPooling…) matches the start of ours."""
     shown = theirs.type.removesuffix("…")
-    return mine.type.startswith(shown) if theirs.cut else mine.type == shown
+    return mine.type.startswith(shown) if theirs.type_cut else mine.type == shown
 
 
 def check_row(
@@ -315,10 +315,15 @@ def check_row(
     if theirs.type and not mine_type_fits(ours, theirs):
         notes.append(f"type {theirs.type} in the summary")
     sources = [name for name in ours.inputs if name not in (inputs or {IMPLICIT_INPUT})]
-    connected = {(renamed or {}).get(name, name) for name in theirs.connected_to}
-    if connected and sources and not set(sources) <= connected:
+    connected = [(renamed or {}).get(name, name) for name in theirs.connected_to]
+    if connected and not all(any(shows(seen, s) for seen in connected) for s in sources):
         notes.append(f"connected to {', '.join(theirs.connected_to)} in the summary")
     return RowCheck(position, ours, theirs, tuple(problems), tuple(notes))
+
+
+def shows(shown: str, name: str) -> bool:
+    """Whether a name in Connected to is ``name``, or its start cut short with …."""
+    return name.startswith(shown[:-1]) if shown.endswith("…") else name == shown
 
 
 def compare_totals(analysis: Analysis, summary: Summary, result: Comparison) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ..errors import SpecError, did_you_mean
 from ..layers.base import tuple_text
@@ -44,7 +45,8 @@ class SummaryRow:
     params_text: str = ""
     connected_to: tuple[str, ...] = ()
     cut: bool = False
-    """Name and type are only the visible start of the real ones (``…`` or a cut column)."""
+    """The name is only the visible start of the real one (``…``, or cut by its column)."""
+    type_cut: bool = False
     nested: bool = False
     """A layer of a nested model, shown by ``expand_nested``; its parent's row counts it."""
 
@@ -99,7 +101,7 @@ def parse_summaries(text: str, where: str = "summary") -> list[Summary]:
     if HTML_TAG.search(text):
         text = html.unescape(HTML_TAG.sub("", text))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ").split("\n")
-    headers = [i for i, line in enumerate(lines) if "Layer (type" in line]
+    headers = [i for i, line in enumerate(lines) if is_header(line)]
     if not headers:
         raise SpecError(f"{where}: no 'Layer (type)' header: not a Keras model.summary() printout")
     summaries = []
@@ -109,6 +111,11 @@ def parse_summaries(text: str, where: str = "summary") -> list[Summary]:
         summary.name = model_name(lines[start:at])
         summaries.append(summary)
     return summaries
+
+
+def is_header(line: str) -> bool:
+    """The column titles (not a sentence that mentions 'Layer (type)')."""
+    return "Layer (type" in line and ("Output" in line or "Param" in line)
 
 
 def model_name(lines: list[str]) -> str | None:
@@ -130,11 +137,9 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
     summary = Summary(style="keras3" if boxed else "keras2", line=at + 1)
     rows: list[tuple[int, int, dict[str, list[str]]]] = []  # line, nesting, pieces per column
     body = [(n, lines[n]) for n in range(at + 1, end)]
-    separated = [
-        not is_table_line(a) and is_table_line(b) for (_, a), (_, b) in zip(body, body[1:])
-    ]
+    separated = [not is_table_line(a) and is_table_line(b) for (_, a), (_, b) in pairwise(body)]
     ruled = sum(separated) > 1  # more than the rule under the header
-    new_row = True
+    new_row, under_header = True, True
     for number, line in body:
         if line.lstrip().startswith("Model:"):
             break  # the next summary begins (this one was cut short)
@@ -143,13 +148,14 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
             summary.totals.update({label: value} if label else {})
             continue  # the footer, then the text around the printout
         if not is_table_line(line):
-            new_row = True  # rows are separated by rules or blank lines, when they are
+            new_row, under_header = True, False  # rows are separated by rules or blank lines
             continue
         depth = nesting_depth(line)
         cells = dict(zip(roles, split(unnest(line, depth))))
         params = cells.get("params", "")
-        if not rows and not params[:1].isdigit():
+        if under_header and not params[:1].isdigit():
             continue  # the header's own wrapped titles
+        under_header = False
         if new_row if ruled else bool(params):
             if not params[:1].isdigit():
                 raise SpecError(
@@ -157,6 +163,8 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
                     f"(its Param # cell {params[:20]!r} is not a number)"
                 )
             rows.append((number + 1, depth, {}))
+        elif not rows:
+            raise SpecError(f"{where} {number + 1}: text before the first layer row: {line[:60]!r}")
         new_row = False
         for role, cell in cells.items():
             if cell:
@@ -230,7 +238,7 @@ def make_row(number: int, depth: int, pieces: dict[str, list[str]], boxed: bool)
     joined = {role: (" " if boxed else "").join(texts) for role, texts in pieces.items()}
     title = joined.get("title", "")
     nested = depth > 0 or title.startswith("└")
-    name, kind, cut = split_title(title.lstrip("└ "))
+    name, kind = split_title(title.lstrip("└ "))
     params = joined.get("params", "")
     digits = params.split("…")[0].replace(",", "")
     return SummaryRow(
@@ -241,31 +249,31 @@ def make_row(number: int, depth: int, pieces: dict[str, list[str]], boxed: bool)
         params=None if "…" in params or not digits.isdigit() else int(digits),
         params_text=params,
         connected_to=inbound_names(joined.get("connected", "")),
-        cut=cut,
+        cut=name.endswith("…") or not kind,
+        type_cut=not title.endswith(")"),
         nested=nested,
     )
 
 
-def split_title(title: str) -> tuple[str, str, bool]:
-    """'conv2d (Conv2D)' -> name, type, and whether they were cut short."""
+def split_title(title: str) -> tuple[str, str]:
+    """'conv2d (Conv2D)' -> ('conv2d', 'Conv2D'); 'max_pooling2d_1 (MaxPooling2' -> its start
+    of a type; a long name cut by its column before the type began -> (name, '')."""
     opening = title.rfind("(")
-    if opening < 0:  # a long name cut by its column before the type began
-        return title, "", True
-    name, kind = title[:opening].strip(), title[opening + 1 :].strip()
-    closed = kind.endswith(")")
-    return name, kind.removesuffix(")"), name.endswith("…") or not closed
+    if opening < 0:
+        return title, ""
+    return title[:opening].strip(), title[opening + 1 :].strip().removesuffix(")")
 
 
 def inbound_names(text: str) -> tuple[str, ...]:
-    """'input_1[0][0]', "['add[0][0]', 'conv2d_1[0][0]']", 'a[0][0] b[1][0]' -> the names."""
+    """'input_1[0][0]', "['add[0][0]', 'conv2d_1[0][0]']", 'a[0][0] b[1][0]', 'a_lo…' -> names."""
     for mark in "'\",":
         text = text.replace(mark, " ")
     text = text.replace("]", "] ").replace("] [", "][")  # old Keras 2: 'a[0][0]b[0][0]'
     names = []
     for token in text.split():
         name, bracket, _ = token.lstrip("[").partition("[")
-        if bracket and name and not name.endswith("…"):
-            names.append(name)
+        if name and (bracket or name.endswith("…")):
+            names.append(name)  # a name Keras 3 cut short keeps its …
     return tuple(names)
 
 
