@@ -397,16 +397,16 @@ def test_a_different_name_alone_is_only_a_note() -> None:
 
 
 def test_names_counted_from_elsewhere_are_matched_by_rank() -> None:
-    """A notebook cell run twice: conv2d_4, conv2d_5 for the spec's conv2d, conv2d_1."""
+    """Old Keras 2 counts from conv2d_1: its conv2d_1 is the spec's conv2d, not its conv2d_1."""
     text = MNIST_KERAS3.read_text(encoding="utf-8")
-    text = text.replace("conv2d_1 (Conv2D)", "conv2d_5 (Conv2D)")
-    text = text.replace("conv2d (Conv2D)  ", "conv2d_4 (Conv2D)")
+    text = text.replace("conv2d_1 (Conv2D)", "conv2d_2 (Conv2D)")
+    text = text.replace("conv2d (Conv2D)  ", "conv2d_1 (Conv2D)")
     result = compared(text, "mnist")
     assert result.agrees, result.differences
-    assert [c.theirs.name for c in result.rows if c.theirs][:3] == [
-        "conv2d_4",
-        "max_pooling2d",
-        "conv2d_5",
+    assert [(c.ours.name, c.theirs.name) for c in result.rows if c.ours and c.theirs][:3] == [
+        ("conv2d", "conv2d_1"),
+        ("max_pooling2d", "max_pooling2d"),
+        ("conv2d_1", "conv2d_2"),
     ]
 
 

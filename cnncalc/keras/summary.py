@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -208,25 +209,16 @@ def box_cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.split(bar)[1:-1]] if bar in line else []
 
 
-def column_cutter(header: str):  # type: ignore[no-untyped-def]
+def column_cutter(header: str) -> Callable[[str], list[str]]:
     """Keras 2: a function cutting a line into cells at the header's column starts.
 
-    A cut that would fall inside a word moves right past it, up to two characters: a full
-    cell in tf.keras 2.9+ pushes the rest of its line right.
+    Every Keras 2 layout leaves a space before each column start: the fixed-column layout
+    cuts a cell one character short (``max_pooling2d_1 (MaxPooling2 (None, 5, 5, 64)``), the
+    wrapping one keeps two spaces, of which a full cell's leading space takes at most one.
     """
     starts = [i for i in range(len(header)) if header[i] != " " and header[i - 1 : i] in ("", " ")]
-    starts = [s for i, s in enumerate(starts) if i == 0 or header[s - 2 : s] == "  "]
-
-    def cells(line: str) -> list[str]:
-        cuts = [0]
-        for start in starts[1:]:
-            cut = max(start, cuts[-1])
-            while cut < min(len(line), start + 3) and line[cut - 1] != " ":
-                cut += 1
-            cuts.append(cut)
-        return [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)])]
-
-    return cells
+    cuts = [0, *(s for s in starts[1:] if header[s - 2 : s] == "  ")]
+    return lambda line: [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)])]
 
 
 def role_of(title: str) -> str:
