@@ -188,14 +188,12 @@ def compare(
             f"{where}: no 'Total params:' line after the last row (line {summary.rows[-1].line}): "
             "the printout looks cut short; pass --partial to compare the rows it has"
         )
-    our_inputs = [row for row in analysis.layers if row.type == "InputLayer"]
-    inputs = {row.name for row in our_inputs} | {IMPLICIT_INPUT}
-    ours = [row for row in analysis.layers if row.type != "InputLayer"]
-    theirs = [row for row in summary.rows if not row.nested and not is_input(row)]
-    # An input row is compared when the spec has an InputLayer of its name, else skipped.
-    ours += our_inputs
-    theirs += [
-        row for row in summary.rows if is_input(row) and row.name in inputs - {IMPLICIT_INPUT}
+    inputs = {row.name for row in analysis.layers if row.type == "InputLayer"}
+    ours = sorted(analysis.layers, key=lambda row: row.type == "InputLayer")  # inputs last
+    theirs = [
+        row
+        for row in summary.rows
+        if not row.nested and (not is_input(row) or row.name in inputs)  # else skipped
     ]
     stands_for = keras_names_as_ours(ours, theirs)
     renamed = {row.name: name for row, name in zip(theirs, stands_for)}
@@ -204,7 +202,9 @@ def compare(
     for index, mine in enumerate(ours):
         other = theirs[pairs[index]] if index in pairs else None
         if other is not None:
-            result.rows.append(check_row(index + 1, mine, other, renamed, inputs))
+            result.rows.append(
+                check_row(index + 1, mine, other, renamed, inputs | {IMPLICIT_INPUT})
+            )
         elif mine.type != "InputLayer":
             result.rows.append(RowCheck(index + 1, mine, None))
             result.missing.append(f"row {index + 1} {mine.name} ({mine.type})")
