@@ -15,9 +15,8 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import cnncalc
 
 KERAS_INSTALLED = find_spec("keras") is not None and find_spec("tensorflow") is not None
-needs_keras = pytest.mark.skipif(
-    not KERAS_INSTALLED, reason="TensorFlow/Keras is not installed: pip install 'cnncalc[keras]'"
-)
+NO_KERAS = "TensorFlow/Keras is not installed: pip install 'cnncalc[keras]'"
+needs_keras = pytest.mark.skipif(not KERAS_INSTALLED, reason=NO_KERAS)
 """For tests that build models in real Keras: without it they skip and say why."""
 
 KerasRow = tuple[tuple[Any, ...], int, int, int]
@@ -46,8 +45,12 @@ def engine_table(analysis: cnncalc.Analysis) -> dict[str, KerasRow]:
 
 
 def assert_matches_keras(spec: Any) -> cnncalc.Analysis:
-    """Analyze the spec and build it in Keras; every layer must agree exactly."""
+    """Analyze the spec and build it in Keras; every layer must agree exactly (without Keras
+    installed, the test skips and says why)."""
     from cnncalc.keras.bridge import to_keras
+
+    if not KERAS_INSTALLED:
+        pytest.skip(NO_KERAS)
 
     analysis = cnncalc.analyze(spec)
     keras_rows = keras_table(to_keras(spec))
@@ -85,4 +88,4 @@ def transposed_width(i: int, k: int, s: int = 1, p: int = 0, a: int | None = Non
 
 @pytest.fixture(scope="session")
 def keras() -> Any:
-    return pytest.importorskip("keras", reason="TensorFlow/Keras is not installed")
+    return pytest.importorskip("keras", reason=NO_KERAS)
