@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cnncalc
@@ -205,6 +207,47 @@ def test_crosscheck_agrees_on_any_valid_order_of_a_graph(model: str, seed: int) 
     result = crosscheck(reordered)
     assert result.agrees, result.differences
     assert result.missing == [] and len(result.rows) == len(spec["layers"])  # the input too
+
+
+BRANCH_LAYERS = [
+    {"type": "Conv2D", "filters": 3, "kernel_size": 3, "padding": "same"},
+    {"type": "Conv2D", "filters": 2, "kernel_size": 1},
+    {"type": "MaxPooling2D", "pool_size": 3, "strides": 1, "padding": "same"},
+    {"type": "BatchNormalization"},
+    {"type": "Activation", "activation": "relu"},
+]
+
+
+@st.composite
+def branching_graphs(draw: Any) -> dict[str, Any]:
+    """An Inception-like block: 2 to 4 branches of 1 to 3 layers from one input, concatenated."""
+    size, channels = draw(st.integers(3, 10)), draw(st.integers(1, 4))
+    layers: list[dict[str, Any]] = [
+        {"type": "InputLayer", "name": "image", "shape": [size, size, channels]}
+    ]
+    ends = []
+    for branch in range(draw(st.integers(2, 4))):
+        source = "image"
+        for depth in range(draw(st.integers(1, 3))):
+            name = f"branch{branch}_{depth}"
+            layers.append(
+                {**draw(st.sampled_from(BRANCH_LAYERS)), "name": name, "inputs": [source]}
+            )
+            source = name
+        ends.append(source)
+    layers.append({"type": "Concatenate", "name": "merged", "inputs": ends})
+    return {"name": "branches", "layers": layers}
+
+
+@needs_keras
+@settings(max_examples=25, deadline=None)
+@given(spec=branching_graphs(), seed=st.integers(0, 2**16))
+def test_crosscheck_agrees_on_random_graphs_in_random_valid_orders(
+    spec: dict[str, Any], seed: int
+) -> None:
+    result = crosscheck(in_random_valid_order(spec, seed))
+    assert result.agrees, result.differences
+    assert result.missing == [] and len(result.rows) == len(spec["layers"])
 
 
 @needs_keras
