@@ -1,15 +1,16 @@
 """Reads the text of Keras's ``model.summary()``, in every layout Keras 2.0 to 3.x printed.
 
-Three layouts, one idea: find the header, know each column by its title, then read the body
-line by line. A line whose ``Param #`` cell holds a number starts a layer row; any other
-line with text continues the row above it (a wrapped name, shape or ``Connected to`` cell).
+Three layouts, one idea: find the header, know each column by its title, cut every body line
+into cells, and gather the lines of each row. Rows are set apart by rules or blank lines where
+the layout has them (where it has not, a line whose ``Param #`` cell is filled starts a row);
+the other lines of a row carry the rest of its wrapped cells.
 
 - Keras 3 draws boxes: cells sit between ``│``; rich wraps them at spaces and cuts long names
   with ``…``. Notebook copies may be indented and carry HTML colour tags (stripped here).
 - tf.keras 2.9 to 2.15 and tf-keras print columns under the header and wrap a cell's text
-  character by character onto the next lines; a full cell pushes its line right by a character.
+  character by character onto the next lines.
 - Keras 2 before that (TF ≤ 2.8) cuts each cell at its column: ``max_pooling2d_1 (MaxPooling2``
-  runs straight into the shape, so the name and type are only a visible prefix (``cut``).
+  runs straight into the shape, so the type (or a long name) is only its visible start.
 
 Everything here is a single pass over the text with plain string methods, so a line of any
 length is read in linear time. No TensorFlow is needed.
@@ -48,6 +49,7 @@ class SummaryRow:
     cut: bool = False
     """The name is only the visible start of the real one (``…``, or cut by its column)."""
     type_cut: bool = False
+    """The type is only the visible start of the real one."""
     nested: bool = False
     """A layer of a nested model, shown by ``expand_nested``; its parent's row counts it."""
 
