@@ -116,6 +116,25 @@ def test_a_tampered_shape_is_caught_and_named(
 ROWS_AS_READ = [
     # fixture, line, (name, type, shapes, params, connected to, name cut, type cut, nested)
     (
+        "residual_notes.keras2_fixed.txt",
+        7,
+        ("input_4", "InputLayer", ((None, 28, 28, 1),), 0, (), False, False, False),
+    ),
+    (
+        "residual_notes.keras2_fixed.txt",
+        19,
+        (
+            "add_2",
+            "Add",
+            ((None, 14, 14, 32),),
+            0,
+            ("max_pooling2d_5", "conv2d_16"),
+            False,
+            False,
+            False,
+        ),
+    ),
+    (
         "asl_letters.keras2_fixed.txt",
         16,
         ("max_pooling2d_1", "MaxPooling2", ((None, 7, 7, 64),), 0, (), False, True, False),
