@@ -297,6 +297,11 @@ UNREADABLE = [
         "\\(its Param # cell 'lots' is not a number\\)",
     ),
     (
+        "┃ Layer (type) ┃ Output Shape ┃ Param # ┃\n┡━━━━╇━━━━╇━━━━┩\n│ conv2d (Conv2D) │ ? │ "
+        "0 (unbuilt) │\n└───┴───┴───┘\n Total params: 0 (0.00 B)\n",
+        "summary, line 3: Keras printed the model unbuilt",
+    ),
+    (
         " Layer (type)   Output Shape\n====\n conv2d  (None, 3)\n",
         "summary, line 1: the header has no 'Layer \\(type\\)' or 'Param #' column",
     ),

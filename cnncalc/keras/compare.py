@@ -175,13 +175,19 @@ def compare(
 ) -> Comparison:
     """Match the summary's rows to the analysis's by name and compare shapes, counts, totals.
 
-    A summary with no layer rows, or (unless ``partial``) no totals, cannot be compared:
-    SpecError, never a pass.
+    A summary with no layer rows, of a model Keras had not built, or (unless ``partial``)
+    with no totals cannot be compared: SpecError, never a pass.
     """
     if not summary.rows:
         raise SpecError(
             f"{where}: no layer rows under the 'Layer (type)' header (line {summary.line}): "
             "nothing to compare"
+        )
+    unbuilt = next((row for row in summary.rows if "unbuilt" in row.params_text), None)
+    if unbuilt:
+        raise SpecError(
+            f"{where}, line {unbuilt.line}: Keras printed the model unbuilt ('0 (unbuilt)', no "
+            "shapes): nothing to compare; give it an Input and print its summary again"
         )
     if "total" not in summary.totals and not partial:
         raise SpecError(

@@ -56,6 +56,8 @@ class SummaryRow:
     @property
     def output_shape_text(self) -> str:
         texts = [tuple_text(shape) for shape in self.output_shapes]
+        if not texts:
+            return "?"  # Keras printed no shape ('?' unbuilt, 'multiple')
         return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
 
     def could_be(self, name: str) -> bool:
