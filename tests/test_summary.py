@@ -454,3 +454,34 @@ def test_different_wiring_in_the_summary_is_noted() -> None:
     assert result.agrees
     (note,) = [note for row in result.rows for note in row.notes]
     assert note == "connected to img in the summary"
+
+
+def test_a_long_name_cut_by_its_column_matches_by_its_start() -> None:
+    """Keras 2 before TF 2.9 cut 'name (Type)' one short of column 29, type and all."""
+    text = "\n".join(
+        [
+            "Layer (type)                 Output Shape              Param #   ",
+            "=" * 65,
+            "a_very_long_layer_name_that_ (None, 26, 26, 8)         80        ",
+            "_" * 65,
+            "short (Conv2D)               (None, 24, 24, 8)         584       ",
+            "=" * 65,
+            "Total params: 664",
+        ]
+    )
+    (long_row, _) = parse_summary(text).rows
+    assert (long_row.name, long_row.type, long_row.cut) == (
+        "a_very_long_layer_name_that_",
+        "",
+        True,
+    )
+    conv = {"type": "Conv2D", "filters": 8, "kernel_size": 3}
+    spec = {
+        "input_shape": [28, 28, 1],
+        "layers": [
+            {**conv, "name": "a_very_long_layer_name_that_is_cut"},
+            {**conv, "name": "short"},
+        ],
+    }
+    result = compared(text, spec)
+    assert result.agrees, result.differences
