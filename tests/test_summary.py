@@ -92,13 +92,13 @@ TAMPERED_SHAPES = [
         "toy_resnet.tf_keras_narrow.txt",
         "(None, 9, 9, 64)        0       ['stem_2",
         "(None, 9, 9, 65)        0       ['stem_2",
-        "row 3 'stem_pool': output shape: cnncalc (None, 9, 9, 64), Keras (None, 9, 9, 65)",
+        "row 4 'stem_pool': output shape: cnncalc (None, 9, 9, 64), Keras (None, 9, 9, 65)",
     ),
     (
         "toy_resnet.keras3_narrow.txt",
         "│ fc (Dense)         │ (None, 256)  ",
         "│ fc (Dense)         │ (None, 255)  ",
-        "row 14 'fc': output shape: cnncalc (None, 256), Keras (None, 255)",
+        "row 15 'fc': output shape: cnncalc (None, 256), Keras (None, 255)",
     ),
 ]
 

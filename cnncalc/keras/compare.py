@@ -195,7 +195,7 @@ def compare(
             "the printout looks cut short; pass --partial to compare the rows it has"
         )
     inputs = {row.name for row in analysis.layers if row.type == "InputLayer"}
-    ours = sorted(analysis.layers, key=lambda row: row.type == "InputLayer")  # inputs last
+    ours = list(analysis.layers)
     theirs = [
         row
         for row in summary.rows
@@ -205,12 +205,11 @@ def compare(
     renamed = {row.name: name for row, name in zip(theirs, stands_for)}
     pairs = match_rows(ours, theirs, stands_for)
     result = Comparison()
-    for index, mine in enumerate(ours):
+    for index, mine in enumerate(ours):  # position: the layer's row in the spec
         other = theirs[pairs[index]] if index in pairs else None
         if other is not None:
-            result.rows.append(
-                check_row(index + 1, mine, other, renamed, inputs | {IMPLICIT_INPUT})
-            )
+            checked = check_row(index + 1, mine, other, renamed, inputs | {IMPLICIT_INPUT})
+            result.rows.append(checked)
         elif mine.type != "InputLayer":
             result.rows.append(RowCheck(index + 1, mine, None))
             result.missing.append(f"row {index + 1} {mine.name} ({mine.type})")
