@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from importlib.util import find_spec
 from typing import Any
 
 import pytest
@@ -14,6 +15,11 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import cnncalc
 
 from .browser import browser, page  # noqa: F401 (a real Chromium for any test that asks)
+
+KERAS_INSTALLED = find_spec("keras") is not None and find_spec("tensorflow") is not None
+NO_KERAS = "TensorFlow/Keras is not installed: pip install 'cnncalc[keras]'"
+needs_keras = pytest.mark.skipif(not KERAS_INSTALLED, reason=NO_KERAS)
+"""For tests that build models in real Keras: without it they skip and say why."""
 
 KerasRow = tuple[tuple[Any, ...], int, int, int]
 
@@ -41,8 +47,12 @@ def engine_table(analysis: cnncalc.Analysis) -> dict[str, KerasRow]:
 
 
 def assert_matches_keras(spec: Any) -> cnncalc.Analysis:
-    """Analyze the spec and build it in Keras; every layer must agree exactly."""
+    """Analyze the spec and build it in Keras; every layer must agree exactly (without Keras
+    installed, the test skips and says why)."""
     from cnncalc.keras.bridge import to_keras
+
+    if not KERAS_INSTALLED:
+        pytest.skip(NO_KERAS)
 
     analysis = cnncalc.analyze(spec)
     keras_rows = keras_table(to_keras(spec))
@@ -80,6 +90,4 @@ def transposed_width(i: int, k: int, s: int = 1, p: int = 0, a: int | None = Non
 
 @pytest.fixture(scope="session")
 def keras() -> Any:
-    import keras
-
-    return keras
+    return pytest.importorskip("keras", reason=NO_KERAS)

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import json
+import random
 import re
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cnncalc
 from cnncalc.cli import app
-from cnncalc.keras.bridge import crosscheck, summary_text, to_keras
+from cnncalc.keras.bridge import crosscheck
+
+from .conftest import needs_keras
 
 ROOT = Path(__file__).resolve().parent.parent
+SUMMARIES = ROOT / "tests" / "data" / "summaries"
 runner = CliRunner()
 
 
+@needs_keras
 @pytest.mark.parametrize("preset", cnncalc.preset_names())
 def test_crosscheck_agrees_on_every_preset(preset: str) -> None:
     result = crosscheck(preset)
@@ -41,6 +50,7 @@ def doc_specs() -> list[tuple[str, object]]:
     return found
 
 
+@needs_keras
 @pytest.mark.parametrize(("where", "spec"), doc_specs(), ids=[w for w, _ in doc_specs()])
 def test_crosscheck_agrees_on_every_spec_in_the_docs(where: str, spec: dict) -> None:
     assert crosscheck(spec).agrees
@@ -50,31 +60,74 @@ def test_the_docs_show_specs() -> None:
     assert len(doc_specs()) >= 3
 
 
+@needs_keras
 def test_crosscheck_cli_exit_codes() -> None:
     assert runner.invoke(app, ["crosscheck", "mnist"]).exit_code == 0
     bad = runner.invoke(app, ["crosscheck", "-"], input='{"layers": []}')
     assert bad.exit_code == 2 and bad.stderr.startswith("error: ")
 
 
+@needs_keras
 def test_crosscheck_json() -> None:
     data = json.loads(runner.invoke(app, ["crosscheck", "lenet5", "--format", "json"]).stdout)
     assert data["agrees"] is True and data["totals"]["total"] == {"cnncalc": 61706, "keras": 61706}
 
 
 def test_compare_cli_on_the_lecture_printout() -> None:
-    result = runner.invoke(
-        app, ["compare", "mnist", str(ROOT / "tests/data/lecture_mnist_summary.txt")]
-    )
+    lecture = str(ROOT / "tests/data/lecture_mnist_summary.txt")
+    result = runner.invoke(app, ["compare", "mnist", lecture, "--partial"])
     assert result.exit_code == 0
     assert "not in the summary: row 7 dense (Dense)" in result.stdout
+    cut_short = runner.invoke(app, ["compare", "mnist", lecture])
+    assert cut_short.exit_code == 2
+    assert cut_short.stderr == (
+        f"error: {lecture}: no 'Total params:' line after the last row (line 19): "
+        "the printout looks cut short; pass --partial to compare the rows it has\n"
+    )
 
 
 def test_compare_cli_reports_a_difference_with_exit_1(tmp_path: Path) -> None:
     saved = tmp_path / "summary.txt"
-    saved.write_text(summary_text(to_keras("lenet5")).replace("2,416", "2,400"), encoding="utf-8")
-    result = runner.invoke(app, ["compare", "lenet5", str(saved)])
+    text = (SUMMARIES / "mnist_convnet.keras3.txt").read_text(encoding="utf-8")
+    saved.write_text(text.replace("18,496", "18,400"), encoding="utf-8")
+    result = runner.invoke(app, ["compare", "mnist", str(saved)])
     assert result.exit_code == 1
-    assert "row 3 'conv2d_1': params: cnncalc 2,416, Keras 2,400" in result.stdout
+    assert "row 3 'conv2d_1': params: cnncalc 18,496, Keras 18,400" in result.stdout
+
+
+def test_compare_cli_picks_one_of_several_summaries(tmp_path: Path) -> None:
+    saved = tmp_path / "both.txt"
+    saved.write_text(
+        "\n".join(
+            (SUMMARIES / name).read_text(encoding="utf-8")
+            for name in ("mnist_convnet.keras3.txt", "toy_resnet.tf_keras.txt")
+        ),
+        encoding="utf-8",
+    )
+    spec = str(SUMMARIES / "toy_resnet.json")
+    asked = runner.invoke(app, ["compare", spec, str(saved)])
+    assert asked.exit_code == 2
+    assert asked.stderr == (
+        f"error: {saved} holds 2 summaries: 'sequential' (line 4), 'toy_resnet' (line 27); "
+        "pick one with --model NAME\n"
+    )
+    picked = runner.invoke(app, ["compare", spec, str(saved), "--model", "toy_resnet"])
+    assert picked.exit_code == 0, picked.stdout
+
+
+def test_compare_cli_refuses_a_summary_with_no_rows(tmp_path: Path) -> None:
+    saved = tmp_path / "header_only.txt"
+    saved.write_text(
+        'Model: "sequential"\n' + "_" * 65 + "\n Layer (type)                Output Shape"
+        "              Param #   \n" + "=" * 65 + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["compare", "mnist", str(saved)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {saved}: no layer rows under the 'Layer (type)' header (line 3): "
+        "nothing to compare\n"
+    )
 
 
 @pytest.mark.parametrize("content", [None, "not a summary", b"\xff\xfe"])
@@ -101,6 +154,7 @@ def test_without_tensorflow_crosscheck_says_how_to_install_it() -> None:
     assert process.stderr == "error: this needs TensorFlow/Keras: pip install 'cnncalc[keras]'\n"
 
 
+@needs_keras
 def test_a_spec_keras_cannot_build_exits_2_with_the_reason() -> None:
     spec = '{"input_shape": [4], "layers": [{"type": "Lambda", "name": "f", "output_shape": [4]}]}'
     result = runner.invoke(app, ["crosscheck", "-"], input=spec)
@@ -111,6 +165,7 @@ def test_a_spec_keras_cannot_build_exits_2_with_the_reason() -> None:
     )
 
 
+@needs_keras
 def test_a_spec_keras_refuses_is_reported_with_keras_reason() -> None:
     spec = (
         '{"input_shape": [4], "layers": [{"type": "Activation", "name": "act", '
@@ -123,3 +178,87 @@ def test_a_spec_keras_refuses_is_reported_with_keras_reason() -> None:
         "error: layer 0 'act' (Activation): Keras refuses it: "
         "Could not interpret activation function identifier: wiggle\n"
     )
+
+
+def in_random_valid_order(spec: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The same graph, its layers listed in another order in which each follows its inputs."""
+    layers = [dict(layer) for layer in spec["layers"]]
+    for before, layer in pairwise(layers):
+        layer.setdefault("inputs", [before["name"]])
+    done: set[str] = set()
+    shuffled, rng = [], random.Random(seed)
+    while layers:
+        ready = [layer for layer in layers if set(layer.get("inputs", [])) <= done]
+        chosen = rng.choice(ready)
+        layers.remove(chosen)
+        shuffled.append(chosen)
+        done.add(chosen["name"])
+    return {**spec, "layers": shuffled}
+
+
+@needs_keras
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("model", ["toy_resnet", "inception_block"])
+def test_crosscheck_agrees_on_any_valid_order_of_a_graph(model: str, seed: int) -> None:
+    """A projection shortcut written before its main branch, an Inception block written branch
+    by branch: Keras lists the layers by graph depth, crosscheck matches them by name."""
+    spec = json.loads((SUMMARIES / f"{model}.json").read_text(encoding="utf-8"))
+    reordered = in_random_valid_order(spec, seed)
+    result = crosscheck(reordered)
+    assert result.agrees, result.differences
+    assert result.missing == [] and len(result.rows) == len(spec["layers"])  # the input too
+
+
+BRANCH_LAYERS = [
+    {"type": "Conv2D", "filters": 3, "kernel_size": 3, "padding": "same"},
+    {"type": "Conv2D", "filters": 2, "kernel_size": 1},
+    {"type": "MaxPooling2D", "pool_size": 3, "strides": 1, "padding": "same"},
+    {"type": "BatchNormalization"},
+    {"type": "Activation", "activation": "relu"},
+]
+
+
+@st.composite
+def branching_graphs(draw: Any) -> dict[str, Any]:
+    """An Inception-like block: 2 to 4 branches of 1 to 3 layers from one input, concatenated."""
+    size, channels = draw(st.integers(3, 10)), draw(st.integers(1, 4))
+    layers: list[dict[str, Any]] = [
+        {"type": "InputLayer", "name": "image", "shape": [size, size, channels]}
+    ]
+    ends = []
+    for branch in range(draw(st.integers(2, 4))):
+        source = "image"
+        for depth in range(draw(st.integers(1, 3))):
+            name = f"branch{branch}_{depth}"
+            layers.append(
+                {**draw(st.sampled_from(BRANCH_LAYERS)), "name": name, "inputs": [source]}
+            )
+            source = name
+        ends.append(source)
+    layers.append({"type": "Concatenate", "name": "merged", "inputs": ends})
+    return {"name": "branches", "layers": layers}
+
+
+@needs_keras
+@settings(max_examples=25, deadline=None)
+@given(spec=branching_graphs(), seed=st.integers(0, 2**16))
+def test_crosscheck_agrees_on_random_graphs_in_random_valid_orders(
+    spec: dict[str, Any], seed: int
+) -> None:
+    result = crosscheck(in_random_valid_order(spec, seed))
+    assert result.agrees, result.differences
+    assert result.missing == [] and len(result.rows) == len(spec["layers"])
+
+
+@needs_keras
+def test_crosscheck_shows_the_folded_count_of_an_explicitly_padded_transposed_conv() -> None:
+    """Keras builds it as a 'valid' Conv2DTranspose plus a Cropping2D that carries the name;
+    the table shows their parameters together: (3·3·4 + 1)·2 = 74."""
+    spec = {
+        "input_shape": [8, 8, 4],
+        "layers": [{"type": "Conv2DTranspose", "filters": 2, "kernel_size": 3, "padding": 1}],
+    }
+    result = crosscheck(spec)
+    (row,) = result.rows
+    assert row.theirs is not None and row.theirs.params == 74 and row.theirs.params_text == "74"
+    assert re.search(r"│ conv2d_transpose +│ .* │ +74 │ +74 │", result.to_table())

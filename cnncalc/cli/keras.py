@@ -42,23 +42,31 @@ def compare(
     summary: Path = typer.Argument(
         ..., metavar="SUMMARY", help="A saved model.summary() printout (Keras 3 or 2)."
     ),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="The model to compare, when the file holds several summaries."
+    ),
+    partial: bool = typer.Option(
+        False, "--partial", help="Compare a printout cut short (no totals) as far as it goes."
+    ),
     format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Compare cnncalc's analysis with a saved model.summary() text; no TensorFlow needed.
 
-    Rows are matched by position (InputLayer rows skipped); shapes and counts must agree,
-    a differing name is only a note. A summary cut short is compared as far as it goes.
+    Reads every layout Keras 2.0 to 3.x printed. Rows are matched by name; shapes and counts
+    must agree, a differing name or wiring is only a note. A summary without layer rows, or
+    without totals (unless --partial), exits 2.
 
     Example:
 
-        cnncalc compare mnist lecture_summary.txt
+        cnncalc compare mnist lecture_summary.txt --partial
     """
     from .. import analyze as run
     from ..keras.compare import compare as run_compare
     from ..keras.summary import parse_summary
 
-    text = read_text_file(summary)
-    report_comparison(run_compare(run(spec), parse_summary(text, str(summary))), format)
+    where = str(summary)
+    keras = parse_summary(read_text_file(summary), where, model)
+    report_comparison(run_compare(run(spec), keras, partial, where), format)
 
 
 def report_comparison(comparison: Any, format: CheckFormat) -> None:

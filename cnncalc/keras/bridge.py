@@ -190,7 +190,10 @@ def summary_text(model: Any, line_length: int | None = 250) -> str:
 
 
 def crosscheck(source: Spec | dict[str, Any] | str) -> Comparison:
-    """Build the spec in Keras, parse its model.summary() text and compare with cnncalc."""
+    """Build the spec in Keras, parse its model.summary() text and compare with cnncalc.
+
+    Rows are matched by name (the bridge gives every Keras layer cnncalc's name), so a graph
+    spec written in any valid order agrees with Keras's own order."""
     spec = load_spec(source)
     analysis = analyze_spec(spec)
     model = to_keras(spec)
@@ -209,7 +212,8 @@ def fold_helper_rows(summary: Summary, helpers: dict[str, str]) -> None:
         elif row.name in carried:
             helper = carried.pop(row.name)
             kind = helper.type if helper.params else row.type
-            rows.append(replace(row, params=row.params + helper.params, type=kind))
+            params = (row.params or 0) + (helper.params or 0)
+            rows.append(replace(row, params=params, params_text=f"{params:,}", type=kind))
         else:
             rows.append(row)
     summary.rows = rows

@@ -1,25 +1,42 @@
-"""Reads the text of Keras's ``model.summary()``, as Keras 3 and Keras 2 (tf-keras) print it.
+"""Reads the text of Keras's ``model.summary()``, in every layout Keras 2.0 to 3.x printed.
 
-Keras 3 draws boxes (│ cells, rich's word wrapping, long names cut with …); Keras 2 prints
-space-aligned columns under a header, wrapping a cell's text character by character onto the
-next lines. Both may wrap any cell of a row over several lines. No TensorFlow is needed.
+Three layouts, one idea: find the header, know each column by its title, cut every body line
+into cells, and gather the lines of each row. Rows are set apart by rules or blank lines where
+the layout has them (where it has not, a line whose ``Param #`` cell is filled starts a row);
+the other lines of a row carry the rest of its wrapped cells.
+
+- Keras 3 draws boxes: cells sit between ``│``; rich wraps them at spaces and cuts long names
+  with ``…``. Notebook copies may be indented and carry HTML colour tags (stripped here).
+- tf.keras 2.9 to 2.15 and tf-keras print columns under the header and wrap a cell's text
+  character by character onto the next lines.
+- Keras 2 before that (TF ≤ 2.8) cuts each cell at its column: ``max_pooling2d_1 (MaxPooling2``
+  runs straight into the shape, so the type (or a long name) is only its visible start.
+
+Everything here is a single pass over the text with plain string methods, so a line of any
+length is read in linear time. No TensorFlow is needed.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
-from ..errors import SpecError
+from ..errors import SpecError, did_you_mean
 from ..layers.base import tuple_text
 
-BOX_RULE = set("┏┓┗┛┣┫┳┻╋━┃┡┩╇┌┐└┘├┤┬┴┼─│═╞╡╪ ")
-TOTAL_LINE = re.compile(r"^\s*(Total|Trainable|Non-trainable) params:\s*([\d,]+)")
+TOTALS = ("Total", "Trainable", "Non-trainable", "Optimizer")
+"""The footer lines '<label> params: N', Keras 3's 'Optimizer params' among them."""
+COLUMNS = {"Lay": "title", "Out": "shape", "Par": "params", "Con": "connected", "Tra": "trainable"}
+"""Columns by the start of their header title ('Trai…' in a narrow Keras 3 table)."""
+HTML_TAG = re.compile(r"<[^<>\n]*>")  # a tag cannot contain '<', so no backtracking
 
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One layer as the summary shows it; ``name`` and ``type`` may be cut short (…)."""
+    """One layer as the summary shows it."""
 
     line: int
     name: str
@@ -29,11 +46,23 @@ class SummaryRow:
     """None when Keras cut the number short (see ``params_text``)."""
     params_text: str = ""
     connected_to: tuple[str, ...] = ()
+    cut: bool = False
+    """The name is only the visible start of the real one (``…``, or cut by its column)."""
+    type_cut: bool = False
+    """The type is only the visible start of the real one."""
+    nested: bool = False
+    """A layer of a nested model, shown by ``expand_nested``; its parent's row counts it."""
 
     @property
     def output_shape_text(self) -> str:
         texts = [tuple_text(shape) for shape in self.output_shapes]
+        if not texts:
+            return "?"  # Keras printed no shape ('?' unbuilt, 'multiple')
         return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+
+    def could_be(self, name: str) -> bool:
+        """Whether a layer called ``name`` would be printed as this row's name."""
+        return name.startswith(self.name.removesuffix("…")) if self.cut else name == self.name
 
 
 @dataclass
@@ -44,108 +73,204 @@ class Summary:
     rows: list[SummaryRow] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
     style: str = "keras3"
+    line: int = 0
+    """The line of the 'Layer (type)' header."""
+
+    @property
+    def label(self) -> str:
+        return f"'{self.name}' (line {self.line})" if self.name else f"unnamed (line {self.line})"
 
 
-def parse_summary(text: str, where: str = "summary") -> Summary:
-    """Parse a model.summary() printout; raise SpecError when it is not one."""
-    lines = text.replace("\r\n", "\n").replace("\t", "    ").split("\n")
-    summary = Summary()
-    header_at = next((i for i, line in enumerate(lines) if "Layer (type)" in line), None)
-    if header_at is None:
-        raise SpecError(f"{where}: no 'Layer (type)' header: not a Keras model.summary() printout")
-    for line in lines[:header_at]:
-        found = re.match(r'\s*Model: "(.*)"', line)
-        if found:
-            summary.name = found.group(1)
-    boxed = "│" in text or "┃" in lines[header_at]
-    summary.style = "keras3" if boxed else "keras2"
-    records = boxed_records if boxed else column_records
-    body_end = next(
-        (i for i in range(header_at, len(lines)) if TOTAL_LINE.match(lines[i])), len(lines)
+def parse_summary(text: str, where: str = "summary", model: str | None = None) -> Summary:
+    """The one summary in ``text``, or the one named ``model`` when it holds several."""
+    summaries = parse_summaries(text, where)
+    if model is None:
+        if len(summaries) > 1:
+            raise SpecError(
+                f"{where} holds {len(summaries)} summaries: "
+                f"{', '.join(s.label for s in summaries)}; pick one with --model NAME"
+            )
+        return summaries[0]
+    for number, summary in enumerate(summaries, 1):
+        if model in (summary.name, str(number)):
+            return summary
+    names = [s.name for s in summaries if s.name]
+    raise SpecError(
+        f"{where}: no summary of a model named '{model}'{did_you_mean(model, names)} "
+        f"(it holds: {', '.join(s.label for s in summaries)})"
     )
-    for number, cells in records(lines, header_at, body_end):
-        summary.rows.append(make_row(number, cells, joiner=" " if boxed else ""))
-    for line in lines[body_end:]:
-        found = TOTAL_LINE.match(line)
-        if found:
-            summary.totals[found.group(1).lower()] = int(found.group(2).replace(",", ""))
+
+
+def parse_summaries(text: str, where: str = "summary") -> list[Summary]:
+    """Every summary in the text, in order; SpecError naming the line where one is unreadable."""
+    if HTML_TAG.search(text):
+        text = html.unescape(HTML_TAG.sub("", text))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ").split("\n")
+    headers = [i for i, line in enumerate(lines) if is_header(line)]
+    if not headers:
+        raise SpecError(f"{where}: no 'Layer (type)' header: not a Keras model.summary() printout")
+    summaries = []
+    for at, end in zip(headers, [*headers[1:], len(lines)]):
+        summary = read_table(lines, at, end, f"{where}, line")
+        start = summaries[-1].line if summaries else 0  # its 'Model:' line is above the header
+        summary.name = model_name(lines[start:at])
+        summaries.append(summary)
+    return summaries
+
+
+def is_header(line: str) -> bool:
+    """The column titles (not a sentence that mentions 'Layer (type)')."""
+    return "Layer (type" in line and ("Output" in line or "Param" in line)
+
+
+def model_name(lines: list[str]) -> str | None:
+    """The name in the last 'Model: "name"' line before a header."""
+    for line in reversed(lines):
+        text = line.strip()
+        if text.startswith("Model:"):
+            return text.removeprefix("Model:").strip().strip("\"'") or None
+    return None
+
+
+def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
+    """One table: header at line index ``at``, body and footer up to ``end``."""
+    boxed = "┃" in lines[at] or "│" in lines[at]
+    split = box_cells if boxed else column_cutter(lines[at])
+    roles = [role_of(title) for title in split(lines[at])]
+    if "title" not in roles or "params" not in roles:
+        raise SpecError(f"{where} {at + 1}: the header has no 'Layer (type)' or 'Param #' column")
+    summary = Summary(style="keras3" if boxed else "keras2", line=at + 1)
+    rows: list[tuple[int, int, dict[str, list[str]]]] = []  # line, nesting, pieces per column
+    body = [(n, lines[n]) for n in range(at + 1, end)]
+    separated = [not is_table_line(a) and is_table_line(b) for (_, a), (_, b) in pairwise(body)]
+    ruled = sum(separated) > 1  # more than the rule under the header
+    new_row, under_header = True, True
+    for number, line in body:
+        if line.lstrip().startswith("Model:"):
+            break  # the next summary begins (this one was cut short)
+        label, value = footer_total(line)
+        if label or summary.totals:
+            summary.totals.update({label: value} if label else {})
+            continue  # the footer, then the text around the printout
+        if not is_table_line(line):
+            new_row, under_header = True, False  # rows are separated by rules or blank lines
+            continue
+        depth = nesting_depth(line)
+        cells = dict(zip(roles, split(unnest(line, depth))))
+        params = cells.get("params", "")
+        if under_header and not params[:1].isdigit():
+            continue  # the header's own wrapped titles
+        under_header = False
+        if new_row if ruled else bool(params):
+            if not params[:1].isdigit():
+                raise SpecError(
+                    f"{where} {number + 1}: expected a layer row, found {line.strip()[:60]!r} "
+                    f"(its Param # cell {params[:20]!r} is not a number)"
+                )
+            rows.append((number + 1, depth, {}))
+        elif not rows:
+            raise SpecError(f"{where} {number + 1}: text before the first layer row: {line[:60]!r}")
+        new_row = False
+        for role, cell in cells.items():
+            if cell:
+                rows[-1][2].setdefault(role, []).append(cell)
+    summary.rows = [make_row(number, depth, pieces, boxed) for number, depth, pieces in rows]
     return summary
 
 
-Record = tuple[int, list[list[str]]]
-"""A row's first line number and, per column, the pieces of text on each of its lines."""
+def footer_total(line: str) -> tuple[str, int]:
+    """('total', 34826) from ' Total params: 34,826 (136.04 KB)'; ('', 0) for other lines."""
+    text = line.strip()
+    for label in TOTALS:
+        prefix = f"{label} params:"
+        if text.startswith(prefix):
+            number = text[len(prefix) :].strip().split(" ")[0].replace(",", "")
+            if number.isdigit():
+                return label.lower(), int(number)
+    return "", 0
 
 
-def boxed_records(lines: list[str], header_at: int, end: int) -> list[Record]:
-    """Keras 3: cells between │, rows between ├───┼ rules (or, in summaries printed
-    without them, a row starts on the line whose Param # cell is filled)."""
-    records: list[Record] = []
-    columns = len([c for c in lines[header_at].split("┃") if c.strip()]) or 3
-    ruled = any(line.lstrip().startswith("├") for line in lines[header_at:end])
-    new_row = True
-    for number in range(header_at + 1, end):
-        line = lines[number]
-        if "│" not in line or set(line) <= BOX_RULE - {"│"}:
-            new_row = True
-            continue
-        cells = [c.strip() for c in line.split("│")[1:-1]]
-        if len(cells) < 3 or not any(cells):
-            continue
-        cells = (cells + [""] * columns)[:columns]
-        add_line(records, number + 1, cells, new_row if ruled else bool(cells[2]))
-        new_row = False
-    return records
+def is_table_line(line: str) -> bool:
+    """Not a rule: ___, ===, ¯¯¯ (Keras 2) or box edges (Keras 3)."""
+    return any(c not in "_=¯|-─━┏┓┗┛┣┫┳┻╋┡┩╇┌┐└┘├┤┬┴┼╞╡╪ " for c in line)
 
 
-def column_records(lines: list[str], header_at: int, end: int) -> list[Record]:
-    """Keras 2: columns start under their headers; a cell that fills its width pushes the
-    rest of its line a character or two right, so text goes to the last column that starts
-    at or before it. Blank lines separate the rows."""
-    header = lines[header_at]
-    starts = [match.start() for match in re.finditer(r"\S+(?: \S+)*", header)]
-    body = next((i for i in range(header_at, end) if lines[i].startswith("===")), header_at)
-    records: list[Record] = []
-    new_row = True
-    for number in range(body + 1, end):
-        line = lines[number].rstrip()
-        if not line.strip() or set(line.strip()) <= set("_=-"):
-            new_row = True  # rows are separated by blank lines (or ___ rules before 2.9)
-            continue
-        cells = [""] * len(starts)
-        for match in re.finditer(r"\S+(?: \S+)*", line):
-            column = max([i for i, s in enumerate(starts) if s <= match.start() + 1] or [0])
-            cells[column] += match.group(0)
-        add_line(records, number + 1, cells, new_row)
-        new_row = False
-    return records
+def nesting_depth(line: str) -> int:
+    """Keras 2's expand_nested wraps a nested model's rows in one '|' per level."""
+    return len(line) - len(line.lstrip("|"))
 
 
-def add_line(records: list[Record], number: int, cells: list[str], starts_row: bool) -> None:
-    """Start a row, or add the line's text to the row before."""
-    if starts_row or not records:
-        records.append((number, [[c] if c else [] for c in cells]))
-    else:
-        for pieces, cell in zip(records[-1][1], cells):
-            if cell:
-                pieces.append(cell)
+def unnest(line: str, depth: int) -> str:
+    """A nested Keras 2 row without its bars, in the columns of the rows around it."""
+    if not depth:
+        return line
+    return "  " * depth + line[depth:].rstrip().removesuffix("|" * depth)
 
 
-def make_row(number: int, cells: list[list[str]], joiner: str) -> SummaryRow:
-    title, shape = (joiner.join(pieces) for pieces in cells[:2])
-    params = "".join(cells[2])
-    found = re.match(r"^(.*?)\s*\(([^()]*)\)?\s*$", title)
-    name, kind = (found.group(1), found.group(2)) if found else (title, "")
-    digits = re.match(r"[\d,]+", params)
-    connected = " ".join(cells[3]) if len(cells) > 3 else ""
+def box_cells(line: str) -> list[str]:
+    """Keras 3: the text between the box's vertical bars (│ in the body, ┃ in the header)."""
+    bar = "┃" if "┃" in line else "│"
+    return [cell.strip() for cell in line.split(bar)[1:-1]] if bar in line else []
+
+
+def column_cutter(header: str) -> Callable[[str], list[str]]:
+    """Keras 2: a function cutting a line into cells at the header's column starts.
+
+    Every Keras 2 layout leaves a space before each column start: the fixed-column layout
+    cuts a cell one character short (``max_pooling2d_1 (MaxPooling2 (None, 5, 5, 64)``), the
+    wrapping one keeps two spaces, of which a full cell's leading space takes at most one.
+    """
+    starts = [i for i in range(len(header)) if header[i] != " " and header[i - 1 : i] in ("", " ")]
+    cuts = [0, *(s for s in starts[1:] if header[s - 2 : s] == "  ")]
+    return lambda line: [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)])]
+
+
+def role_of(title: str) -> str:
+    return COLUMNS.get(title[:3], "")
+
+
+def make_row(number: int, depth: int, pieces: dict[str, list[str]], boxed: bool) -> SummaryRow:
+    """Join a row's wrapped pieces: rich wraps at spaces, Keras 2 anywhere."""
+    joined = {role: (" " if boxed else "").join(texts) for role, texts in pieces.items()}
+    title = joined.get("title", "")
+    nested = depth > 0 or title.startswith("└")
+    name, kind = split_title(title.lstrip("└ "))
+    params = joined.get("params", "")
+    digits = params.split("…")[0].replace(",", "")
     return SummaryRow(
         line=number,
-        name=name.strip(),
-        type=kind.strip(),
-        output_shapes=parse_shapes(shape),
-        params=None if "…" in params else int(digits.group(0).replace(",", "")) if digits else 0,
+        name=name,
+        type=kind,
+        output_shapes=parse_shapes(joined.get("shape", "")),
+        params=None if "…" in params or not digits.isdigit() else int(digits),
         params_text=params,
-        connected_to=tuple(re.findall(r"([^\s\[\]',]+)\[\d+\]\[\d+\]", connected)),
+        connected_to=inbound_names(joined.get("connected", "")),
+        cut=name.endswith("…") or not kind,
+        type_cut=not title.endswith(")"),
+        nested=nested,
     )
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """'conv2d (Conv2D)' -> ('conv2d', 'Conv2D'); 'max_pooling2d_1 (MaxPooling2' -> its start
+    of a type; a long name cut by its column before the type began -> (name, '')."""
+    opening = title.rfind("(")
+    if opening < 0:
+        return title, ""
+    return title[:opening].strip(), title[opening + 1 :].strip().removesuffix(")")
+
+
+def inbound_names(text: str) -> tuple[str, ...]:
+    """'input_1[0][0]', "['add[0][0]', 'conv2d_1[0][0]']", 'a[0][0] b[1][0]', 'a_lo…' -> names."""
+    for mark in "'\",":
+        text = text.replace(mark, " ")
+    text = text.replace("]", "] ").replace("] [", "][")  # old Keras 2: 'a[0][0]b[0][0]'
+    names = []
+    for token in text.split():
+        name, bracket, _ = token.lstrip("[").partition("[")
+        if name and (bracket or name.endswith("…")):
+            names.append(name)  # a name Keras 3 cut short keeps its …
+    return tuple(names)
 
 
 def parse_shapes(text: str) -> tuple[tuple[int | None, ...], ...]:
