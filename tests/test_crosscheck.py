@@ -14,6 +14,8 @@ import cnncalc
 from cnncalc.cli import app
 from cnncalc.keras.bridge import crosscheck, summary_text, to_keras
 
+from .test_tables import NESTED
+
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
@@ -123,3 +125,31 @@ def test_a_spec_keras_refuses_is_reported_with_keras_reason() -> None:
         "error: layer 0 'act' (Activation): Keras refuses it: "
         "Could not interpret activation function identifier: wiggle\n"
     )
+
+
+BUILT_AS_WRITTEN = {
+    **NESTED,
+    "name": "as_written",
+    "batch_size": 32,
+    "dtype": "mixed_float16",
+    "layers": [{**NESTED["layers"][0], "dtype": "float64"}, *NESTED["layers"][1:]],
+}
+
+
+def test_crosscheck_builds_the_batch_dtypes_and_nested_models_the_spec_says() -> None:
+    """Checked on the built model itself, then row by row against its summary."""
+    model = to_keras(BUILT_AS_WRITTEN)
+    assert [model.get_layer(name).output.shape[0] for name in ("input", "stem", "flat")] == [32] * 3
+    policies = {layer.name: layer.dtype_policy.name for layer in model.layers}
+    assert policies == {
+        "input": "float32",
+        "stem": "float64",
+        "block": "float32",  # a model's own policy; its layers carry the spec's
+        "fblock": "float32",
+        "flat": "mixed_float16",
+    }
+    inner = {layer.name: layer.dtype_policy.name for layer in model.get_layer("block").layers}
+    assert inner == {"inner_conv": "mixed_float16", "inner_bn": "mixed_float16"}
+    assert type(model.get_layer("block")).__name__ == "Sequential"
+    result = crosscheck(BUILT_AS_WRITTEN)
+    assert result.agrees, result.differences

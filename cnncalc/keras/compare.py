@@ -12,7 +12,7 @@ from typing import Any
 
 from ..analysis import Analysis, LayerRow
 from ..engine import IMPLICIT_INPUT
-from ..layers.base import shape_text
+from ..layers.base import tuple_text
 from .summary import Summary, SummaryRow
 
 TOTALS = (
@@ -106,7 +106,7 @@ class Comparison:
                 c.position,
                 mark[c.status],
                 c.ours.name if c.ours else "",
-                shape_text(c.ours.output_shape) if c.ours else "",
+                tuple_text(c.ours.keras_output_shape) if c.ours else "",
                 c.theirs.output_shape_text if c.theirs else "",
                 f"{c.ours.params:,}" if c.ours else "",
                 c.theirs.params_text if c.theirs else "",
@@ -168,7 +168,7 @@ def check_row(position: int, ours: LayerRow, theirs: SummaryRow) -> RowCheck:
     problems, notes = [], []
     if theirs.output_shapes != (ours.keras_output_shape,):
         problems.append(
-            f"output shape: cnncalc {shape_text(ours.output_shape)}, "
+            f"output shape: cnncalc {tuple_text(ours.keras_output_shape)}, "
             f"Keras {theirs.output_shape_text}"
         )
     if theirs.params is None:

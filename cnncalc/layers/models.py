@@ -44,7 +44,11 @@ class NestedModel(Layer):
             f"params = the sum over its {len(analysis)} layers = {analysis.total_params:,}",
         )
         outcome = Outcome(
-            output.output_shape, analysis.total_params, analysis.non_trainable_params, working
+            output.output_shape,
+            analysis.total_params,
+            analysis.non_trainable_params,
+            working,
+            inner=analysis.layers,
         )
         return replace(
             outcome,
