@@ -48,9 +48,14 @@ def analyze(source: Spec | dict[str, Any] | str | Path | Any) -> Analysis:
 
 
 def from_keras(model: Any) -> Spec:
-    """The cnncalc spec of a live Keras model, read from its configuration (model.to_json())."""
+    """The cnncalc spec of a Keras model, read from its configuration only: a live model
+    (model.to_json()) or a saved one (a path to a .keras, .h5 or model JSON file)."""
     import json
 
     from .sources.keras_config import spec_from_keras_json
 
+    if isinstance(model, (str, Path)):
+        if not Path(model).is_file():
+            raise SpecError(f"{model}: no such file")
+        return load_spec(Path(model))
     return parse_spec(spec_from_keras_json(json.loads(model.to_json()), model.name))

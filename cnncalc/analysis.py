@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .dtypes import DEFAULT_DTYPE, bytes_per_weight
 from .formulas import product
 from .layers.base import Shape
 from .render import render, working_text
@@ -36,6 +37,8 @@ class LayerRow:
     receptive_field: ReceptiveField | None = None
     """Per spatial axis (r, S, P); None: the output depends on the whole input."""
     cost_working: tuple[str, ...] = ()
+    batch_size: int | None = None
+    dtype: str = DEFAULT_DTYPE
     nested: tuple[LayerRow, ...] = ()
     """A nested model's own rows (Keras's ``expand_nested``)."""
 
@@ -54,8 +57,28 @@ class LayerRow:
 
     @property
     def keras_output_shape(self) -> tuple[int | None, ...]:
-        """The output shape with Keras's batch dimension (None) first."""
-        return (None, *self.output_shape)
+        """The output shape with Keras's batch dimension first (None unless fixed)."""
+        return (self.batch_size, *self.output_shape)
+
+    @property
+    def params_bytes(self) -> float:
+        """What the weights take in memory, each in its variable's dtype (as Keras sizes them;
+        a nested model's layers each in their own)."""
+        if self.nested:
+            return sum(row.params_bytes for row in self.nested)
+        return self.params * bytes_per_weight(self.dtype)
+
+    @property
+    def non_trainable_bytes(self) -> float:
+        if self.non_trainable_params == self.params:
+            return self.params_bytes
+        if self.nested:
+            return sum(row.non_trainable_bytes for row in self.nested)
+        return self.non_trainable_params * bytes_per_weight(self.dtype)
+
+    @property
+    def trainable_bytes(self) -> float:
+        return self.params_bytes - self.non_trainable_bytes
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         row: dict[str, Any] = {
@@ -73,7 +96,10 @@ class LayerRow:
             "receptive_field": None
             if self.receptive_field is None
             else self.receptive_field.to_dict(),
+            "dtype": self.dtype,
         }
+        if self.nested:
+            row["nested"] = [inner.to_dict(explain) for inner in self.nested]
         if explain:
             row["working"] = list(self.working)
             row["cost_working"] = list(self.cost_working)
@@ -97,11 +123,25 @@ class Analysis:
     order: tuple[int, ...] = ()
     """Row indices in the order the engine computed them (every layer after its inputs)."""
     dtype: str | None = None
-    """The dtype the spec's layers declare, if any."""
+    """The spec's dtype policy (its own, else the one its layers declare), if any."""
+    batch_size: int | None = None
 
     @property
     def total_params(self) -> int:
         return sum(row.params for row in self.layers)
+
+    @property
+    def params_bytes(self) -> float:
+        """The weights' size as Keras's summary gives it (each in its variable's dtype)."""
+        return sum(row.params_bytes for row in self.layers)
+
+    @property
+    def trainable_bytes(self) -> float:
+        return sum(row.trainable_bytes for row in self.layers)
+
+    @property
+    def non_trainable_bytes(self) -> float:
+        return sum(row.non_trainable_bytes for row in self.layers)
 
     @property
     def trainable_params(self) -> int:
@@ -169,6 +209,8 @@ class Analysis:
             "total_flops": self.total_flops,
             "total_ops": self.total_ops,
             "memory": memory.to_dict(),
+            "batch_size": self.batch_size,
+            "dtype": self.dtype or DEFAULT_DTYPE,
         }
         if explain:
             data["memory_working"] = list(memory.working)
@@ -180,11 +222,17 @@ class Analysis:
         return json.dumps(self.to_dict(explain, memory), indent=indent, ensure_ascii=False)
 
     def to_table(
-        self, fmt: str = "table", explain: bool = False, costs: Memory | None = None
+        self,
+        fmt: str = "table",
+        explain: bool = False,
+        costs: Memory | None = None,
+        expand_nested: bool = False,
     ) -> str:
         """The analysis as text: table, json, csv, markdown, html or latex; `costs` (a
-        :meth:`memory` estimate) adds the cost columns and the memory totals."""
-        return render(self, fmt, explain, costs)
+        :meth:`memory` estimate) adds the cost columns and the memory totals;
+        ``expand_nested`` lists nested models' layers as Keras's
+        ``summary(expand_nested=True)`` does."""
+        return render(self, fmt, explain, costs, expand_nested)
 
     def explain(self) -> str:
         """Every computation in the lecture's notation, numbers substituted."""

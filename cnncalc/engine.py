@@ -11,14 +11,12 @@ from collections import deque
 
 from .analysis import Analysis, LayerRow
 from .costs import ReceptiveField, spec_dtype, trace
+from .dtypes import DEFAULT_DTYPE
 from .errors import LayerError, NetworkError, SpecError, did_you_mean
-from .layers.base import Layer, Outcome, Shape
+from .layers.base import IMPLICIT_INPUT, Layer, Outcome, Shape
 from .layers.core import InputLayer
 from .layers.models import NestedModel
 from .spec import Spec, parse_spec
-
-IMPLICIT_INPUT = "input"
-"""The name of the input that ``input_shape`` declares."""
 
 
 @functools.cache
@@ -130,20 +128,23 @@ def analyze_spec(spec: Spec) -> Analysis:
     wiring = layer_inputs(spec, names)
     shapes: dict[str, Shape] = {}
     fields: dict[str, ReceptiveField | None] = {}
+    batches: dict[str, int | None] = {}
     if spec.input_shape is not None:
         shapes[IMPLICIT_INPUT] = tuple(spec.input_shape)
         fields[IMPLICIT_INPUT] = ReceptiveField.of_input(shapes[IMPLICIT_INPUT])
+        batches[IMPLICIT_INPUT] = spec.batch_size
     rows: list[LayerRow | None] = [None] * len(names)
     order = topological_order(names, wiring)
     for index in order:
         layer, name = spec.layers[index], names[index]
         inputs = [shapes[source] for source in wiring[index]]
-        outcome = compute(index, name, layer, inputs)
+        outcome = compute(index, name, layer, inputs, spec.dtype)
         shapes[name] = outcome.shape
         field, field_working = trace(
             layer, [fields[source] for source in wiring[index]], inputs, outcome.shape
         )
         fields[name] = field
+        batches[name] = batch_of(layer, [batches[source] for source in wiring[index]])
         non_trainable = outcome.non_trainable if layer.trainable else outcome.params
         rows[index] = LayerRow(
             index=index,
@@ -159,26 +160,50 @@ def analyze_spec(spec: Spec) -> Analysis:
             ops=outcome.ops,
             receptive_field=field,
             cost_working=(*outcome.cost_working, *field_working),
+            batch_size=batches[name],
+            dtype=layer.dtype or spec.dtype or DEFAULT_DTYPE,
             nested=outcome.inner,
         )
-    is_graph = any(
-        sources != ((names[i - 1],) if i else (IMPLICIT_INPUT,)) for i, sources in enumerate(wiring)
-    )
     return Analysis(
         name=spec.name,
         input_shape=None if spec.input_shape is None else tuple(spec.input_shape),
         layers=tuple(row for row in rows if row is not None),
-        is_graph=is_graph,
+        is_graph=not is_chain(wiring, spec.input_shape is not None),
         order=tuple(order),
-        dtype=spec_dtype(spec.layers),
+        dtype=spec.dtype or spec_dtype(spec.layers),
+        batch_size=spec.batch_size,
     )
 
 
-def compute(index: int, name: str, layer: Layer, inputs: list[Shape]) -> Outcome:
-    """Apply one layer's rule, naming the layer when it fails."""
+def batch_of(layer: Layer, input_batches: list[int | None]) -> int | None:
+    """The batch size a layer's output carries: an InputLayer's declared one, else its
+    inputs' (Keras keeps a known batch size through every layer)."""
+    if isinstance(layer, InputLayer):
+        return layer.batch
+    return next((batch for batch in input_batches if batch is not None), None)
+
+
+def is_chain(wiring: list[tuple[str, ...]], implicit_input: bool) -> bool:
+    """Keras's "sequential-like": one input, every layer reads one tensor, nothing is read
+    twice. Anything else is a graph, which Keras's summary prints with an InputLayer row and
+    a Connected to column."""
+    starts = sum(1 for sources in wiring if not sources) + implicit_input
+    read = [source for sources in wiring for source in sources]
+    return (
+        starts == 1 and all(len(sources) <= 1 for sources in wiring) and len(read) == len(set(read))
+    )
+
+
+def compute(
+    index: int, name: str, layer: Layer, inputs: list[Shape], dtype: str | None = None
+) -> Outcome:
+    """Apply one layer's rule, naming the layer when it fails. ``dtype`` is the spec's policy,
+    which also holds inside a nested model (as Keras's global policy does)."""
     try:
         if isinstance(layer, NestedModel):
-            return layer.compute_nested(inputs, lambda data: analyze_spec(parse_spec(data)))
+            return layer.compute_nested(
+                inputs, lambda data: analyze_spec(parse_spec({"dtype": dtype, **data}))
+            )
         return layer.compute(inputs)
     except LayerError as error:
         raise NetworkError(f"layer {index} '{name}' ({layer.type}): {error}") from None

@@ -68,9 +68,18 @@ def test_json_has_exactly_the_documented_keys() -> None:
         "ops": 2 * 26 * 26 * 32,  # bias additions and the fused relu
         "activations": 26 * 26 * 32,
         "receptive_field": {"size": [3, 3], "stride": [1, 1], "padding": [0, 0]},
+        "dtype": "float32",
     }
     assert (data["total_params"], data["trainable_params"]) == (34826, 34826)
-    assert list(data)[6:] == ["total_macs", "total_flops", "total_ops", "memory"]
+    assert list(data)[6:] == [
+        "total_macs",
+        "total_flops",
+        "total_ops",
+        "memory",
+        "batch_size",
+        "dtype",
+    ]
+    assert (data["batch_size"], data["dtype"]) == (None, "float32")
     assert list(data["memory"]) == [
         "batch_size",
         "dtype",

@@ -17,9 +17,10 @@ from typer.testing import CliRunner
 
 import cnncalc
 from cnncalc.cli import app
-from cnncalc.keras.bridge import crosscheck
+from cnncalc.keras.bridge import crosscheck, to_keras
 
 from .conftest import needs_keras
+from .test_tables import NESTED
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARIES = ROOT / "tests" / "data" / "summaries"
@@ -262,3 +263,31 @@ def test_crosscheck_shows_the_folded_count_of_an_explicitly_padded_transposed_co
     (row,) = result.rows
     assert row.theirs is not None and row.theirs.params == 74 and row.theirs.params_text == "74"
     assert re.search(r"│ conv2d_transpose +│ .* │ +74 │ +74 │", result.to_table())
+
+
+BUILT_AS_WRITTEN = {
+    **NESTED,
+    "name": "as_written",
+    "batch_size": 32,
+    "dtype": "mixed_float16",
+    "layers": [{**NESTED["layers"][0], "dtype": "float64"}, *NESTED["layers"][1:]],
+}
+
+
+def test_crosscheck_builds_the_batch_dtypes_and_nested_models_the_spec_says() -> None:
+    """Checked on the built model itself, then row by row against its summary."""
+    model = to_keras(BUILT_AS_WRITTEN)
+    assert [model.get_layer(name).output.shape[0] for name in ("input", "stem", "flat")] == [32] * 3
+    policies = {layer.name: layer.dtype_policy.name for layer in model.layers}
+    assert policies == {
+        "input": "float32",
+        "stem": "float64",
+        "block": "float32",  # a model's own policy; its layers carry the spec's
+        "fblock": "float32",
+        "flat": "mixed_float16",
+    }
+    inner = {layer.name: layer.dtype_policy.name for layer in model.get_layer("block").layers}
+    assert inner == {"inner_conv": "mixed_float16", "inner_bn": "mixed_float16"}
+    assert type(model.get_layer("block")).__name__ == "Sequential"
+    result = crosscheck(BUILT_AS_WRITTEN)
+    assert result.agrees, result.differences

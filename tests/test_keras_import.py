@@ -181,3 +181,140 @@ def test_import_command_writes_a_spec_and_never_overwrites(keras: Any, tmp_path:
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert out.read_text() == "mine"
     assert runner.invoke(app, ["import", str(model_path), "-o", str(out), "--force"]).exit_code == 0
+
+
+def keras3_models(keras: Any) -> dict[str, Any]:
+    """Small models as users save them: a fixed batch and a mixed policy, and a graph holding
+    a nested Sequential."""
+    layers = keras.layers
+    sequential = keras.Sequential(
+        [
+            keras.Input((28, 28, 1), batch_size=32),
+            layers.Conv2D(8, 3, dtype="mixed_float16"),
+            layers.BatchNormalization(),
+            layers.Flatten(),
+            layers.Dense(10),
+        ],
+        name="small",
+    )
+    block = keras.Sequential([layers.Conv2D(4, 3), layers.BatchNormalization()], name="block")
+    x = keras.Input((16, 16, 3))
+    y = layers.Add()([block(x), layers.Conv2D(4, 3)(x)])
+    graph = keras.Model(x, layers.GlobalAveragePooling2D()(y), name="graph")
+    return {"sequential": sequential, "graph": graph}
+
+
+def tf_keras_models() -> dict[str, Any]:
+    tf_keras = pytest.importorskip("tf_keras")
+    layers = tf_keras.layers
+    sequential = tf_keras.Sequential(
+        [layers.Conv2D(8, 3, batch_input_shape=(16, 28, 28, 1)), layers.Flatten(), layers.Dense(4)]
+    )
+    x = tf_keras.Input((16, 16, 3))
+    y = layers.Concatenate()([layers.Conv2D(4, 3)(x), layers.Conv2D(2, 3)(x)])
+    return {"keras2 sequential": sequential, "keras2 graph": tf_keras.Model(x, y)}
+
+
+def test_legacy_h5_models_are_read_for_their_config(keras: Any, tmp_path: Path) -> None:
+    """Saved by Keras 3 and by tf_keras (Keras 2) in this test run, with model.save(x.h5)."""
+    models = {**keras3_models(keras), **tf_keras_models()}
+    for label, model in models.items():
+        path = tmp_path / f"{label.replace(' ', '_')}.h5"
+        model.save(path)
+        assert path.read_bytes().startswith(b"\x89HDF")
+        analysis = cnncalc.analyze(path)
+        assert engine_table(analysis) == keras_table(model), label
+        assert analysis.total_params == model.count_params(), label
+        assert engine_table(cnncalc.analyze(cnncalc.from_keras(path))) == engine_table(analysis)
+    small = cnncalc.analyze(tmp_path / "sequential.h5")
+    assert (small.batch_size, small[0].dtype, small[1].dtype) == (32, "mixed_float16", "float32")
+    assert small[0].keras_output_shape == (32, 26, 26, 8)
+
+
+def test_an_unreadable_h5_says_which_part(keras: Any, tmp_path: Path) -> None:
+    runner = CliRunner()
+    model = keras3_models(keras)["sequential"]
+    whole = tmp_path / "whole.h5"
+    model.save(whole)
+    cut = tmp_path / "cut.h5"
+    cut.write_bytes(whole.read_bytes()[:200])
+    weights = tmp_path / "only.weights.h5"
+    model.save_weights(weights)
+    cases = {
+        cut: "not a readable HDF5 file (",
+        weights: "the HDF5 file has no model_config attribute: it holds weights only",
+    }
+    for path, message in cases.items():
+        result = runner.invoke(app, ["analyze", str(path)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"error: {path}: {message}")
+        assert "Traceback" not in result.output
+
+
+def test_without_h5py_an_h5_file_says_how_to_install_it(keras: Any, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.h5"
+    keras3_models(keras)["sequential"].save(path)
+    code = (
+        "import sys; sys.modules['h5py'] = None  # as if the h5 extra were not installed\n"
+        f"from cnncalc.cli import main; sys.argv = ['cnncalc', 'analyze', {str(path)!r}]; main()"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert process.returncode == 2
+    assert process.stderr == (
+        f"error: {path}: reading a legacy .h5 model needs h5py: pip install 'cnncalc[h5]'\n"
+    )
+
+
+def test_the_analysis_path_imports_h5py_only_for_h5_files() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, cnncalc; cnncalc.analyze('resnet50'); print('h5py' in sys.modules)"
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert process.stdout.strip() == "False"
+
+
+def subclassed_configs(keras: Any, tmp_path: Path) -> dict[str, Path]:
+    class Tiny(keras.Model):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(3)
+
+        def call(self, x: Any) -> Any:
+            return self.dense(x)
+
+    model = Tiny()
+    model(keras.ops.zeros((1, 4)))
+    archive, text = tmp_path / "tiny.keras", tmp_path / "tiny.json"
+    model.save(archive)
+    text.write_text(model.to_json(), encoding="utf-8")
+    return {"archive": archive, "json": text}
+
+
+def test_a_subclassed_model_gets_a_clear_message(keras: Any, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for path in subclassed_configs(keras, tmp_path).values():
+        result = runner.invoke(app, ["analyze", str(path)])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: {path}: 'Tiny' is a subclassed model: subclassed models have no config "
+            "to read; build it and pass the model, or write a spec\n"
+        )
+
+
+def test_import_writes_nested_models_as_clean_specs(keras: Any, tmp_path: Path) -> None:
+    model = keras3_models(keras)["graph"]
+    saved, out = tmp_path / "graph.keras", tmp_path / "graph.json"
+    model.save(saved)
+    result = CliRunner().invoke(app, ["import", str(saved), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    layers = len(model.layers)
+    inner = len(model.get_layer("block").layers)
+    assert f"{saved}: {layers} layers (+ {inner} in nested models) written" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    for noise in ("DTypePolicy", "initializer", "shared_object_id", "registered_name", "module"):
+        assert noise not in text, noise
+    assert engine_table(cnncalc.analyze(out)) == keras_table(model)

@@ -33,6 +33,9 @@ def analyze(
         help="Its slots count in the memory: sgd, momentum, rmsprop (compile's default), "
         "adagrad, adadelta, adam, adamw, adamax, nadam, ftrl, lion.",
     ),
+    expand_nested: bool = typer.Option(
+        False, "--expand-nested", help="List nested models' layers under their row, as Keras."
+    ),
 ) -> None:
     """Print every layer's output shape and parameter count, like Keras's model.summary().
 
@@ -49,7 +52,7 @@ def analyze(
     result = run(spec)
     memory = result.memory(batch_size, optimizer, dtype)
     shown = memory if costs or format is Format.json else None
-    typer.echo(result.to_table(format.value, explain, shown))
+    typer.echo(result.to_table(format.value, explain, shown, expand_nested))
 
 
 @command()

@@ -80,7 +80,8 @@ def user_errors(command: F) -> F:
 
 SPEC_HELP = (
     "A spec file (JSON or YAML), '-' for standard input, a preset name, a Keras model "
-    "(model.to_json() file or .keras archive) or a random exercise (random:medium:7)."
+    "(model.to_json() file, .keras archive or legacy .h5 file) or a random exercise "
+    "(random:medium:7)."
 )
 
 

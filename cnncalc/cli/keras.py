@@ -77,7 +77,9 @@ def report_comparison(comparison: Any, format: CheckFormat) -> None:
 @command("import")
 def import_model(
     model: Path = typer.Argument(
-        ..., metavar="MODEL", help="A Keras model JSON (model.to_json()) or .keras file."
+        ...,
+        metavar="MODEL",
+        help="A Keras model JSON (model.to_json()), .keras archive or legacy .h5 file.",
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the spec here."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
@@ -93,5 +95,12 @@ def import_model(
     if not model.is_file():
         raise SpecError(f"{model}: no such file")
     spec = load_spec(model)
-    text = spec.to_json()
-    write_output(text, output, force)
+    write_output(spec.to_json(), output, force)
+    typer.echo(f"{model}: {spec_size(spec)} written as a cnncalc spec", err=True)
+
+
+def spec_size(spec: Any) -> str:
+    """'12 layers', and the layers of its nested models ('12 layers (+ 8 in nested models)')."""
+    inner = sum(len(getattr(layer, "layers", None) or ()) for layer in spec.layers)
+    nested = f" (+ {inner} in nested models)" if inner else ""
+    return f"{len(spec.layers)} layer{'s' if len(spec.layers) != 1 else ''}{nested}"

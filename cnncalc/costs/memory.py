@@ -119,11 +119,8 @@ def spec_dtype(layers: Iterable[Any]) -> str | None:
     for layer in layers:
         if layer.type == "InputLayer":
             continue
-        dtype = layer._keras_extras.get("dtype")
-        if isinstance(dtype, dict):
-            dtype = dtype.get("config", {}).get("name")
-        if isinstance(dtype, str):
-            return dtype
+        if layer.dtype is not None:  # a name: the spec reads a DTypePolicy for its name
+            return layer.dtype
     return None
 
 

@@ -15,13 +15,15 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from ..dtypes import BITS
 from ..engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
 from ..errors import CnncalcError
-from ..layers.base import Layer, Padded
+from ..layers.base import Layer, Padded, Shape
 from ..layers.conv import ConvTranspose
 from ..layers.core import InputLayer
+from ..layers.models import Functional, NestedModel
 from ..sources import load_spec
-from ..spec import Spec
+from ..spec import Spec, parse_spec
 from .compare import Comparison, compare
 from .summary import Summary, SummaryRow, parse_summary
 
@@ -102,18 +104,24 @@ def to_keras(source: Spec | dict[str, Any] | str, keras: Any = None) -> Any:
         return build_model(keras, load_spec(source))
 
 
-def build_model(keras: Any, spec: Spec) -> Any:
+def build_model(keras: Any, spec: Spec, outputs: list[str] | None = None) -> Any:
+    """The spec as a functional keras.Model, with its fixed batch size and dtypes.
+
+    ``outputs`` names the output layers (default: the layers nothing reads).
+    """
     names = layer_names(spec)
     wiring = layer_inputs(spec, names)
     tensors: dict[str, Any] = {}
     model_inputs = []
     if spec.input_shape is not None:
-        tensors[IMPLICIT_INPUT] = keras.Input(shape=tuple(spec.input_shape), name=IMPLICIT_INPUT)
+        tensors[IMPLICIT_INPUT] = keras.Input(
+            shape=tuple(spec.input_shape), batch_size=spec.batch_size, name=IMPLICIT_INPUT
+        )
         model_inputs.append(tensors[IMPLICIT_INPUT])
     for index in topological_order(names, wiring):
         layer, name = spec.layers[index], names[index]
         if isinstance(layer, InputLayer):
-            tensors[name] = keras.Input(shape=layer.input_shape, name=name)
+            tensors[name] = keras_input(keras, layer, name)
             model_inputs.append(tensors[name])
             continue
         if layer.type in NOT_BUILDABLE:
@@ -124,20 +132,27 @@ def build_model(keras: Any, spec: Spec) -> Any:
         sources = [tensors[s] for s in wiring[index]]
         x: Any = sources[0] if len(sources) == 1 else sources
         try:
-            tensors[name] = call_layer(keras, layer, name, x)
+            tensors[name] = call_layer(keras, layer, name, x, spec.dtype)
+        except KerasRejects as error:  # inside a nested model: already says where
+            raise KerasRejects(f"layer {index} '{name}' ({layer.type}): {error}") from None
         except Exception as error:  # Keras's own refusal, reported with its reason
             raise KerasRejects(
                 f"layer {index} '{name}' ({layer.type}): Keras refuses it: {first_line(error)}"
             ) from None
     consumed = {s for sources in wiring for s in sources}
-    outputs = [tensors[n] for n in names if n not in consumed]
+    outputs = [tensors[n] for n in (outputs or [n for n in names if n not in consumed])]
     return keras.Model(model_inputs, outputs if len(outputs) > 1 else outputs[0], name=spec.name)
+
+
+def keras_input(keras: Any, layer: InputLayer, name: str) -> Any:
+    """A declared input with its batch size and, when given, its dtype (int32 for tokens;
+    a tensor has a dtype, not a mixed policy)."""
+    dtype = {"dtype": layer.dtype} if layer.dtype in BITS else {}
+    return keras.Input(shape=layer.input_shape, batch_size=layer.batch, name=name, **dtype)
 
 
 NOT_BUILDABLE = {
     "Lambda": "its code is not part of the spec",
-    "Sequential": "nested models are analyzed from their config, not rebuilt",
-    "Functional": "nested models are analyzed from their config, not rebuilt",
     "LayerScale": "it is internal to keras.applications",
     "CustomScaleLayer": "it is internal to keras.applications",
 }
@@ -150,14 +165,31 @@ SCALAR_OPS = {
 }
 
 
-def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:
+def call_layer(keras: Any, layer: Layer, name: str, x: Any, dtype: str | None = None) -> Any:
+    """Apply the layer (and the bridge's helper layers in front of it) to ``x``."""
+    shapes = [tuple(tensor.shape[1:]) for tensor in (x if isinstance(x, list) else [x])]
+    for step in keras_steps(keras, layer, name, shapes, dtype):
+        x = step(x)
+    return x
+
+
+def keras_steps(
+    keras: Any, layer: Layer, name: str, shapes: list[Shape], dtype: str | None
+) -> list[Any]:
+    """The Keras layers (or op) that make up one spec layer, in order; ``shapes`` are its
+    inputs' (batchless), ``dtype`` the spec's policy for layers without their own."""
     constant = getattr(layer, "constant", None)
     if constant is not None and layer.type in SCALAR_OPS:  # a Keras op such as x + 3.0
-        return getattr(keras.ops, SCALAR_OPS[layer.type])(x, constant)
+        op = getattr(keras.ops, SCALAR_OPS[layer.type])
+        return [lambda tensor: op(tensor, constant)]
+    if isinstance(layer, NestedModel):
+        return [nested_model(keras, layer, name, shapes, dtype)]
     arguments = keras_arguments(layer)
+    if dtype and "dtype" not in arguments:
+        arguments["dtype"] = dtype
     pads = explicit_padding(layer)
     if pads is None or not isinstance(layer, Padded):
-        return getattr(keras.layers, layer.type)(name=name, **arguments)(x)
+        return [getattr(keras.layers, layer.type)(name=name, **arguments)]
     rank, data_format = layer.rank, arguments.get("data_format")
     arguments["padding"] = "valid"
     pairs = pads[0] if rank == 1 else tuple(pads)
@@ -165,12 +197,42 @@ def call_layer(keras: Any, layer: Layer, name: str, x: Any) -> Any:
         if rank == 1 and data_format == "channels_first":  # Keras's Cropping1D has no data_format
             raise ValueError("explicit padding on a channels_first Conv1DTranspose")
         arguments.setdefault("output_padding", 0)
-        x = getattr(keras.layers, layer.type)(name=f"{name}_full", **arguments)(x)
         crop = {"cropping": pairs} if rank == 1 else {"cropping": pairs, "data_format": data_format}
-        return getattr(keras.layers, f"Cropping{rank}D")(name=name, **crop)(x)
+        return [
+            getattr(keras.layers, layer.type)(name=f"{name}_full", **arguments),
+            getattr(keras.layers, f"Cropping{rank}D")(name=name, **crop),
+        ]
     pad = {"padding": pairs, "data_format": data_format}
-    x = getattr(keras.layers, f"ZeroPadding{rank}D")(name=f"{name}_pad", **pad)(x)
-    return getattr(keras.layers, layer.type)(name=name, **arguments)(x)
+    return [
+        getattr(keras.layers, f"ZeroPadding{rank}D")(name=f"{name}_pad", **pad),
+        getattr(keras.layers, layer.type)(name=name, **arguments),
+    ]
+
+
+def nested_model(
+    keras: Any, layer: NestedModel, name: str, shapes: list[Shape], dtype: str | None
+) -> Any:
+    """A model used as a layer, built for the shapes it receives: a keras.Sequential or a
+    functional keras.Model, as the spec's type says."""
+    inner = parse_spec({"dtype": dtype, **layer.sub_spec(shapes), "name": name})
+    if isinstance(layer, Functional):
+        return build_model(keras, inner, layer.outputs)
+    model = keras.Sequential(name=name)
+    model.add(keras.Input(shape=tuple(inner.input_shape or ())))
+    rows = analyze_spec(inner).layers
+    for index, (inner_layer, row) in enumerate(zip(inner.layers, rows)):
+        inner_name = row.name
+        try:
+            for step in keras_steps(keras, inner_layer, inner_name, list(row.input_shapes), dtype):
+                model.add(step)
+        except KerasRejects:
+            raise
+        except Exception as error:
+            raise KerasRejects(
+                f"inside it, layer {index} '{inner_name}' ({inner_layer.type}): "
+                f"Keras refuses it: {first_line(error)}"
+            ) from None
+    return model
 
 
 def summary_text(model: Any, line_length: int | None = 250) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from ..analysis import Analysis, LayerRow
 from ..engine import IMPLICIT_INPUT, keras_snake_case
 from ..errors import SpecError
-from ..layers.base import shape_text
+from ..layers.base import tuple_text
 from .summary import Summary, SummaryRow
 
 TOTALS = (
@@ -118,7 +118,7 @@ class Comparison:
                 c.position or "",
                 mark[c.status],
                 c.ours.name if c.ours else c.theirs.name if c.theirs else "",
-                shape_text(c.ours.output_shape) if c.ours else "",
+                tuple_text(c.ours.keras_output_shape) if c.ours else "",
                 c.theirs.output_shape_text if c.theirs else "",
                 f"{c.ours.params:,}" if c.ours else "",
                 c.theirs.params_text if c.theirs else "",
@@ -305,7 +305,7 @@ def check_row(
     problems, notes = [], []
     if theirs.output_shapes != (ours.keras_output_shape,):
         problems.append(
-            f"output shape: cnncalc {shape_text(ours.output_shape)}, "
+            f"output shape: cnncalc {tuple_text(ours.keras_output_shape)}, "
             f"Keras {theirs.output_shape_text}"
         )
     if theirs.params is None:

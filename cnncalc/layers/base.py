@@ -12,12 +12,16 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from ..dtypes import DTYPE_NAMES, dtype_name
 from ..errors import LayerError
 from ..formulas import AxisPadding, Step, count, dilated, dims, window_output
 from .registry import REGISTRY
 
 Shape = tuple[int | None, ...]
 """A shape without its batch dimension; None is an unknown size."""
+
+IMPLICIT_INPUT = "input"
+"""The name of the input that a spec's ``input_shape`` declares (layers read it by name)."""
 
 PositiveInt = Annotated[int, Field(ge=1, strict=True)]
 NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
@@ -35,7 +39,6 @@ DataFormat = Literal["channels_last", "channels_first"]
 IGNORED_ARGUMENTS = frozenset(
     {
         "activation",
-        "dtype",
         "autocast",
         "seed",
         "noise_shape",
@@ -144,6 +147,16 @@ class Layer(BaseModel):
         default=None, description="Names of the layers this one reads; default: the previous."
     )
     trainable: bool = Field(default=True, description="False makes every weight non-trainable.")
+    dtype: str | None = Field(
+        default=None,
+        description="Keras's dtype or policy (float16, mixed_float16, …): sizes the weights.",
+        json_schema_extra={"enum": [*DTYPE_NAMES, None]},
+    )
+
+    @field_validator("dtype", mode="before")
+    @classmethod
+    def _keras_dtype(cls, value: Any) -> Any:
+        return dtype_name(value)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -27,6 +27,9 @@ class InputLayer(Layer):
     type: Literal["InputLayer"] = "InputLayer"
     positions = "input"
     shape: list[PositiveInt | None] | None = None
+    batch_size: PositiveInt | None = Field(
+        default=None, description="A fixed batch size, shown first in every shape."
+    )
     batch_shape: list[PositiveInt | None] | None = None
     batch_input_shape: list[PositiveInt | None] | None = Field(
         default=None, description="Keras 2's name for batch_shape."
@@ -36,6 +39,12 @@ class InputLayer(Layer):
     def _one_shape(self) -> Any:
         if self.shape is None and self.batch_shape is None and self.batch_input_shape is None:
             raise ValueError("an InputLayer needs its `shape` (without the batch dimension)")
+        declared = (self.batch_shape or self.batch_input_shape or [None])[0]
+        if None not in (declared, self.batch_size) and declared != self.batch_size:
+            raise ValueError(
+                f"batch_size {self.batch_size} disagrees with the batch {declared} of its "
+                "batch_shape; give one of them"
+            )
         return self
 
     @property
@@ -43,6 +52,11 @@ class InputLayer(Layer):
         if self.shape is not None:
             return tuple(self.shape)
         return tuple((self.batch_shape or self.batch_input_shape or [])[1:])
+
+    @property
+    def batch(self) -> int | None:
+        """The fixed batch size it declares, if any (Keras: None, any batch)."""
+        return self.batch_size or (self.batch_shape or self.batch_input_shape or [None])[0]
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         if inputs:

@@ -9,7 +9,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..formulas import num, product_text
-from ..layers.base import shape_text
+from ..layers.base import IMPLICIT_INPUT, tuple_text
 
 if TYPE_CHECKING:  # the result object calls render, never the other way round
     from ..analysis import Analysis, LayerRow
@@ -33,14 +33,14 @@ def readable_size(n_bytes: float) -> str:
 
 
 def totals_lines(analysis: Analysis, costs: Memory | None = None) -> list[str]:
-    """Keras's three footer lines, with the float32 size of the weights; with costs, the
-    MACs and the memory estimate in Keras's units."""
+    """Keras's three footer lines, each weight sized by its dtype (float32: 4 bytes); with
+    costs, the MACs and the memory estimate in Keras's units."""
     lines = [
-        f"{label}: {count:,} ({readable_size(4 * count)})"
-        for label, count in (
-            ("Total params", analysis.total_params),
-            ("Trainable params", analysis.trainable_params),
-            ("Non-trainable params", analysis.non_trainable_params),
+        f"{label}: {count:,} ({readable_size(size)})"
+        for label, count, size in (
+            ("Total params", analysis.total_params, analysis.params_bytes),
+            ("Trainable params", analysis.trainable_params, analysis.trainable_bytes),
+            ("Non-trainable params", analysis.non_trainable_params, analysis.non_trainable_bytes),
         )
     ]
     if costs is None:
@@ -83,6 +83,11 @@ def field_text(row: LayerRow) -> str:
 COST_COLUMNS = ["MACs", "Activations", "Receptive field"]
 
 
+def model_name(analysis: Analysis) -> str:
+    """The spec's name, else the name Keras gives an unnamed model of that kind."""
+    return analysis.name or ("functional" if analysis.is_graph else "sequential")
+
+
 def header(analysis: Analysis, costs: Memory | None = None) -> list[str]:
     columns = ["Layer (type)", "Output Shape", "Param #"]
     if costs is not None:
@@ -90,26 +95,64 @@ def header(analysis: Analysis, costs: Memory | None = None) -> list[str]:
     return [*columns, "Connected to"] if analysis.is_graph else columns
 
 
-def cells(analysis: Analysis, row: LayerRow, costs: Memory | None = None) -> list[str]:
-    values = [f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params:,}"]
+def connections(row: LayerRow) -> str:
+    """Keras 3's Connected to cell: each inbound tensor as name[node][tensor], or '-'."""
+    return ", ".join(f"{source}[0][0]" for source in row.inputs) or "-"
+
+
+def cells(
+    analysis: Analysis, row: LayerRow, costs: Memory | None = None, level: int = 0
+) -> list[str]:
+    """One row as Keras prints it; ``level`` > 0 is a nested model's layer, indented."""
+    prefix = "   " * level + "└ " if level else ""
+    values = [
+        f"{prefix}{row.name} ({row.type})",
+        tuple_text(row.keras_output_shape),
+        f"{row.params:,}",
+    ]
     if costs is not None:
         values += [count_text(row.macs), count_text(row.activations), field_text(row)]
     if analysis.is_graph:
-        values.append(", ".join(row.inputs))
+        values.append("-" if level else connections(row))
     return values
 
 
-def table_text(analysis: Analysis, tablefmt: str, costs: Memory | None = None) -> str:
+def table_rows(
+    analysis: Analysis, costs: Memory | None = None, expand_nested: bool = False
+) -> list[list[str]]:
+    """The rows Keras's summary prints: a graph's implicit input as an InputLayer row first,
+    and with ``expand_nested`` a nested model's layers under it, marked '└'."""
+    rows = []
+    if analysis.is_graph and analysis.input_shape is not None:
+        shape = tuple_text((analysis.batch_size, *analysis.input_shape))
+        blank = ["", "", ""] if costs is not None else []
+        rows.append([f"{IMPLICIT_INPUT} (InputLayer)", shape, "0", *blank, "-"])
+
+    def add(row: LayerRow, level: int) -> None:
+        rows.append(cells(analysis, row, costs, level))
+        if expand_nested:
+            for inner in row.nested:
+                add(inner, level + 1)
+
+    for row in analysis.layers:
+        add(row, 0)
+    return rows
+
+
+def table_text(
+    analysis: Analysis, tablefmt: str, costs: Memory | None = None, expand_nested: bool = False
+) -> str:
     from tabulate import tabulate
 
     columns = header(analysis, costs)
     align = ["left", "left", "right"] + (["right", "right", "left"] if costs else [])
     return tabulate(
-        [cells(analysis, row, costs) for row in analysis.layers],
+        table_rows(analysis, costs, expand_nested),
         headers=columns,
         tablefmt=tablefmt,
         colalign=[*align, "left"][: len(columns)],
         disable_numparse=True,
+        preserve_whitespace=True,  # the nested rows' indent is Keras's "   └ "
     )
 
 
@@ -117,8 +160,9 @@ def working_text(analysis: Analysis, costs: Memory | None = None) -> str:
     """The working for every layer, as the lecture writes it, then its costs."""
     blocks = []
     for row in analysis.layers:
-        sources = ", ".join(shape_text(s) for s in row.input_shapes) or "declared"
-        lines = [f"{row.name} ({row.type}): {sources} → {shape_text(row.output_shape)}"]
+        shapes = (tuple_text((row.batch_size, *shape)) for shape in row.input_shapes)
+        sources = ", ".join(shapes) or "declared"
+        lines = [f"{row.name} ({row.type}): {sources} → {tuple_text(row.keras_output_shape)}"]
         lines += [f"    {line}" for line in row.working]
         if row.non_trainable_params and row.params == row.non_trainable_params:
             lines.append("    (trainable=False: every weight is non-trainable)")
@@ -138,11 +182,11 @@ def shape_product(row: LayerRow) -> str:
     return f"{factors} = {num(row.activations)}"
 
 
-def render_table(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
-    parts = []
-    if analysis.name:
-        parts.append(f'Model: "{analysis.name}"')
-    parts.append(table_text(analysis, "simple_outline", costs))
+def render_table(
+    analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
+) -> str:
+    parts = [f'Model: "{model_name(analysis)}"']
+    parts.append(table_text(analysis, "simple_outline", costs, expand_nested))
     parts.append("\n".join(f" {line}" for line in totals_lines(analysis, costs)))
     if explain:
         parts.append("\nWorking (the lecture's formulas, numbers substituted):\n")
@@ -150,18 +194,22 @@ def render_table(analysis: Analysis, explain: bool, costs: Memory | None = None)
     return "\n".join(parts)
 
 
-def render_markdown(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
-    title = f"**Model: {analysis.name}**\n\n" if analysis.name else ""
-    text = title + table_text(analysis, "github", costs) + "\n\n"
+def render_markdown(
+    analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
+) -> str:
+    title = f"**Model: {model_name(analysis)}**\n\n"
+    text = title + table_text(analysis, "github", costs, expand_nested) + "\n\n"
     text += "\n".join(f"- {line}" for line in totals_lines(analysis, costs))
     if explain:
         text += "\n\n### Working\n\n```text\n" + working_text(analysis, costs) + "\n```"
     return text
 
 
-def render_html(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
-    title = f"<p><b>Model: {escape(analysis.name)}</b></p>\n" if analysis.name else ""
-    text = title + table_text(analysis, "html", costs) + "\n"
+def render_html(
+    analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
+) -> str:
+    title = f"<p><b>Model: {escape(model_name(analysis))}</b></p>\n"
+    text = title + table_text(analysis, "html", costs, expand_nested) + "\n"
     footer = totals_lines(analysis, costs)
     text += "<p>" + "<br>\n".join(escape(line) for line in footer) + "</p>"
     if explain:
@@ -169,8 +217,10 @@ def render_html(analysis: Analysis, explain: bool, costs: Memory | None = None) 
     return text
 
 
-def render_latex(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
-    text = table_text(analysis, "latex", costs) + "\n"
+def render_latex(
+    analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
+) -> str:
+    text = table_text(analysis, "latex", costs, expand_nested) + "\n"
     footer = totals_lines(analysis, costs)
     text += "\\\\\n".join(line.replace("%", "\\%") for line in footer)
     if explain:
@@ -178,7 +228,9 @@ def render_latex(analysis: Analysis, explain: bool, costs: Memory | None = None)
     return text
 
 
-def render_csv(analysis: Analysis, explain: bool, costs: Memory | None = None) -> str:
+def render_csv(
+    analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
+) -> str:
     """One row per layer and a last row named total_params (the worksheets' convention)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -197,7 +249,7 @@ def render_csv(analysis: Analysis, explain: bool, costs: Memory | None = None) -
         values = [
             row.name,
             row.type,
-            shape_text(row.output_shape),
+            tuple_text(row.keras_output_shape),
             row.params,
             row.trainable_params,
             row.non_trainable_params,
@@ -222,9 +274,11 @@ def render_csv(analysis: Analysis, explain: bool, costs: Memory | None = None) -
     return out.getvalue().rstrip("\n")
 
 
-RENDERERS: dict[str, Callable[[Analysis, bool, Memory | None], str]] = {
+RENDERERS: dict[str, Callable[..., str]] = {
     "table": render_table,
-    "json": lambda analysis, explain, costs: analysis.to_json(explain, memory=costs),
+    "json": lambda analysis, explain, costs, expand_nested=False: analysis.to_json(
+        explain, memory=costs
+    ),
     "csv": render_csv,
     "markdown": render_markdown,
     "html": render_html,
@@ -233,10 +287,16 @@ RENDERERS: dict[str, Callable[[Analysis, bool, Memory | None], str]] = {
 
 
 def render(
-    analysis: Analysis, fmt: str = "table", explain: bool = False, costs: Memory | None = None
+    analysis: Analysis,
+    fmt: str = "table",
+    explain: bool = False,
+    costs: Memory | None = None,
+    expand_nested: bool = False,
 ) -> str:
+    """``expand_nested`` lists a nested model's layers under its row, as Keras's
+    ``summary(expand_nested=True)`` does (the JSON always carries them)."""
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}") from None
-    return renderer(analysis, explain, costs)
+    return renderer(analysis, explain, costs, expand_nested=expand_nested)

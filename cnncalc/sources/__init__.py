@@ -1,10 +1,12 @@
 """The one front door for networks: whatever a user names as SPEC becomes a :class:`Spec`.
 
 A SPEC is a Spec or dict, a path to a JSON/YAML spec, a Keras model (``model.to_json()``
-file or ``.keras`` archive), '-' for standard input, a preset name (any case) or a random
-exercise ('random:medium:7'). The CLI, the Python API and the classroom all come through here.
+file, ``.keras`` archive or legacy ``.h5`` file), '-' for standard input, a preset name (any
+case) or a random exercise ('random:medium:7'). The CLI, the Python API and the classroom
+all come through here.
 """
 
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,10 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
     path = Path(text)
     if path.is_file():
         try:
+            if is_hdf5(path):  # a legacy .h5 model: read its config, not its (large) weights
+                from .keras_config import read_h5_config, spec_from_keras_json
+
+                return parse_spec(spec_from_keras_json(read_h5_config(path, text), text))
             raw = path.read_bytes()
         except OSError as error:
             raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
@@ -57,17 +63,30 @@ def load_preset(name: str) -> Spec:
     return parse_spec(parse_text((PRESETS / f"{found}.json").read_bytes(), found))
 
 
+def is_hdf5(path: Path) -> bool:
+    """HDF5's signature opens the file (Keras writes no user block before it)."""
+    from .keras_config import HDF5_MAGIC
+
+    with path.open("rb") as file:
+        return file.read(len(HDF5_MAGIC)) == HDF5_MAGIC
+
+
 def parse_text(raw: bytes, where: str) -> Any:
-    """A spec's data from JSON or YAML text, a Keras model JSON or a .keras archive."""
+    """A spec's data from JSON or YAML text, a Keras model JSON, a .keras archive or a
+    legacy .h5 model."""
     from .keras_config import (
+        HDF5_MAGIC,
         ZIP_MAGIC,
         is_keras_model_json,
+        read_h5_config,
         read_keras_archive,
         spec_from_keras_json,
     )
 
     if raw.startswith(ZIP_MAGIC):
         return spec_from_keras_json(read_keras_archive(raw, where), where)
+    if raw.startswith(HDF5_MAGIC):
+        return spec_from_keras_json(read_h5_config(io.BytesIO(raw), where), where)
     data = parse_plain_text(raw, where)
     return spec_from_keras_json(data, where) if is_keras_model_json(data) else data
 

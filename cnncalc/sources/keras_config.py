@@ -1,10 +1,11 @@
 """Keras models as cnncalc specs, from their configuration only.
 
-Reads ``model.to_json()`` text or a ``.keras`` archive (a zip whose config.json is the same
-JSON). Pure Python, no TensorFlow: it never loads weights, never calls Keras's loaders and
-never deserializes code (a Lambda's function is left as the text it is). Shapes always come
-from the engine: the shape hints Keras writes into a config (``build_config``, the ``shape``
-of tensor references) are never read.
+Reads ``model.to_json()`` text, a ``.keras`` archive (a zip whose config.json is the same
+JSON) or a legacy ``.h5`` file (its ``model_config`` attribute, the same JSON, read with h5py,
+imported only for .h5 files). No TensorFlow: it never loads weights, never calls Keras's
+loaders and never deserializes code (a Lambda's function is left as the text it is). Shapes
+always come from the engine: the shape hints Keras writes into a config (``build_config``,
+the ``shape`` of tensor references) are never read.
 """
 
 from __future__ import annotations
@@ -12,18 +13,67 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
+from ..dtypes import DEFAULT_DTYPE, dtype_name
 from ..errors import SpecError
 from ..layers import REGISTRY
 from ..layers.base import IGNORED_ARGUMENTS
+from ..layers.core import InputLayer
+from ..spec.model import layer_from_dict
 
 MODEL_CLASSES = {"Sequential", "Functional", "Model"}
 ZIP_MAGIC = b"PK\x03\x04"
+HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+SUBCLASSED = (
+    "subclassed models have no config to read; build it and pass the model, or write a spec"
+)
 
 
 def is_keras_model_json(data: Any) -> bool:
-    return isinstance(data, dict) and data.get("class_name") in MODEL_CLASSES and "config" in data
+    """A Keras model's serialization (any model class, subclassed ones too), not a spec."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("class_name"), str)
+        and isinstance(data.get("config"), dict)
+        and "layers" not in data
+    )
+
+
+def read_h5_config(source: Path | BinaryIO, where: str) -> dict[str, Any]:
+    """The ``model_config`` attribute of a legacy .h5 model (a path or an open binary file).
+
+    Only that attribute is read: never a weight, never code. h5py (and so numpy) is
+    imported here, for .h5 files only: the analysis path stays free of numpy.
+    """
+    try:
+        import h5py
+    except ImportError:
+        raise SpecError(
+            f"{where}: reading a legacy .h5 model needs h5py: pip install 'cnncalc[h5]'"
+        ) from None
+    try:
+        with h5py.File(source, "r") as file:
+            config = file.attrs.get("model_config")
+    except (OSError, ValueError) as error:
+        raise SpecError(f"{where}: not a readable HDF5 file ({first_line(error)})") from None
+    if config is None:
+        raise SpecError(
+            f"{where}: the HDF5 file has no model_config attribute: it holds weights only "
+            "(model.save_weights), not a model"
+        )
+    try:
+        text = config.decode("utf-8") if isinstance(config, bytes) else str(config)
+        return json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        reason = getattr(error, "msg", None) or str(error)
+        raise SpecError(f"{where}: its model_config attribute is not JSON ({reason})") from None
+
+
+def first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def read_keras_archive(raw: bytes, where: str) -> dict[str, Any]:
@@ -44,6 +94,10 @@ def spec_from_keras_json(model: dict[str, Any], where: str = "model") -> dict[st
     config = model.get("config", {})
     layers = config.get("layers")
     if not isinstance(layers, list):
+        if model.get("class_name") not in MODEL_CLASSES:
+            raise SpecError(
+                f"{where}: '{model.get('class_name')}' is a subclassed model: {SUBCLASSED}"
+            )
         raise SpecError(f"{where}: the model's config has no list of layers")
     spec: dict[str, Any] = {"name": config.get("name")}
     if model["class_name"] == "Sequential":
@@ -56,13 +110,17 @@ def spec_from_keras_json(model: dict[str, Any], where: str = "model") -> dict[st
 def sequential_spec(layers: list[dict[str, Any]], where: str) -> dict[str, Any]:
     converted = [layer_spec(index, entry) for index, entry in enumerate(layers)]
     if converted and converted[0]["type"] == "InputLayer":
-        first = converted.pop(0)
-        return {"input_shape": first.get("shape") or first["batch_shape"][1:], "layers": converted}
-    declared = (layers[0].get("config", {}) if layers else {}).get("batch_input_shape")
-    if declared:  # Keras 2's way of declaring the input on the first layer
-        converted[0].pop("batch_input_shape", None)
-        return {"input_shape": declared[1:], "layers": converted}
-    raise SpecError(f"{where}: the Sequential model declares no input shape (no InputLayer)")
+        first = layer_from_dict(0, converted.pop(0))
+        assert isinstance(first, InputLayer)
+        declared = {"input_shape": list(first.input_shape), "batch_size": first.batch}
+    else:  # Keras 2's way of declaring the input on the first layer
+        batch_shape = (layers[0].get("config", {}) if layers else {}).get("batch_input_shape")
+        if not batch_shape:
+            raise SpecError(
+                f"{where}: the Sequential model declares no input shape (no InputLayer)"
+            )
+        declared = {"input_shape": batch_shape[1:], "batch_size": batch_shape[0]}
+    return {**{k: v for k, v in declared.items() if v is not None}, "layers": converted}
 
 
 def functional_layer(index: int, entry: dict[str, Any]) -> dict[str, Any]:
@@ -129,11 +187,19 @@ def layer_spec(index: int, entry: dict[str, Any]) -> dict[str, Any]:
             f"'{kind}'; `cnncalc schema` lists the ones it knows"
         )
     rule = REGISTRY[kind]
-    known = set(rule.model_fields) | IGNORED_ARGUMENTS
-    layer = {key: value for key, value in config.items() if key in known and key != "type"}
+    layer = {
+        key: value
+        for key, value in config.items()
+        if (key in rule.model_fields and key != "type")
+        or (key in IGNORED_ARGUMENTS and isinstance(value, (str, int, float, bool)))
+    }  # initializers, regularizers and other objects change no shape: a clean spec
     layer.update(type=kind, name=name)
     if config.get("trainable", True):
         layer.pop("trainable", None)
+    if "dtype" in layer:
+        layer["dtype"] = dtype_name(layer["dtype"])
+        if layer["dtype"] == DEFAULT_DTYPE:
+            layer.pop("dtype")
     if kind == "Lambda":
         layer.pop("function", None)  # code: never deserialized, never run
     return layer
@@ -142,10 +208,21 @@ def layer_spec(index: int, entry: dict[str, Any]) -> dict[str, Any]:
 def nested_model(kind: str, config: dict[str, Any], name: str) -> dict[str, Any]:
     """A model used as a layer: one row whose rule analyzes the model inside."""
     inner = spec_from_keras_json({"class_name": kind, "config": config}, f"layer '{name}'")
+    layers = [written_as_a_spec(index, layer) for index, layer in enumerate(inner["layers"])]
     if kind == "Sequential":
-        return {"type": "Sequential", "name": name, "layers": inner["layers"]}
+        return {"type": "Sequential", "name": name, "layers": layers}
     outputs = [entry[0] for entry in tensor_list(config.get("output_layers"))]
-    return {"type": "Functional", "name": name, "layers": inner["layers"], "outputs": outputs}
+    return {"type": "Functional", "name": name, "layers": layers, "outputs": outputs}
+
+
+def written_as_a_spec(index: int, layer: dict[str, Any]) -> dict[str, Any]:
+    """A nested model's layer as a spec writes it (arguments at Keras's defaults left out),
+    as the outer layers are; one that does not validate stays as it is, for the engine to
+    report with the nested model's name."""
+    try:
+        return layer_from_dict(index, layer).to_dict()
+    except SpecError:
+        return layer
 
 
 def tensor_list(value: Any) -> list[list[Any]]:

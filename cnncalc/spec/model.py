@@ -16,8 +16,10 @@ from pydantic import (
     SkipValidation,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
+from ..dtypes import DTYPE_NAMES, dtype_name
 from ..errors import SpecError, did_you_mean
 from ..layers import REGISTRY, Layer
 from ..layers.base import PositiveInt
@@ -33,7 +35,45 @@ class Spec(BaseModel):
     input_shape: list[PositiveInt | None] | None = Field(
         default=None, min_length=1, description="Without the batch dimension, e.g. [28, 28, 1]."
     )
+    batch_size: PositiveInt | None = Field(
+        default=None, description="A fixed batch size, shown first in every shape (Keras: None)."
+    )
+    batch_shape: list[PositiveInt | None] | None = Field(
+        default=None,
+        description="Keras's batch_shape, e.g. [32, 28, 28, 1]: read as batch_size and "
+        "input_shape.",
+    )
+    dtype: str | None = Field(
+        default=None,
+        description="Keras's dtype policy for every layer without its own (float16, "
+        "mixed_float16, …); it sizes the weights. Default float32.",
+        json_schema_extra={"enum": [*DTYPE_NAMES, None]},
+    )
     layers: list[SkipValidation[Layer]] = Field(min_length=1)  # validated by type, below
+
+    @model_validator(mode="before")
+    @classmethod
+    def _batch_shape(cls, data: Any) -> Any:
+        """Keras's ``batch_shape`` is the batch size followed by the input shape."""
+        if not isinstance(data, dict) or "batch_shape" not in data:
+            return data
+        data = dict(data)
+        batch_shape = data.pop("batch_shape")
+        if not isinstance(batch_shape, list) or len(batch_shape) < 2:
+            raise ValueError(
+                "batch_shape: the batch size and the input shape, e.g. [32, 28, 28, 1], "
+                f"got {_brief(batch_shape)}"
+            )
+        for key, value in (("input_shape", batch_shape[1:]), ("batch_size", batch_shape[0])):
+            if data.get(key) is not None and data[key] != value:
+                raise ValueError(f"{key} {data[key]} disagrees with batch_shape {batch_shape}")
+            data[key] = value
+        return data
+
+    @field_validator("dtype", mode="before")
+    @classmethod
+    def _keras_dtype(cls, value: Any) -> Any:
+        return dtype_name(value)
 
     @field_validator("layers", mode="before")
     @classmethod
@@ -124,7 +164,7 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
         else:
             message = item["msg"].removeprefix("Value error, ")
             got = f" (got {_brief(item.get('input'))})" if field else ""
-            lines.append(f"{path}: {message}{got}")
+            lines.append(f"{path}: {message}{got}" if path else message)
     return lines
 
 
