@@ -1,75 +1,123 @@
-"""The exercise end to end, as a student and a teacher run it: worksheet → answers → report."""
+"""The exercise end to end, as a student and a teacher run it: worksheet → answers → report.
+
+Students fill in sheets with the lecture's MNIST answers written by hand (tests/
+test_grading.py's MNIST key, from the lecture's printout), in every sheet format.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
-import cnncalc
-from cnncalc.classroom.answers import read_answers
 from cnncalc.cli import app
 
+from .test_grading import MNIST, Key
+
 runner = CliRunner()
+SUFFIX = {"yaml": "yaml", "json": "json", "csv": "csv", "markdown": "md"}
 
 
-def fill_yaml(sheet_text: str, wrong: dict[str, object] | None = None) -> str:
-    """A student who knows every answer (but the ones in `wrong`) fills in the worksheet."""
-    sheet = yaml.safe_load(sheet_text)
-    analysis = cnncalc.analyze(sheet["exercise"])
-    for layer in sheet["layers"]:
-        row = analysis[layer["name"]]
-        layer["output_shape"] = list(row.output_shape)
-        layer["params"] = row.params
-        layer.update((wrong or {}).get(layer["name"], {}))  # type: ignore[arg-type]
-    sheet["total_params"] = analysis.total_params
-    return yaml.safe_dump(sheet, sort_keys=False)
+def cell(value: Any) -> str:
+    return "" if value is None else json.dumps(list(value) if isinstance(value, tuple) else value)
 
 
-def test_the_lectures_exercise_end_to_end(tmp_path: Path) -> None:
-    sheet = tmp_path / "mnist.yaml"
-    assert runner.invoke(app, ["exercise", "mnist", "-o", str(sheet)]).exit_code == 0
-    blank = runner.invoke(app, ["check", str(sheet)])
+def fill(path: Path, key: Key) -> None:
+    """A student fills in their sheet (any format) with these answers, leaving the rest."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yaml", ".json"):
+        data = yaml.safe_load(text)
+        for layer in data["layers"]:
+            for field in ("output_shape", "params"):
+                if (layer["name"], field) in key:
+                    value = key[(layer["name"], field)]
+                    layer[field] = list(value) if isinstance(value, tuple) else value
+        data["total_params"] = key.get(("total", "params"))
+        dumped = json.dumps(data) if path.suffix == ".json" else yaml.safe_dump(data)
+        path.write_text(dumped, encoding="utf-8")
+        return
+    if path.suffix == ".csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+    else:
+        lines = [line for line in text.splitlines() if line.startswith("|")]
+        header = [c.strip() for c in lines[0].strip("|").split("|")]
+        rows = [dict(zip(header, split_cells(line))) for line in lines[2:]]
+    for row in rows:
+        name = "total" if row["name"] == "total_params" else row["name"]
+        for field in ("output_shape", "params"):
+            if (name, field) in key:
+                row[field] = cell(key[(name, field)])
+    if path.suffix == ".csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    else:
+        table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        table += ["| " + " | ".join(r[h].replace("|", "\\|") for h in header) + " |" for r in rows]
+        path.write_text("\n".join(table) + "\n", encoding="utf-8")
+
+
+def split_cells(line: str) -> list[str]:
+    import re
+
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+
+
+def exercise(tmp_path: Path, spec: str, fmt: str, name: str = "sheet", *extra: str) -> Path:
+    path = tmp_path / f"{name}.{SUFFIX[fmt]}"
+    result = runner.invoke(app, ["exercise", spec, "-f", fmt, "-o", str(path), *extra])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def report_of(paths: list[Path], *options: str) -> Any:
+    result = runner.invoke(app, ["check", *map(str, paths), "-f", "json", *options])
+    return result, json.loads(result.stdout) if result.stdout.strip() else None
+
+
+@pytest.mark.parametrize("fmt", list(SUFFIX))
+def test_a_student_does_the_lectures_exercise_in_every_format(tmp_path: Path, fmt: str) -> None:
+    sheet = exercise(tmp_path, "mnist", fmt)
+    blank = runner.invoke(app, ["check", str(sheet)])  # no --spec: the sheet names mnist
     assert blank.exit_code == 1 and f"{sheet}: 0/15" in blank.stdout
-    sheet.write_text(fill_yaml(sheet.read_text(), {"conv2d": {"params": 288}}))
+    fill(sheet, {**MNIST, ("conv2d", "params"): 288})
     result = runner.invoke(app, ["check", str(sheet)])
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     assert f"{sheet}: 14/15" in result.stdout
     assert "wrong (missing_bias)" in result.stdout and "Hints:" in result.stdout
-    sheet.write_text(fill_yaml(sheet.read_text()))
+    fill(sheet, MNIST)
     assert runner.invoke(app, ["check", str(sheet)]).exit_code == 0
 
 
-@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "markdown"])
-def test_worksheet_formats_read_back_as_answer_sheets(tmp_path: Path, fmt: str) -> None:
-    path = tmp_path / f"sheet.{ {'markdown': 'md'}.get(fmt, fmt) }"
-    result = runner.invoke(app, ["exercise", "lenet5", "--format", fmt, "-o", str(path)])
-    assert result.exit_code == 0
-    sheet = read_answers(path)
-    assert [a.name for a in sheet.layers][:2] == ["conv2d", "average_pooling2d"]
-    assert all(a.output_shape is None and a.params is None for a in sheet.layers)
+@pytest.mark.parametrize("fmt", list(SUFFIX))
+def test_a_sheet_made_from_a_spec_file_embeds_it(tmp_path: Path, fmt: str) -> None:
+    """The spec is embedded: the sheet is checked after the spec file is gone, anywhere."""
+    spec = tmp_path / "net.json"
+    spec.write_text(json.dumps({"input_shape": [28, 28, 1], "layers": [
+        {"type": "Conv2D", "filters": 32, "kernel_size": 3},
+        {"type": "MaxPooling2D"}]}))  # fmt: skip
+    sheet = exercise(tmp_path, str(spec), fmt)
+    spec.unlink()
+    fill(sheet, {k: v for k, v in MNIST.items() if k[0] in ("conv2d", "max_pooling2d")})
+    result = runner.invoke(app, ["check", str(sheet)])
+    assert result.exit_code == 1 and f"{sheet}: 4/5" in result.stdout  # no total given
 
 
-def test_the_worksheet_gives_the_hyperparameters_and_leaves_blanks() -> None:
-    sheet = yaml.safe_load(runner.invoke(app, ["exercise", "mnist"]).stdout)
-    assert sheet["exercise"] == "mnist" and sheet["input_shape"] == [28, 28, 1]
-    assert sheet["layers"][0] == {
-        "name": "conv2d",
-        "type": "Conv2D",
-        "given": {
-            "kernel_size": [3, 3],
-            "filters": 32,
-            "activation": "relu",
-            "strides": 1,
-            "padding": "valid",
-        },
-        "output_shape": None,
-        "params": None,
-    }
-    assert sheet["total_params"] is None
+@pytest.mark.parametrize("fmt", list(SUFFIX))
+def test_random_sheets_are_checked_from_their_own_name(tmp_path: Path, fmt: str) -> None:
+    sheet = tmp_path / f"mine.{SUFFIX[fmt]}"
+    runner.invoke(app, ["exercise", "--random", "--seed", "3", "-f", fmt, "-o", str(sheet)])
+    result, data = report_of([sheet])
+    assert result.exit_code == 1 and data["score"] == 0 and data["max_score"] > 3
 
 
 def test_random_exercises_are_the_same_for_the_same_seed() -> None:
@@ -80,27 +128,64 @@ def test_random_exercises_are_the_same_for_the_same_seed() -> None:
     assert 'exercise: "random:hard:7"' in first.stdout
 
 
-def test_a_random_worksheet_is_graded_from_its_exercise_line(tmp_path: Path) -> None:
-    sheet = tmp_path / "mine.yaml"
-    runner.invoke(app, ["exercise", "--random", "--seed", "3", "-o", str(sheet)])
-    sheet.write_text(fill_yaml(sheet.read_text()))
-    assert runner.invoke(app, ["check", str(sheet)]).exit_code == 0
+def test_a_contradicting_spec_is_refused_naming_both(tmp_path: Path) -> None:
+    sheet = exercise(tmp_path, "mnist", "yaml")
+    fill(sheet, MNIST)
+    result = runner.invoke(app, ["check", str(sheet), "--spec", "lenet5"])
+    assert result.exit_code == 2
+    assert "the sheet is the exercise 'mnist' but --spec is 'lenet5'" in result.stderr
+    agreeing = runner.invoke(app, ["check", str(sheet), "--spec", "MNIST"])
+    assert agreeing.exit_code == 0
 
 
-def test_exercise_never_overwrites(tmp_path: Path) -> None:
-    path = tmp_path / "sheet.yaml"
-    path.write_text("my answers")
-    result = runner.invoke(app, ["exercise", "mnist", "-o", str(path)])
-    assert result.exit_code == 2 and "already exists" in result.stderr
-    assert path.read_text() == "my answers"
+def test_a_sheet_without_an_exercise_uses_spec_or_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("name,output_shape,params\nconv2d,26x26x32,320\n")
+    result = runner.invoke(app, ["check", str(path)])
+    assert (
+        result.exit_code == 2 and "names no exercise; give the network with --spec" in result.stderr
+    )
+    result, data = report_of([path], "--spec", "mnist")
+    assert data["items"][0]["status"] == "correct" and data["items"][1]["status"] == "correct"
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["-", "/etc/passwd", "../spec.json", "sub/../../spec.json", "C:\\\\spec.json"],
+)
+def test_a_sheet_never_names_a_file_outside_its_folder(tmp_path: Path, reference: str) -> None:
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    (tmp_path / "spec.json").write_text(
+        '{"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}'
+    )
+    sheet = folder / "a.yaml"
+    sheet.write_text(f"exercise: {json.dumps(reference)}\nlayers: []\n")
+    result = runner.invoke(app, ["check", str(sheet)], input="{}")
+    assert result.exit_code == 2
+    assert "names a file outside the sheet's folder" in result.stderr
+
+
+def test_a_sheet_may_name_a_spec_file_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "net.json").write_text(
+        '{"input_shape": [4], "layers": [{"type": "Dense", "name": "d", "units": 2}]}'
+    )
+    sheet = tmp_path / "a.yaml"
+    sheet.write_text("exercise: net.json\nlayers:\n  - {name: d, output_shape: [2], params: 10}\n"
+                     "total_params: 10\n")  # fmt: skip
+    assert runner.invoke(app, ["check", str(sheet)]).exit_code == 0  # (4 + 1)·2 = 10
+    os.symlink("/etc/hostname", tmp_path / "link.json")
+    sheet.write_text("exercise: link.json\nlayers: []\n")
+    result = runner.invoke(app, ["check", str(sheet)])
+    assert result.exit_code == 2 and "links outside the sheet's folder" in result.stderr
 
 
 ANSWERS = {
     "a.yaml": "exercise: mnist\nlayers:\n  - name: conv2d\n    output_shape: (None, 26, 26, 32)\n"
-    "    params: 320\n  - name: max_pooling2d\n    output_shape: 13x13x32\n"
+    "    params: 320\n  - name: max_pooling2d\n    output_shape: 13X13X32\n"
     "    params: 0\ntotal_params: 34,826\n",
-    "b.csv": 'name,output_shape,params\nconv2d,26×26×32,320\nconv2d_1,"[11, 11, 64]",'
-    '"18,496"\ndense,(None; 10),16010\ntotal_params,,34826\n',
+    "b.csv": "name,output_shape,params\nexercise,,\nconv2d,26 × 26 × 32,3.20e2\n"
+    'conv2d_1,"[11, 11, 64]","18,496"\ndense,(None; 10),16_010\ntotal_params,,34826\n',
     "c.md": "| name | output_shape | params |\n|---|---|---|\n| conv2d | 26x26x32 | 288 |\n"
     "| total_params | | 34826 |\n",
     "d.json": '{"exercise": "mnist", "layers": [{"name": "flatten", "output_shape": [1600], '
@@ -116,10 +201,10 @@ def write_answers(folder: Path) -> list[Path]:
     return paths
 
 
-def test_every_answer_format_and_notation(tmp_path: Path) -> None:
+def test_every_answer_notation(tmp_path: Path) -> None:
     paths = write_answers(tmp_path)
-    result = runner.invoke(app, ["check", *map(str, paths), "--spec", "mnist", "-f", "json"])
-    reports = {Path(s["file"]).name: s for s in json.loads(result.stdout)["submissions"]}
+    result, data = report_of(paths, "--spec", "mnist")
+    reports = {Path(s["file"]).name: s for s in data["submissions"]}
     statuses = {
         name: {(i["layer"], i["field"]): i["status"] for i in report["items"]}
         for name, report in reports.items()
@@ -128,19 +213,29 @@ def test_every_answer_format_and_notation(tmp_path: Path) -> None:
     assert statuses["a.yaml"][("max_pooling2d", "output_shape")] == "correct"
     assert statuses["a.yaml"][(None, "total_params")] == "correct"
     assert statuses["b.csv"][("conv2d", "output_shape")] == "correct"
+    assert statuses["b.csv"][("conv2d", "params")] == "correct"
     assert statuses["b.csv"][("conv2d_1", "params")] == "correct"
-    assert statuses["b.csv"][("dense", "output_shape")] == "wrong"  # '(None; 10)' is unreadable
+    assert statuses["b.csv"][("dense", "params")] == "correct"
+    assert statuses["b.csv"][("dense", "output_shape")] == "unreadable"
     assert statuses["c.md"][("conv2d", "params")] == "wrong"
     assert statuses["d.json"][("flatten", "output_shape")] == "correct"
     assert statuses["d.json"][(None, "total_params")] == "missing"
     assert result.exit_code == 1
 
 
+def test_unreadable_answers_are_flagged_in_every_report(tmp_path: Path) -> None:
+    (path,) = [p for p in write_answers(tmp_path) if p.suffix == ".csv"]
+    table = runner.invoke(app, ["check", str(path), "--spec", "mnist"]).stdout
+    assert f"{path}: 6/15, 1 unreadable" in table
+    assert "Could not read '(None; 10)': the size 'None;' is not a count" in table
+    gradebook = runner.invoke(app, ["check", str(path), "--spec", "mnist", "-f", "csv"]).stdout
+    row = next(csv.DictReader(io.StringIO(gradebook)))
+    assert row["unreadable"] == "1" and row["dense output_shape status"] == "unreadable"
+
+
 def test_json_report_layout_and_reveal(tmp_path: Path) -> None:
     (path,) = [p for p in write_answers(tmp_path) if p.suffix == ".md"]
-    data = json.loads(
-        runner.invoke(app, ["check", str(path), "--spec", "mnist", "-f", "json"]).stdout
-    )
+    _, data = report_of([path], "--spec", "mnist")
     assert set(data) == {"file", "score", "max_score", "items"}
     first = data["items"][1]
     assert first == {
@@ -152,9 +247,7 @@ def test_json_report_layout_and_reveal(tmp_path: Path) -> None:
         "mistake": "missing_bias",
         "hint": first["hint"],
     }
-    revealed = json.loads(
-        runner.invoke(app, ["check", str(path), "--spec", "mnist", "-f", "json", "--reveal"]).stdout
-    )
+    _, revealed = report_of([path], "--spec", "mnist", "--reveal")
     assert revealed["items"][1]["expected"] == 320
     assert data["items"][-1]["layer"] is None
 
@@ -165,24 +258,71 @@ def test_a_broken_file_costs_nobody_else_their_grade(tmp_path: Path) -> None:
     broken.write_text("exercise: mnist\nlayers:\n  - name: conv2d\n    params: [320\n")
     empty = tmp_path / "empty.csv"
     empty.write_text("")
+    wide = tmp_path / "wide.csv"
+    wide.write_text("name," + "x" * 131_073 + ",output_shape,params\n")
     result = runner.invoke(
-        app, ["check", str(broken), *map(str, paths), str(empty), "--spec", "mnist"]
+        app, ["check", str(broken), *map(str, paths), str(empty), str(wide), "--spec", "mnist"]
     )
     assert result.exit_code == 2
     assert (
         f"error: {broken}: could not be graded: {broken}: invalid YAML at line 5" in result.stderr
     )
-    assert f"{empty}: is empty" in result.stderr
+    assert (
+        f"{empty}: is empty" in result.stderr
+        and f"error: {wide}: could not be graded" in result.stderr
+    )
     for path in paths:
         assert f"{path}: " in result.stdout  # each graded file has its report
     assert "Most missed" in result.stdout
 
 
-def test_gradebook_csv_and_gradescope(tmp_path: Path) -> None:
+def test_an_unexpected_failure_of_one_sheet_is_that_sheets_error_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planted: grading one sheet raises a bug's exception; the batch carries on."""
+    from cnncalc.classroom import checking
+
+    real = checking.grade
+
+    def buggy(sheet: Any, *args: Any) -> Any:
+        if sheet.path.endswith("c.md"):
+            raise ZeroDivisionError("division by zero")
+        return real(sheet, *args)
+
+    monkeypatch.setattr(checking, "grade", buggy)
     paths = write_answers(tmp_path)
-    csv_out = runner.invoke(app, ["check", *map(str, paths), "--spec", "mnist", "-f", "csv"])
-    lines = csv_out.stdout.splitlines()
-    assert lines[0] == "file,score,max_score,percent,error" and len(lines) == 1 + len(paths)
+    result = runner.invoke(app, ["check", *map(str, paths), "--spec", "mnist", "-f", "csv"])
+    assert result.exit_code == 2
+    rows = {Path(r["file"]).name: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["c.md"]["error"] == "unexpected ZeroDivisionError: division by zero"
+    assert all(rows[p.name]["score"] for p in paths if p.name != "c.md")
+
+
+def test_gradebook_has_a_row_per_student_with_item_columns(tmp_path: Path) -> None:
+    paths = write_answers(tmp_path)
+    out = runner.invoke(app, ["check", *map(str, paths), "--spec", "mnist", "-f", "csv"]).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["student"] for r in rows] == ["a", "b", "c", "d"]
+    header = out.splitlines()[0].split(",")
+    assert header[:8] == [
+        "file", "student", "score", "max_score", "percent", "unreadable", "error", "notes"
+    ]  # fmt: skip
+    assert header[8:10] == ["conv2d output_shape status", "conv2d output_shape mistake"]
+    c = next(r for r in rows if r["student"] == "c")
+    assert (c["conv2d params status"], c["conv2d params mistake"]) == ("wrong", "missing_bias")
+    assert c["score"] == "2" and c["max_score"] == "15"
+
+
+def test_gradebook_cells_never_start_a_formula(tmp_path: Path) -> None:
+    sheet = tmp_path / "=HYPERLINK(1).yaml"
+    sheet.write_text("exercise: mnist\nlayers: []\n")
+    out = runner.invoke(app, ["check", str(sheet), "-f", "csv"]).stdout
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["student"] == "'=HYPERLINK(1)"
+
+
+def test_gradescope_names_every_submission_and_writes_one_file_each(tmp_path: Path) -> None:
+    paths = write_answers(tmp_path)
     one = runner.invoke(app, ["check", str(paths[0]), "--spec", "mnist", "-f", "gradescope"])
     results = json.loads(one.stdout)
     assert set(results) == {"score", "output", "tests"}
@@ -194,13 +334,84 @@ def test_gradebook_csv_and_gradescope(tmp_path: Path) -> None:
         "output": "correct",
     }
     assert results["score"] == sum(t["score"] for t in results["tests"])
-
-
-def test_a_sheet_without_an_exercise_needs_spec(tmp_path: Path) -> None:
-    path = tmp_path / "x.csv"
-    path.write_text("name,output_shape,params\nconv2d,26x26x32,320\n")
-    result = runner.invoke(app, ["check", str(path)])
-    assert (
-        result.exit_code == 2
-        and "no 'exercise:' line; give the network with --spec" in result.stderr
+    folder = tmp_path / "gradescope"
+    many = runner.invoke(
+        app,
+        [
+            "check",
+            *map(str, paths),
+            "--spec",
+            "mnist",
+            "-f",
+            "gradescope",
+            "--gradescope-dir",
+            str(folder),
+        ],
     )
+    submissions = json.loads(many.stdout)["submissions"]
+    assert [s["file"] for s in submissions] == list(map(str, paths))
+    for path, submission in zip(paths, submissions):
+        written = json.loads((folder / path.name / "results.json").read_text())
+        assert written == {k: v for k, v in submission.items() if k != "file"}
+    again = runner.invoke(
+        app, ["check", *map(str, paths), "--spec", "mnist", "--gradescope-dir", str(folder)]
+    )
+    assert again.exit_code == 2 and "already exists; use --force" in again.stderr
+
+
+HOSTILE = {
+    "superscript.yaml": ("exercise: mnist\nlayers:\n  - {name: conv2d, params: 3²⁰}\n", None),
+    "digits.yaml": (
+        "exercise: mnist\nlayers:\n  - {name: conv2d, params: " + "9" * 5000 + "}\n",
+        "a number in it has more than 4,300 digits",
+    ),
+    "digits.json": (
+        '{"exercise": "mnist", "layers": [{"name": "conv2d", "params": ' + "9" * 5000 + "}]}",
+        "a number in it has more than 4,300 digits",
+    ),
+    "header.csv": ("name," + "x" * 131_073 + ",params\n", "line 1: field larger than field limit"),
+    "surrogate.json": (
+        '{"exercise": "mnist\\ud800", "layers": []}',
+        "exercise holds a lone surrogate",
+    ),
+    "surrogate_name.json": (
+        '{"exercise": "mnist", "layers": [{"name": "x\\udc00"}]}',
+        "layers[0].name holds a lone surrogate",
+    ),
+    "long.yaml": (f"exercise: {'a' * 100_000}\nlayers: []\n", "the exercise name is 100,000"),
+    "stdin.yaml": ('exercise: "-"\nlayers: []\n', "names a file outside the sheet's folder"),
+    "list.yaml": ("exercise: [mnist]\nlayers: []\n", "not a list"),
+    "bad_spec.yaml": (
+        "exercise: {layers: 5}\nlayers: []\n",
+        "layers: Input should be a valid list",
+    ),
+}
+
+
+def test_hostile_sheets_each_become_their_own_row(tmp_path: Path) -> None:
+    """Issue 13's crafted sheets in one batch: none stops it, none prints a traceback."""
+    paths = []
+    for name, (text, _) in HOSTILE.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    good = tmp_path / "good.yaml"
+    good.write_text("exercise: mnist\nlayers:\n  - {name: conv2d, params: 320}\n")
+    result = runner.invoke(app, ["check", *map(str, paths), str(good), "-f", "csv"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    rows = {Path(r["file"]).name: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    for name, (_, message) in HOSTILE.items():
+        if message is None:
+            assert rows[name]["conv2d params status"] == "unreadable"
+        else:
+            assert message in rows[name]["error"], (name, rows[name]["error"])
+    assert rows["good.yaml"]["conv2d params status"] == "correct"
+
+
+def test_a_sheet_from_standard_input_embeds_the_spec(tmp_path: Path) -> None:
+    spec = '{"input_shape": [4], "layers": [{"type": "Dense", "name": "d", "units": 2}]}'
+    sheet = tmp_path / "s.json"
+    result = runner.invoke(app, ["exercise", "-", "-f", "json", "-o", str(sheet)], input=spec)
+    assert result.exit_code == 0, result.output
+    assert json.loads(sheet.read_text())["exercise"]["layers"][0]["units"] == 2
+    fill(sheet, {("d", "output_shape"): (2,), ("d", "params"): 10, ("total", "params"): 10})
+    assert runner.invoke(app, ["check", str(sheet)]).exit_code == 0  # (4 + 1)·2 = 10

@@ -1,17 +1,20 @@
 """Reading students' answer files: a filled-in worksheet in YAML, JSON, CSV or markdown.
 
-Shapes may be written [26, 26, 32], (None, 26, 26, 32), 26x26x32 or 26×26×32 (a leading
-None/null is the batch dimension and is dropped); counts with or without thousands
-separators (18,496). A blank is unanswered. A file that cannot be read raises SpecError
-naming the file and, where possible, the line and column.
+Shapes may be written [26, 26, 32], (None, 26, 26, 32), 26x26x32, 26X26X32 or 26 × 26 × 32
+(a leading None/null is the batch dimension and is dropped); counts with thousands
+separators (16,010), underscores (16_010) or in exact scientific notation (3.20e2, 1.6e4).
+A blank is unanswered; a value that cannot be read is :class:`Unreadable`, with the reason.
+A file that cannot be read raises SpecError naming the file and, where possible, the line.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +23,21 @@ from ..layers.base import tuple_text
 from ..sources.textfiles import decode, parse_json_or_yaml
 
 Shape = tuple[int | None, ...]
-
 FIELDS = ("output_shape", "params", "macs", "receptive_field")
 """What a worksheet may ask per layer."""
 DEFAULT_FIELDS = ("output_shape", "params")
 WHOLE_INPUT = "whole input"
 """The answer for a receptive field after Flatten or global pooling."""
+MAX_DIGITS = 30
+"""No layer has a count or a size this long: a longer number is a typo (or an attack)."""
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An answer that is there but cannot be read as a shape or a count."""
+
+    text: str
+    reason: str
 
 
 @dataclass
@@ -33,24 +45,23 @@ class Answer:
     """One layer's answers; None where the student left a blank."""
 
     name: str | None
-    output_shape: Shape | None = None
-    params: int | None = None
-    macs: int | None = None
-    receptive_field: Shape | str | None = None
+    output_shape: Shape | Unreadable | None = None
+    params: int | Unreadable | None = None
+    macs: int | Unreadable | None = None
+    receptive_field: Shape | str | Unreadable | None = None
     """The size r per spatial axis, or WHOLE_INPUT."""
 
 
 @dataclass
 class AnswerSheet:
     path: str
-    exercise: str | None = None
+    exercise: str | dict[str, Any] | None = None
+    """A preset, random:…, class:…, a spec file beside the sheet, or the spec itself."""
     layers: list[Answer] = field(default_factory=list)
-    total_params: int | None = None
-    total_macs: int | None = None
+    total_params: int | Unreadable | None = None
+    total_macs: int | Unreadable | None = None
     fields: tuple[str, ...] = DEFAULT_FIELDS
     """The fields the worksheet asked for (its 'fields:' line, or its table's columns)."""
-    problems: list[str] = field(default_factory=list)
-    """Values that could not be read as a shape or a count (graded as wrong, said why)."""
 
 
 def read_answers(path: Path) -> AnswerSheet:
@@ -61,70 +72,129 @@ def read_answers(path: Path) -> AnswerSheet:
         raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
     where, suffix = str(path), path.suffix.lower()
     text = decode(raw, where, "an answer sheet", "fill in a worksheet from cnncalc exercise")
-    if suffix == ".csv":
-        return sheet_from_rows(csv_rows(text, where), where)
-    if suffix in (".md", ".markdown"):
-        return sheet_from_rows(markdown_rows(text, where), where)
-    return sheet_from_data(parse_json_or_yaml(text, where, as_json=suffix == ".json"), where)
+    if suffix in (".csv", ".md", ".markdown"):
+        refuse_surrogates(text, where)
+        rows = csv_rows(text, where) if suffix == ".csv" else markdown_rows(text, where)
+        return sheet_from_rows(rows, where)
+    try:
+        data = parse_json_or_yaml(text, where, as_json=suffix == ".json")
+    except ValueError as error:  # e.g. an integer past Python's 4,300-digit conversion limit
+        reason = str(error)
+        if "integer string conversion" in reason:
+            reason = "a number in it has more than 4,300 digits"
+        raise SpecError(f"{where}: cannot be read: {reason[:120]}") from None
+    refuse_surrogates(data, where)
+    return sheet_from_data(data, where)
+
+
+def refuse_surrogates(data: Any, where: str) -> None:
+    """Lone surrogates (from JSON's \\ud800 escapes) cannot be printed: refuse them here,
+    naming where, rather than fail later while printing someone's report."""
+    pending = [("", data)]
+    while pending:
+        place, item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend((f"{place}.{key}", value) for key, value in item.items())
+            pending.extend((place, key) for key in item)
+        elif isinstance(item, list):
+            pending.extend((f"{place}[{n}]", value) for n, value in enumerate(item))
+        elif isinstance(item, str) and SURROGATE.search(item):
+            raise SpecError(
+                f"{where}: {place.lstrip('.') or 'the text'} holds a lone surrogate "
+                "(an unpaired \\ud800–\\udfff escape), which is not text"
+            )
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def sheet_from_data(data: Any, where: str) -> AnswerSheet:
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
         raise SpecError(f"{where}: an answer sheet has a 'layers' list (see cnncalc exercise)")
-    sheet = AnswerSheet(where, exercise=none_or_text(data.get("exercise")))
-    sheet.fields = asked_fields(data.get("fields"), where)
+    exercise = data.get("exercise")
+    if isinstance(exercise, (list, bool)):
+        raise SpecError(f"{where}: 'exercise' names a network or holds its spec, not a list")
+    sheet = AnswerSheet(
+        where, exercise=exercise if isinstance(exercise, dict) else text_or_none(exercise)
+    )
+    sheet.fields = asked_fields(data.get("fields"), f"{where}: fields")
     for number, item in enumerate(data["layers"]):
         if not isinstance(item, dict):
             raise SpecError(
                 f"{where}: layers[{number}] is not a mapping with name, output_shape, params"
             )
-        sheet.layers.append(answer(sheet, none_or_text(item.get("name")), item))
-    sheet.total_params = read_count(sheet, "total_params", data.get("total_params"))
-    sheet.total_macs = read_count(sheet, "total_macs", data.get("total_macs"))
+        if item.get("type") != "InputLayer":  # given, not asked
+            sheet.layers.append(answer(text_or_none(item.get("name")), item))
+    sheet.total_params = read_count(data.get("total_params"))
+    sheet.total_macs = read_count(data.get("total_macs"))
     return sheet
 
 
 def asked_fields(value: Any, where: str) -> tuple[str, ...]:
-    """The sheet's 'fields:' list (default: output_shape and params)."""
+    """A sheet's 'fields:' list, or --fields (default: output_shape and params)."""
     if value is None:
         return DEFAULT_FIELDS
     names = value if isinstance(value, list) else str(value).split(",")
     fields = tuple(str(name).strip() for name in names if str(name).strip())
     unknown = [name for name in fields if name not in FIELDS]
-    if unknown:
+    if unknown or not fields:
         raise SpecError(
-            f"{where}: fields: unknown {', '.join(unknown)}; choose from {', '.join(FIELDS)}"
+            f"{where}: unknown {', '.join(unknown)[:200] or '(none given)'}; "
+            f"choose from {', '.join(FIELDS)}"
         )
     return fields
 
 
 def sheet_from_rows(rows: list[dict[str, str]], where: str) -> AnswerSheet:
-    """CSV or markdown rows: name, output_shape, params; a last row named total_params."""
+    """CSV or markdown rows: name, output_shape, params; rows named exercise, input_shape and
+    total_params say what their name says."""
     sheet = AnswerSheet(where)
     columns = set(rows[0]) if rows else set()
     sheet.fields = tuple(name for name in FIELDS if name in columns) or DEFAULT_FIELDS
     for row in rows:
         name = (row.get("name") or "").strip()
         if name == "total_params":
-            sheet.total_params = read_count(sheet, "total_params", row.get("params"))
-            sheet.total_macs = read_count(sheet, "total_macs", row.get("macs"))
+            sheet.total_params = read_count(row.get("params"))
+            sheet.total_macs = read_count(row.get("macs"))
+        elif name == "exercise":
+            sheet.exercise = exercise_cell(row.get("given") or "", where)
+        elif name == "input_shape" or (row.get("type") or "").strip() == "InputLayer":
+            continue
         elif name or any(row.get(f) for f in FIELDS):
-            sheet.layers.append(answer(sheet, name or None, row))
+            sheet.layers.append(answer(name or None, row))
     return sheet
+
+
+def exercise_cell(text: str, where: str) -> str | dict[str, Any] | None:
+    """The exercise row of a CSV or markdown sheet: a name, or the spec as JSON."""
+    text = text.strip()
+    if not text.startswith("{"):
+        return text or None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SpecError(
+            f"{where}: the exercise row's spec is not valid JSON: {error.msg}"
+        ) from None
 
 
 def csv_rows(text: str, where: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
-    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
-    if "name" not in columns or not columns & set(FIELDS):
-        raise SpecError(
-            f"{where}: line 1: a CSV answer sheet has the columns name, "
-            f"output_shape, params (found: {', '.join(sorted(columns))})"
-        )
     try:
-        return [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
+        columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+        if "name" not in columns or not columns & set(FIELDS):
+            raise SpecError(
+                f"{where}: line 1: a CSV answer sheet has the columns name, "
+                f"output_shape, params (found: {', '.join(sorted(columns))[:200]})"
+            )
+        return [{(k or "").strip().lower(): cell_text(v) for k, v in row.items()} for row in reader]
     except csv.Error as error:
-        raise SpecError(f"{where}: line {reader.line_num}: {error}") from None
+        raise SpecError(f"{where}: line {max(reader.line_num, 1)}: {error}") from None
+
+
+def cell_text(value: Any) -> str:
+    """A CSV cell; a row longer than the header gives a list of the extra cells."""
+    return ",".join(value) if isinstance(value, list) else (value or "")
 
 
 def markdown_rows(text: str, where: str) -> list[dict[str, str]]:
@@ -142,7 +212,7 @@ def markdown_rows(text: str, where: str) -> list[dict[str, str]]:
         cells = split_row(line)
         if all(set(cell.strip()) <= set("-: ") for cell in cells):
             continue  # the |---|---| rule
-        rows.append(dict(zip(header, (cell.strip() for cell in cells))))
+        rows.append(dict(zip(header, (cell.strip().replace("\\|", "|") for cell in cells))))
     return rows
 
 
@@ -150,80 +220,126 @@ def split_row(line: str) -> list[str]:
     return re.split(r"(?<!\\)\|", line.strip().strip("|"))
 
 
-def answer(sheet: AnswerSheet, name: str | None, values: dict[str, Any]) -> Answer:
-    label = name or f"layer {len(sheet.layers) + 1}"
+def answer(name: str | None, item: dict[str, Any]) -> Answer:
     return Answer(
-        name=name,
-        output_shape=read_shape(sheet, label, values.get("output_shape")),
-        params=read_count(sheet, f"{label} params", values.get("params")),
-        macs=read_count(sheet, f"{label} macs", values.get("macs")),
-        receptive_field=read_field(sheet, label, values.get("receptive_field")),
+        name,
+        read_shape(item.get("output_shape")),
+        read_count(item.get("params")),
+        read_count(item.get("macs")),
+        read_field(item.get("receptive_field")),
     )
 
 
-def read_field(sheet: AnswerSheet, label: str, value: Any) -> Shape | str | None:
-    """A receptive field's size: 5x5, [5, 5], 5 (every axis the same? give each), or
-    'whole input' (also 'whole', 'all')."""
+def read_field(value: Any) -> Shape | str | Unreadable | None:
+    """A receptive field's size per axis (5x5, [5, 5]), or 'whole input' ('whole', 'all')."""
     if isinstance(value, str) and value.strip().lower() in ("whole input", "whole", "all"):
         return WHOLE_INPUT
-    return read_shape(sheet, f"{label} receptive_field", value)
+    return read_shape(value)
 
 
-def none_or_text(value: Any) -> str | None:
+def text_or_none(value: Any) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value).strip()
 
 
-def read_count(sheet: AnswerSheet, label: str, value: Any) -> int | None:
-    """18496, '18,496', '18 496' -> 18496; blank -> None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+INTEGER = re.compile(r"[0-9]{1,3}(?:[,_ '\u202f\u00a0][0-9]{3})+|[0-9]+")
+SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]+")
+
+
+def read_count(value: Any) -> int | Unreadable | None:
+    """18496, '18,496', '18 496', '18_496', '1.8496e4' -> 18496; blank -> None.
+
+    >>> read_count("16,010"), read_count("3.20e2"), read_count(" ")
+    (16010, 320, None)
+    >>> read_count("3²⁰").reason
+    'not a count: write digits, e.g. 18496 or 18,496'
+    """
+    if blank(value):
         return None
     if isinstance(value, bool):
-        sheet.problems.append(f"{label}: {value} is not a count")
-        return None
+        return Unreadable(str(value).lower(), "a yes/no value, not a count")
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = re.sub(r"[,_\s']", "", str(value))
-    if text.isdigit():
-        return int(text)
-    sheet.problems.append(f"{label}: cannot read {str(value)!r} as a count")
-    return -1  # answered, but not a number: graded as wrong
+        return value if len(str(abs(value))) <= MAX_DIGITS else too_long(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 1e30 else not_whole(value)
+    text = str(value).strip()
+    if len(text) > MAX_DIGITS + 10:
+        return too_long(text)
+    if INTEGER.fullmatch(text):
+        return int(re.sub(r"[^0-9]", "", text))
+    if SCIENTIFIC.fullmatch(text):
+        number = Decimal(text)
+        if number.adjusted() >= MAX_DIGITS:
+            return too_long(text)
+        return int(number) if number == number.to_integral_value() else not_whole(text)
+    return Unreadable(text, "not a count: write digits, e.g. 18496 or 18,496")
 
 
-def read_shape(sheet: AnswerSheet, label: str, value: Any) -> Shape | None:
-    """[26, 26, 32], '(None, 26, 26, 32)', '26x26x32', '26×26×32' -> (26, 26, 32)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def too_long(value: Any) -> Unreadable:
+    return Unreadable(str(value)[:40], f"more than {MAX_DIGITS} digits: no layer has that many")
+
+
+def not_whole(value: Any) -> Unreadable:
+    return Unreadable(str(value), "not a whole number")
+
+
+SHAPE_SEPARATORS = re.compile(r"\s*[,xX×*]\s*|\s+")
+
+
+def read_shape(value: Any) -> Shape | Unreadable | None:
+    """[26, 26, 32], '(None, 26, 26, 32)', '26x26x32', '26 × 26 × 32' -> (26, 26, 32).
+
+    >>> read_shape("(None,26,26,32)"), read_shape("26X26X32"), read_shape([None, 1600])
+    ((26, 26, 32), (26, 26, 32), (1600,))
+    >>> read_shape("26x26x").reason
+    'a size is missing between the separators'
+    """
+    if blank(value):
         return None
     if isinstance(value, (list, tuple)):
         parts: list[Any] = list(value)
     elif isinstance(value, int) and not isinstance(value, bool):
         parts = [value]
     else:
-        text = str(value).strip().strip("[]()").strip()
-        parts = [p.strip() for p in re.split(r"\s*[,x×*]\s*|\s+", text) if p.strip()]
+        text = str(value).strip()
+        if len(text) > 200:
+            return Unreadable(text[:40] + "…", "too long for a shape")
+        inner = text.strip("[]()").strip().removesuffix(",").strip()  # (1600,) is Python's
+        if not inner:
+            return Unreadable(text, "no sizes in it")
+        parts = SHAPE_SEPARATORS.split(inner)
+        if "" in parts:
+            return Unreadable(text, "a size is missing between the separators")
     dims: list[int | None] = []
     for part in parts:
         if part is None or str(part).lower() in ("none", "null", "?", "batch"):
             dims.append(None)
-        elif isinstance(part, int) and not isinstance(part, bool):
-            dims.append(part)
-        elif str(part).replace(",", "").isdigit():
-            dims.append(int(str(part).replace(",", "")))
-        else:
-            sheet.problems.append(f"{label}: cannot read {value!r} as a shape")
-            return ()
+            continue
+        size = read_count(part)
+        if not isinstance(size, int) or isinstance(size, bool):
+            reason = size.reason if isinstance(size, Unreadable) else "a blank size"
+            return Unreadable(shape_source(value), f"the size {str(part)!r} is {reason}")
+        dims.append(size)
     while dims and dims[0] is None:
         dims.pop(0)  # the batch dimension
     return tuple(dims)
+
+
+def shape_source(value: Any) -> str:
+    return str(list(value)) if isinstance(value, (list, tuple)) else str(value)
 
 
 def value_text(value: Any) -> str:
     """A shape as the student writes it (no batch dimension), a count with separators."""
     if value is None:
         return ""
+    if isinstance(value, Unreadable):
+        return value.text
     if isinstance(value, str):
         return value
     if isinstance(value, tuple):
-        return tuple_text(value) if value else "(unreadable)"
-    return f"{value:,}" if isinstance(value, int) and value >= 0 else "(unreadable)"
+        return tuple_text(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)

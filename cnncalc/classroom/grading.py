@@ -4,10 +4,12 @@ One item per layer and field (output_shape and params; macs and receptive_field 
 worksheet asks) and one per total (total_params; total_macs). An item is
 ``correct``; ``carried_forward`` when it is wrong but exactly what follows from the student's
 own earlier answers (credited: one slip is not marked down twice); ``wrong``, with the
-mistake recognised where it is a common one; or ``missing``. Each wrong item gets a hint:
-the formula with the student's numbers beside the right ones, the result hidden unless
-``reveal``.
+mistake recognised where it is a common one; ``unreadable`` when the answer cannot be read
+(no credit, the reason said); or ``missing``. Each wrong item gets a hint: the formula with
+the student's numbers, the result hidden unless ``reveal``.
 
+An item graded against the student's own earlier answers is diagnosed and hinted on those
+same values: the hint never computes from numbers other than the ones it judged by.
 Mistakes are recognised by recomputing the layer the way the mistake would (padding
 swapped, stride 1, no bias, ...) with the same rules that compute the right answer.
 """
@@ -15,21 +17,21 @@ swapped, stride 1, no bias, ...) with the same rules that compute the right answ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..analysis import Analysis, LayerRow
 from ..engine import IMPLICIT_INPUT, analyze_spec
-from ..errors import CnncalcError, LayerError, SpecError
+from ..errors import CnncalcError, LayerError
 from ..formulas import product
-from ..layers.base import Layer, Padded, Spatial, shape_text
-from ..layers.conv import Conv, Windowed
+from ..layers import REGISTRY
+from ..layers.base import Layer, Outcome, Padded, Spatial, shape_text, tuple_text
+from ..layers.conv import Conv, ConvTranspose, Windowed
 from ..layers.core import Dense, Flatten
-from ..sources import load_spec
+from ..layers.normalization import BatchNormalization
+from ..layers.pooling import Pooling
 from ..spec import Spec
-from .answers import WHOLE_INPUT, Answer, AnswerSheet, read_answers, value_text
+from .answers import WHOLE_INPUT, Answer, AnswerSheet, Unreadable, value_text
 
 Shape = tuple[int | None, ...]
 
@@ -40,9 +42,20 @@ LESSONS = {
     "not k·k.",
     "params_on_parameterless_layer": "{type} has no weights to learn: it only selects, "
     "reshapes or scales values it is given.",
-    "padding_confusion": "Mind the padding: {padding_lesson}",
+    "padding_confusion": "Mind the padding: 'valid' adds no zeros (p = 0 in "
+    "⌊(W + 2p − k)/s⌋ + 1); you used the size 'same' keeps.",
+    "same_as_valid": "Mind the padding: 'same' pads with zeros so the output is ⌈W/s⌉, "
+    "not the 'valid' size ⌊(W − k)/s⌋ + 1.",
     "stride_ignored": "The stride is {strides}: the window jumps that many steps, so divide "
     "by it in the formula.",
+    "pool_stride_default": "A pooling layer's strides default to its pool_size ({pool}), not 1: "
+    "the windows do not overlap.",
+    "dilation_ignored": "The dilation rate {dilation} spreads the kernel: it spans "
+    "(k − 1)·d + 1 = {span} inputs, so use that span for k.",
+    "transposed_as_conv": "A transposed convolution grows its input: (W − 1)·s + k − 2p "
+    "(Keras's 'same': W·s), the inverse of a convolution's ⌊(W + 2p − k)/s⌋ + 1.",
+    "groups_ignored": "With groups = {groups} each filter sees only d/{groups} of the input "
+    "channels: (k·k·d/g + 1)·n.",
     "off_by_one": "Count window positions with ⌊(W + 2p − k)/s⌋ + 1: the + 1 counts the first "
     "position, and there is exactly one.",
     "ceil_instead_of_floor": "Round down, ⌊…⌋: a window that would hang over the edge is not "
@@ -51,6 +64,8 @@ LESSONS = {
     "channels_first_order": "Keras (channels_last) writes the depth last: (height, width, depth).",
     "flatten_size": "Take the size from the right shape: the output of '{source}', the layer "
     "this one reads.",
+    "bn_trainable_only": "BatchNormalization has 4 numbers per channel: γ and β are trained, "
+    "and the moving mean and variance are not, but they are parameters too.",
     "macs_bias_counted": "MACs count the multiplications by weights: the bias is only added, "
     "so it is left out (it is in ops).",
     "macs_kernel_area_forgotten": "Each output value multiplies a whole window: the kernel "
@@ -74,6 +89,10 @@ class Item:
     def credited(self) -> bool:
         return self.status in ("correct", "carried_forward")
 
+    @property
+    def label(self) -> str:
+        return f"{self.layer} {self.field}" if self.layer is not None else self.field
+
     def to_dict(self, reveal: bool) -> dict[str, Any]:
         return {
             "layer": self.layer,
@@ -87,6 +106,8 @@ class Item:
 
 
 def as_json(value: Any) -> Any:
+    if isinstance(value, Unreadable):
+        return value.text
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -98,6 +119,8 @@ class Report:
     items: list[Item] = field(default_factory=list)
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    student: str | None = None
+    """The roster id of a class sheet."""
 
     @property
     def score(self) -> int:
@@ -111,11 +134,16 @@ class Report:
     def full_marks(self) -> bool:
         return self.error is None and self.score == self.max_score
 
+    @property
+    def unreadable(self) -> int:
+        return sum(item.status == "unreadable" for item in self.items)
+
     def to_dict(self, reveal: bool = False) -> dict[str, Any]:
+        head = {"file": self.file, **({"student": self.student} if self.student else {})}
         if self.error is not None:
-            return {"file": self.file, "error": self.error}
+            return {**head, "error": self.error}
         return {
-            "file": self.file,
+            **head,
             "score": self.score,
             "max_score": self.max_score,
             "items": [item.to_dict(reveal) for item in self.items],
@@ -124,15 +152,15 @@ class Report:
 
 def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = False) -> Report:
     """Grade one answer sheet against the analysis of its network."""
-    report = Report(sheet.path, notes=list(sheet.problems))
+    report = Report(sheet.path)
     rows = [row for row in analysis.layers if row.type != "InputLayer"]
     answers = match_answers(sheet, rows, report)
-    true_shapes = {row.name: row.output_shape for row in analysis.layers}
+    theirs = {row.name: row.output_shape for row in analysis.layers}
     if analysis.input_shape is not None:
-        true_shapes[IMPLICIT_INPUT] = analysis.input_shape
-    theirs = dict(true_shapes)  # the student's shapes where they gave one, else the true ones
+        theirs[IMPLICIT_INPUT] = analysis.input_shape
+    # theirs: the student's own shapes where they gave one, else the true ones
     jumpless = jumpless_fields(spec) if "receptive_field" in sheet.fields else {}
-    context = Context(analysis, true_shapes, reveal, jumpless)
+    context = Context(analysis, reveal, jumpless)
     for row in rows:
         answer = answers.get(row.name, Answer(row.name))
         layer = spec.layers[row.index]
@@ -143,7 +171,7 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
                 report.items.append(grade_cost(context, layer, row, field_name, given))
             else:
                 report.items.append(grade_item(context, layer, row, field_name, given, own_inputs))
-        if answer.output_shape:
+        if isinstance(answer.output_shape, tuple) and answer.output_shape:
             theirs[row.name] = answer.output_shape
     for field_name in ("params", "macs"):
         if field_name in sheet.fields:
@@ -169,43 +197,65 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
 @dataclass
 class Context:
     analysis: Analysis
-    true_shapes: dict[str, Shape]
     reveal: bool
     jumpless: dict[str, Any] = field(default_factory=dict)
     """Each layer's receptive field as it would be if every stride were 1."""
 
 
-def run(layer: Layer, inputs: list[Shape], **changes: Any) -> Any:
+@dataclass(frozen=True)
+class Basis:
+    """What an item is judged against: the true layer, or the layer run on the student's own
+    earlier answers (``own``), so diagnosis and hint use the numbers the grade used."""
+
+    inputs: list[Shape]
+    outcome: Outcome
+    own: bool
+
+    def value(self, field: str) -> Any:
+        return self.outcome.shape if field == "output_shape" else self.outcome.params
+
+
+def run(layer: Layer, inputs: list[Shape], **changes: Any) -> Outcome | None:
     """The layer's outcome on these inputs (with some arguments changed), or None."""
     try:
         return (layer.model_copy(update=changes) if changes else layer).compute(list(inputs))
-    except (LayerError, ArithmeticError, TypeError, ValueError):
+    except (LayerError, ArithmeticError, TypeError, ValueError, AttributeError):
         return None
+
+
+def true_basis(row: LayerRow) -> Basis:
+    outcome = Outcome(row.output_shape, row.params, row.non_trainable_params, row.working)
+    return Basis(list(row.input_shapes), outcome, own=False)
 
 
 def grade_item(
     context: Context, layer: Layer, row: LayerRow, field: str, given: Any, own: list[Shape]
 ) -> Item:
-    """One layer's output_shape or params: correct, carried forward, wrong or missing."""
+    """One layer's output_shape or params: correct, carried forward, wrong, unreadable or
+    missing."""
     expected = row.output_shape if field == "output_shape" else row.params
     if given is None:
         return Item(row.name, field, None, expected, "missing")
+    if isinstance(given, Unreadable):
+        return Item(row.name, field, given, expected, "unreadable", hint=unreadable_hint(given))
     if given == expected:
         return Item(row.name, field, given, expected, "correct")
+    basis = true_basis(row)
     if list(own) != list(row.input_shapes):  # the student's inputs differ: follow them through
         outcome = run(layer, own)
-        theirs = (
-            None
-            if outcome is None
-            else (outcome.shape if field == "output_shape" else outcome.params)
-        )
-        if theirs == given:
-            follows = f"follows from your own {describe_inputs(row, own)}"
-            return Item(row.name, field, given, expected, "carried_forward", hint=follows)
+        if outcome is not None:
+            basis = Basis(own, outcome, own=True)
+            if basis.value(field) == given:
+                follows = f"follows from your own {describe_inputs(row, own)}"
+                return Item(row.name, field, given, expected, "carried_forward", hint=follows)
     diagnose = diagnose_shape if field == "output_shape" else diagnose_params
-    mistake, alternative = diagnose(context, layer, row, given)
-    teaching = hint(context, layer, row, field, given, mistake, alternative)
+    mistake, alternative = diagnose(context, layer, basis, given)
+    teaching = hint(context, layer, row, field, given, basis, mistake, alternative)
     return Item(row.name, field, given, expected, "wrong", mistake, teaching)
+
+
+def unreadable_hint(given: Unreadable) -> str:
+    return f"Could not read {given.text!r}: {given.reason}."
 
 
 def grade_total(
@@ -222,50 +272,55 @@ def grade_total(
     given = getattr(sheet, total)
     if given is None:
         return Item(None, total, None, expected, "missing")
+    if isinstance(given, Unreadable):
+        return Item(None, total, given, expected, "unreadable", hint=unreadable_hint(given))
     if given == expected:
         return Item(None, total, given, expected, "correct")
     own = [getattr(answers[row.name], field) if row.name in answers else None for row in rows]
-    if all(p is not None and p >= 0 for p in own) and sum(own) == given:  # type: ignore[misc]
+    if all(isinstance(p, int) and p >= 0 for p in own) and sum(own) == given:  # type: ignore[arg-type]
         return Item(
-            None,
-            total,
-            given,
-            expected,
-            "carried_forward",
-            hint="the sum of your own layer counts",
+            None, total, given, expected, "carried_forward", hint="the sum of your own layer counts"
         )
     lesson = f"{total} is the sum of every layer's {field}"
     missed_statistics = given == context.analysis.trainable_params != expected
     if field == "params" and missed_statistics:
         lesson += " — the non-trainable ones (BatchNormalization's moving statistics) count too"
-    shown = f": = {expected:,}" if context.reveal else f"; add up the {field} column again"
+    shown = f": = {expected:,}." if context.reveal else f"; add up the {field} column again."
     return Item(None, total, given, expected, "wrong", None, lesson + shown)
 
+
+# The costs a worksheet may ask: MACs and receptive fields.
 
 COST_FIELDS = ("macs", "receptive_field")
 
 
-def cost_answer(row: LayerRow, field: str) -> Any:
-    """The right macs, or the receptive field's size per axis (WHOLE_INPUT after mixing)."""
-    if field == "macs":
-        return row.macs
+def right_answer(row: LayerRow, field: str) -> Any:
+    """A layer's right answer to a field: the receptive field's size per axis, or
+    WHOLE_INPUT where the features see the whole input (after Flatten, global pooling)."""
+    if field != "receptive_field":
+        return getattr(row, field)
     if row.receptive_field is None:
         return WHOLE_INPUT
     return tuple(int(size) if size == int(size) else size for size in row.receptive_field.size)
 
 
 def grade_cost(context: Context, layer: Layer, row: LayerRow, field: str, given: Any) -> Item:
-    """One layer's macs or receptive field: correct, wrong (with the mistake) or missing."""
-    expected = cost_answer(row, field)
+    """One layer's macs or receptive field: correct, wrong (with the mistake), unreadable or
+    missing."""
+    expected = right_answer(row, field)
     if given is None:
         return Item(row.name, field, None, expected, "missing")
+    if isinstance(given, Unreadable):
+        return Item(row.name, field, given, expected, "unreadable", hint=unreadable_hint(given))
     if given == expected:
         return Item(row.name, field, given, expected, "correct")
     mistake = diagnose_cost(context, layer, row, field, given)
-    lines = [f"You wrote {value_text(given)}." if given not in (-1, ()) else "Unreadable."]
+    lines = [f"You wrote {value_text(given)}."]
     if mistake:
-        lines.append(LESSONS[mistake])
-    formula = cost_formula(row, field, context.reveal)
+        lines.append(sentence(LESSONS[mistake]))
+    formula = cost_formula(row, field)
+    if not context.reveal:
+        formula = [w for w in hide_results(formula) if not leaks(w, expected)]
     if formula:
         lines.append("Compute: " + "; ".join(formula) + ".")
     if context.reveal:
@@ -290,18 +345,17 @@ def diagnose_cost(
     return None
 
 
-def cost_formula(row: LayerRow, field: str, reveal: bool) -> list[str]:
-    """The layer's own cost working: 'macs = 26·26·32 · 3·3·1 = ?', or per axis
-    'receptive_field_width: r = 3 + (2 − 1)·1 = ?'."""
+def cost_formula(row: LayerRow, field: str) -> list[str]:
+    """The layer's own cost working: 'macs = 26·26·32 · 3·3·1 = 194688', or per axis
+    'receptive_field_width: r = 3 + (2 − 1)·1 = 4'."""
     if field == "macs":
-        lines = [line for line in row.cost_working if line.startswith("macs")]
-    else:
-        lines = []
-        for line in row.cost_working:
-            found = re.search(r"r = [^,]*", line)
-            if line.startswith("receptive_field_") and found:
-                lines.append(f"{line.split(':', 1)[0]}: {found.group(0)}")
-    return [line if reveal else hide_result(line) for line in lines]
+        return [line for line in row.cost_working if line.startswith("macs")]
+    lines = []
+    for line in row.cost_working:
+        found = re.search(r"r = [^,]*", line)
+        if line.startswith("receptive_field_") and found:
+            lines.append(f"{line.split(':', 1)[0]}: {found.group(0)}")
+    return lines
 
 
 def jumpless_fields(spec: Spec) -> dict[str, Any]:
@@ -315,7 +369,7 @@ def jumpless_fields(spec: Spec) -> dict[str, Any]:
         analysis = analyze_spec(spec.model_copy(update={"layers": layers}))
     except CnncalcError:
         return {}
-    return {row.name: cost_answer(row, "receptive_field") for row in analysis.layers}
+    return {row.name: right_answer(row, "receptive_field") for row in analysis.layers}
 
 
 def describe_inputs(row: LayerRow, shapes: list[Shape]) -> str:
@@ -323,49 +377,85 @@ def describe_inputs(row: LayerRow, shapes: list[Shape]) -> str:
     return "answer for " + ", ".join(parts)
 
 
-# Diagnosis: recompute the layer the way a known mistake would.
+# Diagnosis: recompute the layer the way a known mistake would, on the basis's inputs.
+
+Diagnosis = tuple[str | None, Outcome | None]
 
 
-def diagnose_shape(
-    context: Context, layer: Layer, row: LayerRow, given: Shape
-) -> tuple[str | None, Any]:
-    expected, inputs = row.output_shape, list(row.input_shapes)
+def diagnose_shape(context: Context, layer: Layer, basis: Basis, given: Shape) -> Diagnosis:
+    expected, inputs = basis.outcome.shape, basis.inputs
     channels_last = not getattr(layer, "channels_first", False)
     if len(expected) >= 2 and channels_last and given == (expected[-1], *expected[:-1]):
         return "channels_first_order", None
+    if isinstance(layer, ConvTranspose):
+        as_conv = forward_twin(layer, inputs)
+        if as_conv is not None and as_conv.shape == given:
+            return "transposed_as_conv", as_conv
     if isinstance(layer, Padded):
-        rounding = rounding_mistake(layer, row, given)
-        if rounding == "ceil_instead_of_floor":  # a pool of stride k on W: also ⌈W/k⌉ ('same')
-            return rounding, None
-        padding = getattr(layer, "padding", None)
-        if padding in ("valid", "same"):
-            swapped = run(layer, inputs, padding="same" if padding == "valid" else "valid")
-            if swapped is not None and swapped.shape == given:
-                return "padding_confusion", swapped
-        if layer.window_strides() != (1,) * layer.rank:
-            unit = run(layer, inputs, strides=1)
-            if unit is not None and unit.shape == given:
-                return "stride_ignored", unit
-        if rounding:
-            return rounding, None
+        found = diagnose_window(layer, inputs, expected, given)
+        if found[0]:
+            return found
     same_size = len(given) == len(expected) >= 2 and given[:-1] == expected[:-1]
     if same_size and channels_last and given[-1] != expected[-1]:
         return "wrong_depth", None
-    if isinstance(layer, Flatten) and len(given) == 1:
-        sizes = {product(r.output_shape) for r in context.analysis.layers}
-        if context.analysis.input_shape:
-            sizes.add(product(context.analysis.input_shape))
-        if given[0] in sizes - {expected[0]}:
-            return "flatten_size", None
+    if (
+        isinstance(layer, Flatten)
+        and len(given) == 1
+        and given[0] in other_sizes(context, expected[0])
+    ):
+        return "flatten_size", None
     return None, None
 
 
-def rounding_mistake(layer: Padded, row: LayerRow, given: Shape) -> str | None:
-    """off_by_one or ceil_instead_of_floor, from the per-axis numerators W + 2p − k."""
-    if len(given) != len(row.output_shape) or getattr(layer, "padding", None) == "same":
+def diagnose_window(layer: Padded, inputs: list[Shape], expected: Shape, given: Shape) -> Diagnosis:
+    """The sliding-window mistakes: rounding, padding, dilation, stride."""
+    rounding = rounding_mistake(layer, inputs[0], expected, given)
+    if rounding == "ceil_instead_of_floor":  # a pool of stride k on W: also ⌈W/k⌉ ('same')
+        return rounding, None
+    padding = getattr(layer, "padding", None)
+    if padding in ("valid", "same"):
+        swapped = run(layer, inputs, padding="same" if padding == "valid" else "valid")
+        if swapped is not None and swapped.shape == given:
+            return ("padding_confusion" if padding == "valid" else "same_as_valid"), swapped
+    if layer.dilations() != (1,) * layer.rank:
+        undilated = run(layer, inputs, dilation_rate=1)
+        if undilated is not None and undilated.shape == given:
+            return "dilation_ignored", undilated
+    if layer.window_strides() != (1,) * layer.rank:
+        unit = run(layer, inputs, strides=1)
+        if unit is not None and unit.shape == given:
+            default = isinstance(layer, Pooling) and layer.strides is None
+            return ("pool_stride_default" if default else "stride_ignored"), unit
+    return rounding, None
+
+
+def forward_twin(layer: ConvTranspose, inputs: list[Shape]) -> Outcome | None:
+    """The transposed convolution computed as the ordinary convolution of the same arguments."""
+    kind = layer.type.replace("Transpose", "")
+    arguments = layer.model_dump(exclude={"type", "output_padding"}, exclude_none=True)
+    try:
+        twin = REGISTRY[kind].model_validate({**arguments, "type": kind})
+    except (KeyError, ValueError):
         return None
-    spatial_in, _ = layer.split(row.input_shapes[0])
-    spatial_out, depth_out = layer.split(row.output_shape)
+    return run(twin, inputs)
+
+
+def other_sizes(context: Context, right: int | None) -> set[int]:
+    """Sizes of other shapes in the network: where a wrong Flatten size usually comes from."""
+    sizes = {product(r.output_shape) for r in context.analysis.layers}
+    if context.analysis.input_shape:
+        sizes.add(product(context.analysis.input_shape))
+    return {s for s in sizes if s} - {right}
+
+
+def rounding_mistake(layer: Padded, source: Shape, expected: Shape, given: Shape) -> str | None:
+    """off_by_one or ceil_instead_of_floor, from the per-axis numerators W + 2p − k."""
+    if len(given) != len(expected) or getattr(layer, "padding", None) == "same":
+        return None
+    if isinstance(layer, ConvTranspose):
+        return None
+    spatial_in, _ = layer.split(source)
+    spatial_out, depth_out = layer.split(expected)
     spatial_given, depth_given = layer.split(given)
     if depth_given != depth_out or None in spatial_in:
         return None
@@ -392,33 +482,36 @@ def rounding_mistake(layer: Padded, row: LayerRow, given: Shape) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def diagnose_params(
-    context: Context, layer: Layer, row: LayerRow, given: int
-) -> tuple[str | None, Any]:
-    inputs = list(row.input_shapes)
-    if row.params == 0 and given > 0:
+def diagnose_params(context: Context, layer: Layer, basis: Basis, given: int) -> Diagnosis:
+    inputs, outcome = basis.inputs, basis.outcome
+    if outcome.params == 0 and given > 0:
         return "params_on_parameterless_layer", None
+    if isinstance(layer, BatchNormalization) and given == outcome.params - outcome.non_trainable:
+        return "bn_trainable_only", None
     if getattr(layer, "use_bias", False):
         unbiased = run(layer, inputs, use_bias=False)
         if unbiased is not None and unbiased.params == given:
             return "missing_bias", unbiased
-    if isinstance(layer, Conv) and row.input_shapes:
-        spatial, _ = layer.split(row.input_shapes[0])
+    if isinstance(layer, Conv) and layer.groups > 1:
+        ungrouped = run(layer, inputs, groups=1)
+        if ungrouped is not None and ungrouped.params == given:
+            return "groups_ignored", ungrouped
+    if isinstance(layer, Conv) and inputs:
+        spatial, _ = layer.split(inputs[0])
         flat_depth = run(layer, [layer.join(spatial, layer.groups)])
         if flat_depth is not None and flat_depth.params == given:
             return "missing_input_depth", flat_depth
-    if isinstance(layer, Dense):
+    if isinstance(layer, Dense) and inputs:
         sizes = {product(r.output_shape) for r in context.analysis.layers}
         sizes |= {product(r.output_shape[-1:]) for r in context.analysis.layers}
-        for size in sorted(s for s in sizes if s):
-            if size and size != row.input_shapes[0][-1]:
-                other = run(layer, [(size,)])
-                if other is not None and other.params == given:
-                    return "flatten_size", other
+        for size in sorted(s for s in sizes if s and s != inputs[0][-1]):
+            other = run(layer, [(size,)])
+            if other is not None and other.params == given:
+                return "flatten_size", other
     return None, None
 
 
-# Hints: the lesson, what the student computed, and the formula to use.
+# Hints: the lesson, what the student computed, and the formula to use — never the answer.
 
 
 def hint(
@@ -427,48 +520,107 @@ def hint(
     row: LayerRow,
     field: str,
     given: Any,
+    basis: Basis,
     mistake: str | None,
-    theirs: Any,
+    theirs: Outcome | None,
 ) -> str:
-    lines = [f"You wrote {value_text(given)}." if given not in (-1, ()) else "Unreadable."]
+    lines = [f"You wrote {value_text(given)}."]
     if mistake:
-        lines.append(lesson(mistake, layer, row))
+        lines.append(sentence(lesson(mistake, layer, row)))
     if theirs is not None:
-        computed = [w for w in theirs.working if relevant(w, field)]
+        computed = [w for w in segments(theirs.working) if relevant(w, field)]
         if computed:
             lines.append("You computed: " + "; ".join(computed) + ".")
-    formula = [w if context.reveal else hide_result(w) for w in row.working if relevant(w, field)]
+    answers = {basis.value(field), row.output_shape if field == "output_shape" else row.params}
+    formula = [w for w in segments(basis.outcome.working) if relevant(w, field)]
+    if not context.reveal:
+        formula = [w for w in hide_results(formula) if not any(leaks(w, a) for a in answers)]
     if formula:
-        lines.append("Compute: " + "; ".join(formula) + ".")
+        names = ", ".join(f"'{name}'" for name in row.inputs)
+        source = f" from your own answer for {names}" if basis.own else ""
+        lines.append(f"Compute{source}: " + "; ".join(formula) + ".")
     if context.reveal:
         expected = row.output_shape if field == "output_shape" else row.params
         lines.append(f"Answer: {value_text(expected)}.")
+        if basis.own and basis.value(field) != expected:
+            lines.append(f"From your own earlier answers: {value_text(basis.value(field))}.")
     return " ".join(lines)
 
 
+def sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def segments(working: tuple[str, ...]) -> list[str]:
+    """Working lines split where one line says two things ('…; params = 0')."""
+    return [part.strip() for line in working for part in line.split("; ") if part.strip()]
+
+
 def relevant(line: str, field: str) -> bool:
+    counts = ("params", "trainable", "non-trainable", "features", "input_depth per group")
     if field == "params":
-        return line.startswith(("params", "trainable", "non-trainable", "features"))
-    return not line.startswith(("params", "trainable", "non-trainable"))
+        return line.startswith(counts)
+    return not line.startswith(counts)
 
 
-def hide_result(line: str) -> str:
-    """'output_width = ⌊(28 + 2·0 − 3)/1⌋ + 1 = 26' -> '... + 1 = ?'."""
-    head, separator, tail = line.rpartition(" = ")
-    if not separator or "=" not in head:
-        return line
-    rest = tail.split("  ", 1)
-    note = f"  {rest[1]}" if len(rest) > 1 and not rest[1].startswith("(same") else ""
-    return f"{head} = ?{note}"
+def hide_results(lines: list[str]) -> list[str]:
+    """Each line's result replaced by ?, and a later sum of earlier results written with their
+    names, so that no line gives the answer away.
+
+    >>> for line in hide_results(["features = 64 = 64 (axis 3)", "gamma = 2·64 = 128",
+    ...                           "stats = 2·64 = 128", "params = 128 + 128 = 256"]):
+    ...     print(line)
+    features = 64 (axis 3)
+    gamma = 2·64 = ?
+    stats = 2·64 = ?
+    params = gamma + stats = ?
+    """
+    named: dict[str, list[str]] = {}  # an earlier result -> the names that gave it, in order
+
+    def name_of(number: re.Match[str]) -> str:
+        names = named.get(number.group())
+        return names.pop(0) if names else number.group()
+
+    hidden = []
+    for line in lines:
+        head, separator, tail = line.rpartition(" = ")
+        if separator and " = " in head:
+            label, expression = head.split(" = ", 1)
+            if re.fullmatch(r"[0-9 +]+", expression):
+                expression = re.sub(r"[0-9]+", name_of, expression)
+            result = tail.split(" ", 1)[0]
+            if expression == result:  # 'features = 64 = 64 (axis 3)': a given, not a result
+                hidden.append(f"{label} = {tail}")
+                continue
+            named.setdefault(result, []).append(label.split(" (")[0])
+            rest = tail.split("  ", 1)
+            note = f"  {rest[1]}" if len(rest) > 1 and not rest[1].startswith("(same") else ""
+            line = f"{label} = {expression} = ?{note}"
+        hidden.append(line)
+    return hidden
+
+
+def leaks(text: str, answer: Any) -> bool:
+    """Whether a hint's text gives the answer itself: the count, or the shape in any notation.
+
+    >>> leaks("params = 16,010", 16010), leaks("(1600 + 1)·10 = ?", 16010)
+    (True, False)
+    >>> leaks("output: units = 10", (10,)), leaks("26×26×32", (26, 26, 32))
+    (True, True)
+    """
+    if isinstance(answer, tuple):
+        if len(answer) == 1:
+            return leaks(text, answer[0])
+        forms = [tuple_text(answer), shape_text(answer), "×".join(map(str, answer))]
+        return any(form in text for form in forms)
+    if not isinstance(answer, int):
+        return False
+    forms = {str(answer), f"{answer:,}"}
+    return any(re.search(rf"(?<![0-9.,]){re.escape(f)}(?![0-9]|[.,][0-9])", text) for f in forms)
 
 
 def lesson(mistake: str, layer: Layer, row: LayerRow) -> str:
-    padding = getattr(layer, "padding", None)
-    padding_lesson = (
-        "'valid' adds no zeros (p = 0 in ⌊(W + 2p − k)/s⌋ + 1)"
-        if padding == "valid"
-        else "Keras's 'same' pads just enough to keep ⌈W/s⌉"
-    )
     if isinstance(layer, Conv):
         depth_lesson = "a convolution's output depth is its number of filters."
     elif isinstance(layer, Windowed):
@@ -477,52 +629,19 @@ def lesson(mistake: str, layer: Layer, row: LayerRow) -> str:
         depth_lesson = "this layer keeps its input's depth."
     else:
         depth_lesson = "check the last axis."
+    padded = layer if isinstance(layer, Padded) else None
     return LESSONS[mistake].format(
         type=row.type,
-        padding_lesson=padding_lesson,
-        strides=getattr(layer, "strides", None) or "the pool size",
+        strides=dims(padded.window_strides()) if padded else "",
+        pool=dims(padded.window()) if padded else "",
+        dilation=dims(padded.dilations()) if padded else "",
+        span=dims(padded.spans()) if padded else "",
+        groups=getattr(layer, "groups", 1),
         depth_lesson=depth_lesson,
         source=row.inputs[0] if row.inputs else "input",
     )
 
 
-# Grading many files: each file's problems stay in its own report.
-
-
-def check_files(
-    paths: list[Path],
-    spec_source: str | None = None,
-    reveal: bool = False,
-    progress: Callable[[], None] | None = None,
-) -> list[Report]:
-    """Grade every file; a file that cannot be read or matched is reported, never fatal."""
-    exercises: dict[str, tuple[Spec, Analysis]] = {}
-    if spec_source is not None:
-        exercises[spec_source] = load_exercise(spec_source)
-    reports = []
-    for path in paths:
-        try:
-            sheet = read_answers(path)
-            reference = spec_source or exercise_reference(sheet, path)
-            if reference not in exercises:
-                exercises[reference] = load_exercise(reference)
-            spec, analysis = exercises[reference]
-            reports.append(grade(sheet, spec, analysis, reveal))
-        except CnncalcError as error:
-            reports.append(Report(str(path), error=str(error).replace("\n", "; ")))
-        if progress:
-            progress()
-    return reports
-
-
-def load_exercise(reference: str) -> tuple[Spec, Analysis]:
-    spec = load_spec(reference)
-    return spec, analyze_spec(spec)
-
-
-def exercise_reference(sheet: AnswerSheet, path: Path) -> str:
-    """The sheet's 'exercise:' line: a preset, random:..., or a spec path beside the sheet."""
-    if not sheet.exercise:
-        raise SpecError(f"{path}: no 'exercise:' line; give the network with --spec")
-    beside = path.parent / sheet.exercise
-    return str(beside) if beside.is_file() else sheet.exercise
+def dims(values: tuple[int, ...]) -> str:
+    """(2, 2) -> '2', (2, 3) -> '2×3': one number when every axis agrees."""
+    return str(values[0]) if len(set(values)) == 1 else "×".join(map(str, values))

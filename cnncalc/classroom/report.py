@@ -6,13 +6,14 @@ import csv
 import io
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from .answers import value_text
 from .grading import Item, Report
 
 FORMATS = ("table", "json", "csv", "gradescope")
-MARKS = {"correct": "✓", "carried_forward": "↪", "wrong": "✗", "missing": "·"}
+MARKS = {"correct": "✓", "carried_forward": "↪", "wrong": "✗", "unreadable": "?", "missing": "·"}
 
 
 def render_reports(reports: list[Report], fmt: str, reveal: bool = False) -> str:
@@ -24,8 +25,11 @@ def render_reports(reports: list[Report], fmt: str, reveal: bool = False) -> str
         )
         return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "gradescope":
-        results = [gradescope(r) for r in reports]
-        data = results[0] if len(results) == 1 else {"submissions": results}
+        data = (
+            gradescope(reports[0])
+            if len(reports) == 1
+            else {"submissions": [{"file": r.file, **gradescope(r)} for r in reports]}
+        )
         return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "csv":
         return gradebook_csv(reports)
@@ -67,7 +71,8 @@ def student_table(report: Report, reveal: bool) -> str:
         )
         if item.hint and item.status != "correct":
             hints.append(f"  {number}. {item.hint}")
-    lines = [f"{report.file}: {report.score}/{report.max_score}"]
+    flagged = f", {report.unreadable} unreadable" if report.unreadable else ""
+    lines = [f"{submission(report)}: {report.score}/{report.max_score}{flagged}"]
     lines.append(tabulate(rows, headers=headers, tablefmt="simple_outline", disable_numparse=True))
     if hints:
         lines += ["Hints:", *hints]
@@ -80,9 +85,9 @@ def class_summary(reports: list[Report]) -> str:
 
     graded = [r for r in reports if r.error is None]
     rows = [
-        [r.file, r.score, r.max_score, f"{100 * r.score / r.max_score:.0f}%"]
+        [submission(r), r.score, r.max_score, f"{100 * r.score / r.max_score:.0f}%"]
         if r.error is None
-        else [r.file, "", "", f"not graded: {r.error}"]
+        else [submission(r), "", "", f"not graded: {r.error}"]
         for r in reports
     ]
     parts = ["Class", tabulate(rows, headers=["file", "score", "max", ""], tablefmt="simple")]
@@ -101,18 +106,39 @@ def class_summary(reports: list[Report]) -> str:
     return "\n".join(parts)
 
 
+def submission(report: Report) -> str:
+    return f"{report.file} ({report.student})" if report.student else report.file
+
+
 def gradebook_csv(reports: list[Report]) -> str:
+    """One row per student: the score, then each item's status and mistake (a class of random
+    networks has different layers: each item label gets its columns, blank where absent)."""
+    labels = list(dict.fromkeys(item.label for r in reports for item in r.items))
+    header = ["file", "student", "score", "max_score", "percent", "unreadable", "error", "notes"]
+    header += [f"{label} {part}" for label in labels for part in ("status", "mistake")]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "score", "max_score", "percent", "error"])
+    writer.writerow([spreadsheet_safe(cell) for cell in header])
     for r in reports:
-        if r.error is None:
-            writer.writerow(
-                [r.file, r.score, r.max_score, f"{100 * r.score / r.max_score:.1f}", ""]
-            )
+        student = r.student or Path(r.file).stem
+        if r.error is not None:
+            row = [r.file, student, "", "", "", "", r.error, ""] + [""] * (2 * len(labels))
         else:
-            writer.writerow([r.file, "", "", "", r.error])
+            items = {item.label: item for item in r.items}
+            row = [r.file, student, r.score, r.max_score, f"{100 * r.score / r.max_score:.1f}"]
+            row += [r.unreadable, "", "; ".join(r.notes)]
+            for label in labels:
+                item = items.get(label)
+                row += [item.status, item.mistake or ""] if item else ["", ""]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue().rstrip("\n")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading ' (OWASP)."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 def gradescope(report: Report) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Worksheets: a blank exercise sheet for any network (random ones come from ``sources``).
 
-A worksheet gives each layer's name, type and hyperparameters, and leaves blanks for the
-fields it asks (its output shape and parameter count by default; also its MACs and receptive
-field), and for the totals. Filled in, it is an answer file for `cnncalc check`.
+A worksheet states everything that decides its answers: the input shape(s); for every layer
+every argument that affects its shape or count, Keras's defaults written out; the layers it
+reads wherever that is not just the previous one; and the exercise itself (a preset,
+``random:…``, a class exercise, or the spec embedded), so the sheet alone can be checked.
+Filled in, it is an answer file for `cnncalc check`.
 """
 
 from __future__ import annotations
@@ -13,61 +15,71 @@ import json
 from typing import Any
 
 from ..analysis import Analysis
+from ..engine import IMPLICIT_INPUT
 from ..errors import SpecError
+from ..layers.base import Layer
 from ..spec import Spec
-from .answers import DEFAULT_FIELDS, FIELDS
+from .answers import DEFAULT_FIELDS
+from .grading import right_answer
 
 FORMATS = ("yaml", "json", "csv", "markdown")
-
-
-def given_arguments(spec: Spec, index: int) -> dict[str, Any]:
-    """What the worksheet tells the student about a layer: its arguments, not its results."""
-    layer = spec.layers[index]
-    given = layer.to_dict()
-    for key in ("type", "name", "inputs"):
-        given.pop(key, None)
-    for key in ("strides", "padding"):  # Keras's defaults, said out loud for the student
-        if getattr(layer, key, None) is not None:
-            given.setdefault(key, getattr(layer, key))
-    return given
-
-
-INSTRUCTIONS = {
+SUFFIXES = {"yaml": ".yaml", "json": ".json", "csv": ".csv", "markdown": ".md"}
+ASKS = {
     "output_shape": "output_shape (without the batch dimension)",
     "params": "params",
     "macs": "macs (multiply-accumulates for one sample, the bias not counted)",
     "receptive_field": "receptive_field (its size per spatial axis, e.g. 5x5, or 'whole input')",
 }
+TOTALS = {"params": "total_params", "macs": "total_macs"}
+UNSTATED = {"type", "name", "inputs", "trainable"}
+"""Layer fields the sheet states elsewhere (type, name, inputs) or that change no answer."""
 
 
-def asked_fields(fields: tuple[str, ...] | list[str] | str | None) -> tuple[str, ...]:
-    """--fields output_shape,params,macs,receptive_field, checked."""
-    if fields is None:
-        return DEFAULT_FIELDS
-    names = fields.split(",") if isinstance(fields, str) else list(fields)
-    chosen = tuple(name.strip() for name in names if name.strip())
-    unknown = [name for name in chosen if name not in FIELDS]
-    if unknown or not chosen:
-        raise SpecError(
-            f"--fields: unknown {', '.join(unknown) or '(none given)'}; "
-            f"choose from {', '.join(FIELDS)}"
-        )
-    return chosen
+def given_arguments(layer: Layer) -> dict[str, Any]:
+    """Every argument of a layer that affects its shape or count, defaults written out.
+
+    The spec's own arguments come first (as its author wrote them, with simple extras such as
+    the activation), then Keras's defaults. Only what changes nothing is left out: unset
+    optional arguments (None), the data format when it is Keras's channels_last, and
+    ``trainable`` (the params column counts both kinds).
+    """
+    stated = {k: v for k, v in layer.to_dict().items() if k not in UNSTATED}  # the spec's own
+    defaults = {
+        key: value
+        for key, value in layer.model_dump(exclude=UNSTATED, exclude_none=True).items()
+        if key not in stated and not (key == "data_format" and value == "channels_last")
+    }
+    if hasattr(layer, "pool_size") and getattr(layer, "strides", 0) is None:
+        defaults["strides"] = layer.pool_size  # Keras's default for pooling
+    return {**stated, **defaults}
 
 
-def totals(fields: tuple[str, ...]) -> list[str]:
-    return [
-        name
-        for field, name in (("params", "total_params"), ("macs", "total_macs"))
-        if field in fields
-    ]
+def reads_other_layers(analysis: Analysis, position: int) -> bool:
+    """Whether a layer reads anything but the layer just before it (the input, for the first)."""
+    row = analysis.layers[position]
+    previous = analysis.layers[position - 1].name if position else IMPLICIT_INPUT
+    return row.inputs != (previous,)
 
 
 def worksheet(
-    reference: str, spec: Spec, analysis: Analysis, fields: tuple[str, ...] = DEFAULT_FIELDS
+    reference: str | dict[str, Any],
+    spec: Spec,
+    analysis: Analysis,
+    fields: tuple[str, ...] = DEFAULT_FIELDS,
 ) -> dict[str, Any]:
-    """The blank worksheet as data."""
-    asked = spoken([INSTRUCTIONS[field] for field in fields])
+    """The blank worksheet as data; ``reference`` names the exercise or is the spec itself;
+    ``fields`` are what each layer asks (output_shape and params unless told)."""
+    layers = []
+    for position, row in enumerate(analysis.layers):
+        layer = spec.layers[row.index]
+        entry: dict[str, Any] = {"name": row.name, "type": row.type}
+        if reads_other_layers(analysis, position) and row.type != "InputLayer":
+            entry["inputs"] = list(row.inputs)
+        entry["given"] = given_arguments(layer)
+        if row.type != "InputLayer":  # an input is given, not asked
+            entry.update(dict.fromkeys(fields))
+        layers.append(entry)
+    asked = spoken([ASKS[field] for field in fields])
     sheet: dict[str, Any] = {
         "exercise": reference,
         "input_shape": None if spec.input_shape is None else list(spec.input_shape),
@@ -76,18 +88,11 @@ def worksheet(
     }
     if fields != DEFAULT_FIELDS:
         sheet["fields"] = list(fields)
-    sheet["layers"] = [
-        {
-            "name": row.name,
-            "type": row.type,
-            "given": given_arguments(spec, row.index),
-            **dict.fromkeys(fields),
-        }
-        for row in analysis.layers
-        if row.type != "InputLayer"
-    ]
-    sheet.update(dict.fromkeys(totals(fields)))
-    return sheet
+    return {**sheet, "layers": layers, **dict.fromkeys(totals(fields))}
+
+
+def totals(fields: tuple[str, ...]) -> list[str]:
+    return [TOTALS[field] for field in fields if field in TOTALS]
 
 
 def spoken(items: list[str]) -> str:
@@ -101,58 +106,117 @@ def sheet_fields(sheet: dict[str, Any]) -> tuple[str, ...]:
 
 def render_worksheet(sheet: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(sheet, indent=2, ensure_ascii=False)
+        return json.dumps(without_blank_input(sheet), indent=2, ensure_ascii=False)
     if fmt == "yaml":
         return worksheet_yaml(sheet)
-    fields = sheet_fields(sheet)
-    blanks = [""] * len(fields)
-    rows = [
-        [layer["name"], layer["type"], compact(layer["given"]), *blanks]
-        for layer in sheet["layers"]
-    ]
-    header = ["name", "type", "given", *fields]
-    total_row = ["total_params", "", "", *blanks]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerows([header, *rows, total_row])
-        return out.getvalue().rstrip("\n")
+        return worksheet_csv(sheet)
     if fmt == "markdown":
-        lines = [
-            f"**Exercise: {sheet['exercise']}** — input shape {sheet['input_shape']}",
-            "",
-            "| " + " | ".join(header) + " |",
-            "|" + "---|" * len(header),
-            *("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows),
-            "| " + " | ".join(total_row) + " |",
-        ]
-        return "\n".join(lines)
+        return worksheet_markdown(sheet)
     raise SpecError(f"unknown worksheet format '{fmt}'; choose from {', '.join(FORMATS)}")
 
 
-def compact(value: Any) -> str:
+def without_blank_input(sheet: dict[str, Any]) -> dict[str, Any]:
+    """A network that starts with InputLayers has no input_shape line (its inputs are rows)."""
+    return {k: v for k, v in sheet.items() if not (k == "input_shape" and v is None)}
+
+
+def reference_text(reference: str | dict[str, Any]) -> str:
+    """The exercise on one line: its name, or the embedded spec as compact JSON."""
+    return reference if isinstance(reference, str) else json.dumps(reference, ensure_ascii=False)
+
+
+def compact(value: dict[str, Any]) -> str:
     """Hyperparameters on one line: filters=32, kernel_size=[3, 3]."""
-    return ", ".join(f"{key}={json.dumps(item)}" for key, item in value.items())
+    return ", ".join(f"{key}={json.dumps(item, ensure_ascii=False)}" for key, item in value.items())
+
+
+def header(sheet: dict[str, Any]) -> list[str]:
+    return ["name", "type", "inputs", "given", *sheet_fields(sheet)]
+
+
+def table_rows(sheet: dict[str, Any]) -> list[list[str]]:
+    """The sheet as rows under its header: the exercise and input shape first, the totals
+    last (total_macs in the macs column of the total_params row)."""
+    fields = sheet_fields(sheet)
+    blanks = [""] * len(fields)
+    rows = [["exercise", "", "", reference_text(sheet["exercise"]), *blanks]]
+    if sheet["input_shape"] is not None:
+        rows.append(["input_shape", "", "", json.dumps(sheet["input_shape"]), *blanks])
+    for layer in sheet["layers"]:
+        inputs = ", ".join(layer.get("inputs", []))
+        answers = [answer_text(layer.get(field)) for field in fields]
+        rows.append([layer["name"], layer["type"], inputs, compact(layer["given"]), *answers])
+    sums = [answer_text(sheet.get(TOTALS.get(field, ""))) for field in fields]
+    rows.append(["total_params", "", "", "", *sums])
+    return rows
+
+
+def answer_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def worksheet_csv(sheet: dict[str, Any]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header(sheet), *table_rows(sheet)])
+    return out.getvalue().rstrip("\n")
+
+
+def worksheet_markdown(sheet: dict[str, Any]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    return "\n".join(
+        [
+            f"<!-- {sheet['instructions']} -->",
+            "",
+            "| " + " | ".join(header(sheet)) + " |",
+            "|" + "---|" * len(header(sheet)),
+            *("| " + " | ".join(cell(c) for c in row) + " |" for row in table_rows(sheet)),
+        ]
+    )
 
 
 def worksheet_yaml(sheet: dict[str, Any]) -> str:
     """YAML a student edits by hand: one layer per block, blanks where answers go."""
+    fields = sheet_fields(sheet)
     lines = [
         f"# {sheet['instructions']}",
         "# Shapes may be written [26, 26, 32], (None, 26, 26, 32) or 26x26x32.",
-        f"exercise: {json.dumps(sheet['exercise'])}",
-        f"input_shape: {json.dumps(sheet['input_shape'])}",
+        f"exercise: {json.dumps(sheet['exercise'], ensure_ascii=False)}",
     ]
-    fields = sheet_fields(sheet)
+    if sheet["input_shape"] is not None:
+        lines.append(f"input_shape: {json.dumps(sheet['input_shape'])}")
     if "fields" in sheet:
         lines.append(f"fields: {json.dumps(list(fields))}")
     lines.append("layers:")
     for layer in sheet["layers"]:
-        lines += [
-            f"  - name: {json.dumps(layer['name'])}",
-            f"    type: {layer['type']}",
-            f"    given: {{{compact(layer['given']).replace('=', ': ')}}}",
-            *(f"    {field}:" for field in fields),
-        ]
-    lines += [f"{name}:" for name in totals(fields)]
+        lines += [f"  - name: {json.dumps(layer['name'], ensure_ascii=False)}"]
+        lines += [f"    type: {layer['type']}"]
+        if "inputs" in layer:
+            lines.append(f"    inputs: {json.dumps(layer['inputs'], ensure_ascii=False)}")
+        lines.append(f"    given: {json.dumps(layer['given'], ensure_ascii=False)}")
+        if layer["type"] != "InputLayer":
+            lines += [f"    {key}: {answer_text(layer[key])}".rstrip() for key in fields]
+    lines += [f"{key}: {answer_text(sheet[key])}".rstrip() for key in totals(fields)]
     return "\n".join(lines)
+
+
+def answer_key(sheet: dict[str, Any], analysis: Analysis) -> dict[str, Any]:
+    """The sheet with every blank filled in: the teacher's key, in the sheet's own format."""
+    rows = {row.name: row for row in analysis.layers}
+    fields = sheet_fields(sheet)
+    layers = [
+        {**layer, **{field: as_data(right_answer(rows[layer["name"]], field)) for field in fields}}
+        if layer["type"] != "InputLayer"
+        else layer
+        for layer in sheet["layers"]
+    ]
+    sums = {TOTALS[f]: getattr(analysis, TOTALS[f]) for f in fields if f in TOTALS}
+    return {**sheet, "layers": layers, **sums}
+
+
+def as_data(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

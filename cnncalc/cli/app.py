@@ -1,4 +1,5 @@
-"""What every command shares: the app, output formats, error handling and writing files.
+"""What every command shares: the app, output formats, error handling and writing files
+(:func:`write_output`, in cli/output.py).
 
 Exit codes: 0 done; 1 the network is impossible; 2 the spec cannot be read or is invalid.
 Errors are one short message on stderr, never a traceback.
@@ -17,6 +18,7 @@ from typer.core import TyperCommand
 
 from .. import __version__
 from ..errors import CnncalcError, SpecError
+from .output import write_output as write_output  # re-exported: every command writes with it
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -86,18 +88,9 @@ SPEC_HELP = (
 
 
 def refuse_overwrite(output: Path, force: bool) -> None:
+    """Fail before slow work when the output file exists (write_output checks again)."""
     if output.exists() and not force:
         raise SpecError(f"{output}: already exists; use --force to overwrite it")
-
-
-def write_output(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write a file that is never silently overwritten."""
-    if output is None:
-        typer.echo(text)
-        return
-    refuse_overwrite(output, force)
-    output.write_text(text + "\n", encoding="utf-8")
-    typer.echo(f"wrote {output}", err=True)
 
 
 def read_text_file(path: Path) -> str:

@@ -54,11 +54,7 @@ def draw(
         typer.echo(f"note: {diagram.note}", err=True)
     if costs and all(row_macs(row) is None for row in result):
         typer.echo("note: --costs: this cnncalc does not compute MACs", err=True)
-    if output is None:
-        typer.echo(diagram.svg)
-        return
-    output.write_bytes(diagram.to_bytes(fmt))
-    typer.echo(f"wrote {output}", err=True)
+    write_output(diagram.svg if output is None else diagram.to_bytes(fmt), output, force)
 
 
 @command()
