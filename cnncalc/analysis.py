@@ -166,14 +166,18 @@ class Analysis:
         return total(row.ops for row in self.layers)
 
     def memory(
-        self, batch_size: int = 1, optimizer: str | None = None, dtype: str | None = None
+        self,
+        batch_size: int | None = None,
+        optimizer: str | None = None,
+        dtype: str | None = None,
     ) -> Memory:
         """Bytes for training and for inference on a batch (Keras's optimizer slot counts;
-        the default optimizer is compile()'s, rmsprop; the default dtype the spec's, else
-        float32)."""
+        the default batch is the spec's fixed one, else 1; the default optimizer is
+        compile()'s, rmsprop; the default dtype the spec's, else float32)."""
         from .costs import DEFAULT_OPTIMIZER, estimate
 
-        return estimate(self, batch_size, optimizer or DEFAULT_OPTIMIZER, dtype)
+        batch = batch_size if batch_size is not None else self.batch_size or 1
+        return estimate(self, batch, optimizer or DEFAULT_OPTIMIZER, dtype)
 
     @property
     def output_shape(self) -> tuple[int | None, ...]:

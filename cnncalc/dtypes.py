@@ -20,12 +20,14 @@ BITS = {
     **{f"int{n}": n for n in (8, 16, 32, 64)},
     **{f"uint{n}": n for n in (8, 16, 32, 64)},
     "bfloat16": 16,
+    "float8_e4m3fn": 8,
+    "float8_e5m2": 8,
     "bool": 1,
 }
 """Bits per element of each dtype, as Keras 3 counts them in its summary."""
 
-MIXED_POLICIES = {"mixed_float16": "float32", "mixed_bfloat16": "float32"}
-"""Mixed-precision policies and the dtype their variables are stored in."""
+MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
+"""Mixed-precision policies and the dtype they compute in; their variables stay float32."""
 
 DTYPE_NAMES = (*BITS, *MIXED_POLICIES)
 """Every name a spec's ``dtype`` accepts."""
@@ -34,12 +36,23 @@ DTYPE_NAMES = (*BITS, *MIXED_POLICIES)
 def variable_dtype(policy: str | None) -> str:
     """The dtype a layer's weights are stored in under a policy (None: Keras's default)."""
     policy = policy or DEFAULT_DTYPE
+    return "float32" if policy in MIXED_POLICIES else policy
+
+
+def compute_dtype(policy: str | None) -> str:
+    """The dtype a layer computes (and so stores its outputs) in under a policy."""
+    policy = policy or DEFAULT_DTYPE
     return MIXED_POLICIES.get(policy, policy)
 
 
 def bytes_per_weight(policy: str | None) -> float:
     """Bytes of one weight under a policy: float16 → 2, mixed_float16 → 4 (float32 variables)."""
     return BITS[variable_dtype(policy)] / 8
+
+
+def stored_bytes(dtype: str) -> int:
+    """Bytes one element takes in memory (a bool takes a whole byte)."""
+    return max(1, BITS[dtype] // 8)
 
 
 def dtype_name(value: Any) -> Any:

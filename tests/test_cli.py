@@ -266,3 +266,21 @@ def test_user_mistakes_get_one_line_on_stderr_and_nothing_on_stdout(
     )
     assert process.returncode == 2
     assert process.stderr.strip() == message and process.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "option", [["--batch-size", "8"], ["--dtype", "float16"], ["--optimizer", "adam"]]
+)
+def test_memory_options_say_they_need_costs(option: list[str]) -> None:
+    result = run("analyze", "mnist", *option)
+    assert result.exit_code == 2
+    assert f"{option[0]} only applies with --costs (or --format json)" in result.stderr
+
+
+def test_memory_batch_defaults_to_the_specs_fixed_batch() -> None:
+    spec = json.dumps(
+        {"batch_size": 32, "input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}
+    )
+    memory = json.loads(run("analyze", "-", "--format", "json", stdin=spec).stdout)["memory"]
+    # (4 input + 2 output elements) · 32 samples · 4 bytes, by hand
+    assert memory["batch_size"] == 32 and memory["activations_bytes"] == 6 * 32 * 4

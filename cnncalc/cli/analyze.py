@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from .app import SPEC_HELP, Format, command
+from .app import SPEC_HELP, Format, command, require
 
 
 @command()
@@ -23,12 +23,14 @@ def analyze(
         help="Add MACs (FLOPs = 2 × MACs), activations and receptive fields per layer, and "
         "the memory totals (JSON always carries them).",
     ),
-    batch_size: int = typer.Option(1, "--batch-size", help="Samples per batch, for memory."),
+    batch_size: int | None = typer.Option(
+        None, "--batch-size", help="Samples per batch, for memory (default: the spec's, else 1)."
+    ),
     dtype: str | None = typer.Option(
         None, "--dtype", help="A Keras dtype or policy (default: the spec's, else float32)."
     ),
-    optimizer: str = typer.Option(
-        "rmsprop",
+    optimizer: str | None = typer.Option(
+        None,
         "--optimizer",
         help="Its slots count in the memory: sgd, momentum, rmsprop (compile's default), "
         "adagrad, adadelta, adam, adamw, adamax, nadam, ftrl, lion.",
@@ -49,9 +51,16 @@ def analyze(
     """
     from .. import analyze as run
 
+    memory_shown = costs or format is Format.json
+    for option, value in (
+        ("--batch-size", batch_size),
+        ("--dtype", dtype),
+        ("--optimizer", optimizer),
+    ):
+        require(option, value is not None, "--costs (or --format json)", memory_shown)
     result = run(spec)
     memory = result.memory(batch_size, optimizer, dtype)
-    shown = memory if costs or format is Format.json else None
+    shown = memory if memory_shown else None
     typer.echo(result.to_table(format.value, explain, shown, expand_nested))
 
 

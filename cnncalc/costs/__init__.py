@@ -4,12 +4,11 @@ Per-layer multiply-accumulates and elementwise operations belong to each layer's
 (``cnncalc.layers``); this package never imports the CLI or Keras.
 """
 
-from .memory import DEFAULT_OPTIMIZER, DTYPE_BYTES, OPTIMIZERS, Memory, estimate, spec_dtype
+from .memory import DEFAULT_OPTIMIZER, OPTIMIZERS, Memory, estimate, spec_dtype
 from .receptive import ReceptiveField, trace
 
 __all__ = [
     "DEFAULT_OPTIMIZER",
-    "DTYPE_BYTES",
     "OPTIMIZERS",
     "Memory",
     "ReceptiveField",

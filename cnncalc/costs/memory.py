@@ -12,33 +12,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..dtypes import BITS, DTYPE_NAMES, MIXED_POLICIES, compute_dtype, stored_bytes, variable_dtype
 from ..errors import SpecError, did_you_mean
 from ..formulas import num, product
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
-
-DTYPE_BYTES = {
-    "float16": 2,
-    "bfloat16": 2,
-    "float32": 4,
-    "float64": 8,
-    "int8": 1,
-    "uint8": 1,
-    "int16": 2,
-    "uint16": 2,
-    "int32": 4,
-    "uint32": 4,
-    "int64": 8,
-    "uint64": 8,
-    "bool": 1,
-    "float8_e4m3fn": 1,
-    "float8_e5m2": 1,
-}
-"""Keras's dtype names and their sizes in bytes."""
-
-MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
-"""Keras's mixed policies: float32 weights, activations computed in the half type."""
 
 
 @dataclass(frozen=True)
@@ -96,13 +75,11 @@ class Memory:
 
 def dtype_sizes(dtype: str) -> tuple[int, int]:
     """(bytes per weight, bytes per activation) for a Keras dtype or policy name."""
-    compute = MIXED_POLICIES.get(dtype, dtype)
-    if compute not in DTYPE_BYTES:
-        known = [*DTYPE_BYTES, *MIXED_POLICIES]
-        hint = did_you_mean(dtype, known)
-        raise SpecError(f"--dtype: '{dtype}' is not a Keras dtype{hint}")
-    variables = "float32" if dtype in MIXED_POLICIES else compute
-    return DTYPE_BYTES[variables], DTYPE_BYTES[compute]
+    if dtype not in BITS and dtype not in MIXED_POLICIES:
+        raise SpecError(
+            f"--dtype: '{dtype}' is not a Keras dtype{did_you_mean(dtype, DTYPE_NAMES)}"
+        )
+    return stored_bytes(variable_dtype(dtype)), stored_bytes(compute_dtype(dtype))
 
 
 def optimizer_named(name: str) -> Optimizer:
@@ -143,7 +120,7 @@ def estimate(
     trainable = analysis.trainable_params
     scalars = (*BASE_SCALARS, *rule.scalars)
     optimizer_params = rule.slots * trainable + len(scalars)
-    optimizer_bytes = rule.slots * trainable * weight_bytes + sum(DTYPE_BYTES[s] for s in scalars)
+    optimizer_bytes = rule.slots * trainable * weight_bytes + sum(stored_bytes(s) for s in scalars)
     params_bytes = analysis.total_params * weight_bytes
     gradients_bytes = trainable * weight_bytes
     elements = tensor_elements(analysis)
