@@ -81,9 +81,61 @@ IGNORED_ARGUMENTS = frozenset(
         "optional",
         "input_tensor",
         "quantization_config",
+        "embeddings_initializer",
+        "embeddings_regularizer",
+        "embeddings_constraint",
+        "mask_zero",
+        "mask_value",
+        "input_length",
+        "recurrent_initializer",
+        "recurrent_regularizer",
+        "recurrent_constraint",
+        "recurrent_activation",
+        "alpha_initializer",
+        "alpha_regularizer",
+        "alpha_constraint",
+        "unit_forget_bias",
+        "dropout",
+        "recurrent_dropout",
+        "go_backwards",
+        "stateful",
+        "unroll",
+        "use_cudnn",
+        "implementation",
+        "time_major",
+        "zero_output_for_mask",
+        "l1",
+        "l2",
+        "stddev",
     }
 )
 """Keras arguments that change neither shapes nor counts: accepted and ignored."""
+
+KERAS_ALIASES = {
+    "Convolution1D": "Conv1D",
+    "Convolution2D": "Conv2D",
+    "Convolution3D": "Conv3D",
+    "Convolution1DTranspose": "Conv1DTranspose",
+    "Convolution2DTranspose": "Conv2DTranspose",
+    "Convolution3DTranspose": "Conv3DTranspose",
+    "SeparableConvolution1D": "SeparableConv1D",
+    "SeparableConvolution2D": "SeparableConv2D",
+    "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D",
+    "MaxPool3D": "MaxPooling3D",
+    "AvgPool1D": "AveragePooling1D",
+    "AvgPool2D": "AveragePooling2D",
+    "AvgPool3D": "AveragePooling3D",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalAvgPool3D": "GlobalAveragePooling3D",
+    "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D",
+    "GlobalMaxPool3D": "GlobalMaxPooling3D",
+    "GroupQueryAttention": "GroupedQueryAttention",
+}
+"""Other names Keras exports for a class (keras.layers.MaxPool2D is MaxPooling2D): a spec may
+use them; the layer's type is Keras's class name, as its summary prints it."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +210,16 @@ class Layer(BaseModel):
     def _keras_dtype(cls, value: Any) -> Any:
         return dtype_name(value)
 
+    wrapped_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields holding other layers (a wrapper's `layer`, an RNN's `cell`), as Keras nests them."""
+    inputs_as_arguments: ClassVar[bool] = False
+    """Keras calls it with its inputs as separate arguments (query, value, key), not a list."""
+    input_dtype: ClassVar[str | None] = None
+    """The dtype the layer reads when not floats (strings for StringLookup), for the bridge."""
+    passed_arguments: ClassVar[frozenset[str]] = frozenset()
+    """This kind's own Keras arguments that change neither shapes nor counts (an augmentation's
+    `factor`): accepted, kept for the bridge, ignored like IGNORED_ARGUMENTS."""
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -173,7 +235,9 @@ class Layer(BaseModel):
     def _accept_keras_extras(cls, data: Any, handler: Any) -> Any:
         if not isinstance(data, dict):
             return handler(data)  # already a layer: keep it as it is
-        extras = {k: v for k, v in data.items() if k in IGNORED_ARGUMENTS}
+        extras = {
+            k: v for k, v in data.items() if k in IGNORED_ARGUMENTS or k in cls.passed_arguments
+        }
         data = {k: v for k, v in data.items() if k not in extras or k in cls.model_fields}
         if isinstance(data.get("inputs"), str):
             data["inputs"] = [data["inputs"]]
@@ -192,12 +256,18 @@ class Layer(BaseModel):
             for key, value in self._keras_extras.items()
             if isinstance(value, (str, int, float, bool))
         }
+        for field in self.wrapped_fields:
+            value = getattr(self, field)
+            if isinstance(value, list):
+                arguments[field] = [layer.to_dict() for layer in value]
+            elif value is not None:
+                arguments[field] = value.to_dict()
         return {"type": self.type, **arguments, **extras}
 
     @classmethod
     def argument_names(cls) -> list[str]:
         """Every key a spec may give this kind (for 'did you mean' suggestions)."""
-        return list(cls.model_fields)
+        return [*cls.model_fields, *sorted(cls.passed_arguments)]
 
     positions: ClassVar[str] = "mixed"
     """How output positions read input positions, for receptive fields: 'own' (each its own),
@@ -266,6 +336,7 @@ class Spatial(OneInput):
         "pool_size",
         "size",
         "output_padding",
+        "output_size",
         mode="after",
         check_fields=False,
     )

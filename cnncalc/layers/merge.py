@@ -126,3 +126,27 @@ class Concatenate(Layer):
         out[axis] = total
         sizes = " + ".join("?" if s is None else str(s) for s in along)
         return Outcome(tuple(out), working=(f"axis {self.axis}: {sizes} = {total}; params = 0",))
+
+
+class Dot(Layer):
+    """The dot product of two tensors along one axis each: those axes vanish, the rest join."""
+
+    summary = "both shapes without the summed axes, joined (at least (1,)); no params"
+
+    type: Literal["Dot"] = "Dot"
+    axes: int | list[int]
+    normalize: bool = False
+
+    def compute(self, inputs: list[Shape]) -> Outcome:
+        if len(inputs) != 2:
+            raise LayerError(
+                f"Dot needs exactly 2 inputs, got {len(inputs)}; list them in `inputs`"
+            )
+        a, b = inputs
+        pair = self.axes if isinstance(self.axes, list) else [self.axes, self.axes]
+        i, j = keras_axis(pair[0], len(a), "axes"), keras_axis(pair[1], len(b), "axes")
+        if a[i] is not None and b[j] is not None and a[i] != b[j]:
+            raise LayerError(f"the summed axes differ: {a[i]} ≠ {b[j]} ({shapes_text(inputs)})")
+        out = (*a[:i], *a[i + 1 :], *b[:j], *b[j + 1 :]) or (1,)
+        line = f"sum over {a[i]} values: {shapes_text(inputs)} → {shape_text(out)}; params = 0"
+        return Outcome(out, working=(line,))

@@ -4,7 +4,16 @@ from typing import Literal
 
 from ..errors import LayerError
 from ..formulas import num, product, product_text
-from .base import OneInput, Outcome, Shape, elementwise, keras_axis, last_axis, shape_text
+from .base import (
+    OneInput,
+    Outcome,
+    PositiveInt,
+    Shape,
+    elementwise,
+    keras_axis,
+    last_axis,
+    shape_text,
+)
 
 
 def feature_count(shape: Shape, axis: int | list[int] | None) -> tuple[int, str]:
@@ -74,3 +83,52 @@ class LayerNormalization(OneInput):
             "computing the statistics is not counted",
         )
         return Outcome(shape, params, 0, working).costing(ops=ops)
+        return Outcome(shape, params, 0, working)
+
+
+class GroupNormalization(OneInput):
+    """Normalizes groups of channels; γ and β per channel, the channels split into groups."""
+
+    summary = "output = input; 2·C params (γ, β); C must divide into groups"
+
+    type: Literal["GroupNormalization"] = "GroupNormalization"
+    groups: PositiveInt = 32
+    axis: int = -1
+    center: bool = True
+    scale: bool = True
+
+    def apply(self, shape: Shape) -> Outcome:
+        features, line = feature_count(shape, self.axis)
+        if features % self.groups:
+            raise LayerError(
+                f"{features} channels do not split into groups={self.groups}: "
+                f"{features}/{self.groups} = {features / self.groups:g}"
+            )
+        learned = int(self.center) + int(self.scale)
+        params = learned * features
+        working = (line, f"params (γ, β) = {learned}·{features} = {num(params)}")
+        return Outcome(shape, params, 0, working)
+
+
+class RMSNormalization(OneInput):
+    """Scales by the root mean square: one learned scale per feature."""
+
+    summary = "output = input; C params (scale)"
+
+    type: Literal["RMSNormalization"] = "RMSNormalization"
+    axis: int | list[int] = -1
+
+    def apply(self, shape: Shape) -> Outcome:
+        features, line = feature_count(shape, self.axis)
+        return Outcome(shape, features, 0, (line, f"params (scale) = {num(features)}"))
+
+
+class UnitNormalization(OneInput):
+    summary = "output = input; no params"
+
+    type: Literal["UnitNormalization"] = "UnitNormalization"
+    axis: int | list[int] = -1
+
+    def apply(self, shape: Shape) -> Outcome:
+        feature_count(shape, self.axis)  # the axis must exist
+        return Outcome(shape, working=("output shape = input shape; params = 0",))

@@ -136,3 +136,48 @@ class GlobalMaxPooling2D(GlobalPooling):
 class GlobalMaxPooling3D(GlobalPooling):
     type: Literal["GlobalMaxPooling3D"] = "GlobalMaxPooling3D"
     rank = 3
+
+
+class AdaptivePooling(Spatial):
+    """Pools to a fixed output_size, whatever the input's size (windows adapt)."""
+
+    summary = "every spatial axis becomes output_size; no params"
+
+    output_size: PerAxis
+
+    def apply(self, shape: Shape) -> Outcome:
+        _, depth = self.split(shape)
+        sizes = self.per_axis(self.output_size)
+        working = [f"output_{axis} = output_size = {n}" for axis, n in zip(self.axis_names, sizes)]
+        working += [f"output_depth = input_depth = {depth}", "params = 0"]
+        return Outcome(self.join(sizes, depth), working=tuple(working))
+
+
+class AdaptiveAveragePooling1D(AdaptivePooling):
+    type: Literal["AdaptiveAveragePooling1D"] = "AdaptiveAveragePooling1D"
+    rank = 1
+
+
+class AdaptiveAveragePooling2D(AdaptivePooling):
+    type: Literal["AdaptiveAveragePooling2D"] = "AdaptiveAveragePooling2D"
+    rank = 2
+
+
+class AdaptiveAveragePooling3D(AdaptivePooling):
+    type: Literal["AdaptiveAveragePooling3D"] = "AdaptiveAveragePooling3D"
+    rank = 3
+
+
+class AdaptiveMaxPooling1D(AdaptivePooling):
+    type: Literal["AdaptiveMaxPooling1D"] = "AdaptiveMaxPooling1D"
+    rank = 1
+
+
+class AdaptiveMaxPooling2D(AdaptivePooling):
+    type: Literal["AdaptiveMaxPooling2D"] = "AdaptiveMaxPooling2D"
+    rank = 2
+
+
+class AdaptiveMaxPooling3D(AdaptivePooling):
+    type: Literal["AdaptiveMaxPooling3D"] = "AdaptiveMaxPooling3D"
+    rank = 3

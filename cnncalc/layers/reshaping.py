@@ -6,7 +6,16 @@ from pydantic import field_validator
 
 from ..errors import LayerError
 from ..formulas import num
-from .base import NonNegativeInt, Outcome, PerAxis, PositiveInt, Shape, Spatial
+from .base import (
+    NonNegativeInt,
+    OneInput,
+    Outcome,
+    PerAxis,
+    PositiveInt,
+    Shape,
+    Spatial,
+    shape_text,
+)
 
 Edges = Union[NonNegativeInt, list[NonNegativeInt | list[NonNegativeInt]]]
 """An int for every side, one int per axis, or per-axis [before, after] pairs (1-D: a pair)."""
@@ -153,3 +162,34 @@ class UpSampling2D(UpSampling):
 class UpSampling3D(UpSampling):
     type: Literal["UpSampling3D"] = "UpSampling3D"
     rank = 3
+
+
+class Permute(OneInput):
+    """Reorders the axes; dims counts from 1 (the batch axis stays first)."""
+
+    summary = "the axes in the order of dims (from 1); no params"
+
+    type: Literal["Permute"] = "Permute"
+    dims: list[PositiveInt]
+
+    def apply(self, shape: Shape) -> Outcome:
+        if sorted(self.dims) != list(range(1, len(shape) + 1)):
+            raise LayerError(
+                f"dims {self.dims} must order the axes 1…{len(shape)} of {shape_text(shape)}"
+            )
+        out = tuple(shape[d - 1] for d in self.dims)
+        return Outcome(out, working=(f"axes {self.dims} → {shape_text(out)}; params = 0",))
+
+
+class RepeatVector(OneInput):
+    """Repeats a vector n times: (F,) → (n, F)."""
+
+    summary = "(F,) → (n, F); no params"
+
+    type: Literal["RepeatVector"] = "RepeatVector"
+    n: PositiveInt
+
+    def apply(self, shape: Shape) -> Outcome:
+        self.expect_rank(shape, 1, "(batch, features)")
+        out = (self.n, *shape)
+        return Outcome(out, working=(f"output = (n, features) = {shape_text(out)}; params = 0",))

@@ -22,7 +22,7 @@ from pydantic import (
 from ..dtypes import DTYPE_NAMES, dtype_name
 from ..errors import SpecError, did_you_mean
 from ..layers import REGISTRY, Layer
-from ..layers.base import PositiveInt
+from ..layers.base import KERAS_ALIASES, PositiveInt
 
 
 class Spec(BaseModel):
@@ -103,14 +103,20 @@ class Spec(BaseModel):
         return "{" + (head + ", " if head else "") + '"layers": [\n    ' + body + "\n]}"
 
 
-def layer_from_dict(index: int, item: Any) -> Layer:
-    """Validate one layer's dict with the rule class its ``type`` names."""
-    where = f"layers[{index}]"
+def layer_from_dict(index: int, item: Any, where: str | None = None) -> Layer:
+    """Validate one layer's dict with the rule class its ``type`` names (``where``: how
+    errors name it, by default ``layers[index]``)."""
+    where = f"layers[{index}]" if where is None else where
     if not isinstance(item, dict):
         raise SpecError(
             f'{where}: a layer is an object like {{"type": "Conv2D", ...}}, got {_brief(item)}'
         )
     kind = item.get("type")
+    if (
+        isinstance(kind, str) and kind in KERAS_ALIASES
+    ):  # MaxPool2D is Keras's other name for MaxPooling2D
+        kind = KERAS_ALIASES[kind]
+        item = {**item, "type": kind}
     if kind is None:
         raise SpecError(f"{where}.type: missing; every layer names its Keras class, e.g. 'Conv2D'")
     if not isinstance(kind, str) or kind not in REGISTRY:

@@ -22,6 +22,7 @@ def spec_json_schema() -> dict[str, Any]:
     schema["title"] = "cnncalc spec"
     for kind in REGISTRY:
         properties = schema["$defs"][kind]["properties"]
-        for argument in sorted(IGNORED_ARGUMENTS - set(properties)):
+        rule = REGISTRY[kind]
+        for argument in sorted((IGNORED_ARGUMENTS | rule.passed_arguments) - set(properties)):
             properties[argument] = IGNORED
     return schema

@@ -1,0 +1,41 @@
+"""Activation layers with their own arguments (ReLU, LeakyReLU and Softmax live in core)."""
+
+from typing import Literal
+
+from ..errors import LayerError
+from ..formulas import num, product, product_text
+from .base import OneInput, Outcome, Shape, keras_axis, shape_text
+from .core import SAME_SHAPE
+
+
+class ELU(OneInput):
+    summary = "output = input; no params"
+
+    type: Literal["ELU"] = "ELU"
+    alpha: float = 1.0
+
+    def apply(self, shape: Shape) -> Outcome:
+        return Outcome(shape, working=(SAME_SHAPE,))
+
+
+class PReLU(OneInput):
+    """A learned slope α for every input value, except along shared_axes (one α shared)."""
+
+    summary = "output = input; params = the input's sizes, 1 on shared_axes"
+
+    type: Literal["PReLU"] = "PReLU"
+    shared_axes: int | list[int] | None = None
+
+    def apply(self, shape: Shape) -> Outcome:
+        shared = [] if self.shared_axes is None else self.shared_axes
+        shared = [shared] if isinstance(shared, int) else shared
+        indices = {keras_axis(axis, len(shape), "shared_axes") for axis in shared}
+        alpha = tuple(1 if i in indices else size for i, size in enumerate(shape))
+        if None in alpha:
+            raise LayerError(
+                f"every axis of {shape_text(shape)} that is not shared must be known to count α"
+            )
+        params = product(alpha) or 1
+        note = f" (shared_axes {shared} → 1)" if shared else ""
+        line = f"params (α) = {product_text(alpha) or '1'}{note} = {num(params)}"
+        return Outcome(shape, params, 0, ("output shape = input shape", line))

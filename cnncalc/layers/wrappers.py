@@ -1,0 +1,184 @@
+"""Layers that hold other layers, nested as Keras's config nests them.
+
+    {"type": "Bidirectional", "layer": {"type": "LSTM", "units": 64}}
+
+The held layer's own rule gives its shape and weights; the wrapper says what it does with them.
+"""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, SerializeAsAny
+
+from ..errors import LayerError, SpecError
+from ..formulas import num
+from .base import Layer, OneInput, Outcome, Shape, shape_text
+
+
+def as_layer(value: Any) -> Any:
+    """A nested layer's dict validated by the rule its `type` names (aliases too)."""
+    if isinstance(value, dict):
+        from ..spec import layer_from_dict
+
+        try:
+            return layer_from_dict(0, value, where="")
+        except SpecError as error:
+            raise ValueError("; ".join(error.lines)) from None
+    return value
+
+
+NestedLayer = Annotated[SerializeAsAny[Layer], BeforeValidator(as_layer)]
+"""A layer inside another, written as a spec layer: {"type": "LSTM", "units": 64}."""
+
+
+def run_inner(layer: Layer, inputs: list[Shape], role: str) -> Outcome:
+    """The held layer's outcome; its failure names it as part of the wrapper."""
+    try:
+        return layer.compute(inputs)
+    except LayerError as error:
+        raise LayerError(f"its {role} ({layer.type}): {error}") from None
+
+
+def inner_lines(role: str, layer: Layer, outcome: Outcome) -> list[str]:
+    """The held layer's working, indented under a line naming it."""
+    head = f"{role} {layer.type} → {shape_text(outcome.shape)}, params {num(outcome.params)}"
+    return [head, *(f"  {line}" for line in outcome.working)]
+
+
+class Bidirectional(OneInput):
+    """A recurrent layer run forwards and a copy (or `backward_layer`) run backwards."""
+
+    summary = "forward and backward outputs merged (concat: sizes add up); params = both layers'"
+
+    type: Literal["Bidirectional"] = "Bidirectional"
+    wrapped_fields = ("layer", "backward_layer")
+    layer: NestedLayer
+    merge_mode: Literal["concat", "sum", "mul", "ave"] | None = "concat"
+    backward_layer: NestedLayer | None = None
+
+    def apply(self, shape: Shape) -> Outcome:
+        for role in self.wrapped_fields:
+            held = getattr(self, role)
+            if held is not None and "return_sequences" not in type(held).model_fields:
+                raise LayerError(
+                    f"its {role} must be a recurrent layer (LSTM, GRU, SimpleRNN, RNN, "
+                    f"ConvLSTM2D, …), not {held.type}"
+                )
+        if self.merge_mode is None:
+            raise LayerError(
+                "merge_mode None returns the two directions as two outputs; cnncalc follows "
+                "one output per layer: merge them (concat, sum, mul or ave)"
+            )
+        forward = run_inner(self.layer, [shape], "layer")
+        backward_layer = self.backward_layer or self.layer
+        backward = (
+            forward
+            if self.backward_layer is None
+            else run_inner(self.backward_layer, [shape], "backward_layer")
+        )
+        f, b = forward.shape, backward.shape
+        if f[:-1] != b[:-1] or (self.merge_mode != "concat" and f != b):
+            raise LayerError(
+                f"the directions' outputs {shape_text(f)} and {shape_text(b)} cannot be "
+                f"merged with merge_mode '{self.merge_mode}'"
+            )
+        if self.merge_mode == "concat":
+            size = None if f[-1] is None or b[-1] is None else f[-1] + b[-1]
+            out, merge = (*f[:-1], size), f"concat: last axis {num(f[-1])} + {num(b[-1])}"
+        else:
+            out, merge = f, f"{self.merge_mode}: element-wise, the shape stays"
+        params = forward.params + backward.params
+        working = (
+            *inner_lines("forward", self.layer, forward),
+            *inner_lines("backward", backward_layer, backward),
+            f"output: {merge} → {shape_text(out)}",
+            f"params = {num(forward.params)} + {num(backward.params)} = {num(params)}",
+        )
+        return Outcome(out, params, forward.non_trainable + backward.non_trainable, working)
+
+
+class TimeDistributed(OneInput):
+    """The held layer applied to every step of axis 1, with the same weights."""
+
+    summary = "the layer on each time step: (T, …) → (T, layer's output); params = the layer's"
+
+    type: Literal["TimeDistributed"] = "TimeDistributed"
+    wrapped_fields = ("layer",)
+    layer: NestedLayer
+
+    def apply(self, shape: Shape) -> Outcome:
+        if len(shape) < 2:
+            raise LayerError(
+                f"TimeDistributed needs (batch, time, …) with at least one axis per step, "
+                f"got {shape_text(shape)}"
+            )
+        inner = run_inner(self.layer, [shape[1:]], "layer")
+        out = (shape[0], *inner.shape)
+        working = (
+            f"each of the {num(shape[0])} steps: {shape_text(shape[1:])} → "
+            f"{shape_text(inner.shape)}",
+            *inner_lines("layer", self.layer, inner),
+            f"params = the layer's, shared by every step = {num(inner.params)}",
+        )
+        return Outcome(out, inner.params, inner.non_trainable, working)
+
+
+class Pipeline(OneInput):
+    """Layers applied in order as one layer (one row in the summary)."""
+
+    summary = "the layers in order; params = the sum of theirs"
+
+    type: Literal["Pipeline"] = "Pipeline"
+    wrapped_fields = ("layers",)
+    layers: list[NestedLayer]
+
+    def apply(self, shape: Shape) -> Outcome:
+        working: list[str] = []
+        params = non_trainable = 0
+        for index, layer in enumerate(self.layers):
+            outcome = run_inner(layer, [shape], f"layers[{index}]")
+            working += inner_lines(f"layers[{index}]", layer, outcome)
+            shape = outcome.shape
+            params += outcome.params
+            non_trainable += outcome.non_trainable
+        working.append(f"params = the sum over its {len(self.layers)} layers = {num(params)}")
+        return Outcome(shape, params, non_trainable, tuple(working))
+
+
+class SpectralNormalization(OneInput):
+    """Keeps the held layer's kernel at spectral norm 1 with a power-iteration vector u, one
+    value per kernel column, stored as a non-trainable weight."""
+
+    summary = "the layer's output; params = the layer's + its kernel's last axis (u, non-trainable)"
+
+    type: Literal["SpectralNormalization"] = "SpectralNormalization"
+    wrapped_fields = ("layer",)
+    passed_arguments = frozenset({"power_iterations"})
+    layer: NestedLayer
+
+    def apply(self, shape: Shape) -> Outcome:
+        inner = run_inner(self.layer, [shape], "layer")
+        columns = kernel_columns(self.layer, shape)
+        params = inner.params + columns
+        working = (
+            *inner_lines("layer", self.layer, inner),
+            f"u = the kernel's last axis = {num(columns)} (non-trainable)",
+            f"params = {num(inner.params)} + {num(columns)} = {num(params)}",
+        )
+        return Outcome(inner.shape, params, inner.non_trainable + columns, working)
+
+
+def kernel_columns(layer: Layer, shape: Shape) -> int:
+    """The size of the last axis of a layer's kernel (Keras's SpectralNormalization reads it)."""
+    from .conv import Conv, ConvTranspose, DepthwiseConv
+    from .core import Dense
+
+    if isinstance(layer, Dense):
+        return layer.units
+    if isinstance(layer, Conv):
+        return layer.filters
+    if isinstance(layer, DepthwiseConv):
+        return layer.depth_multiplier
+    if isinstance(layer, ConvTranspose):  # its kernel is (k, k, filters, input depth)
+        _, depth = layer.split_known(shape)
+        return depth
+    raise LayerError(f"SpectralNormalization needs a layer with a kernel, not {layer.type}")
