@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from cnncalc.layers import REGISTRY
+from cnncalc.layers.base import KERAS_ALIASES, OUT_OF_SCOPE
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "layers.md"
 FAMILIES = {
@@ -21,6 +22,13 @@ FAMILIES = {
     "preprocessing": "Preprocessing inside models",
     "applications": "Custom layers of keras.applications",
     "models": "Nested models and Lambda",
+    "activations": "Activations with their own arguments",
+    "recurrent": "Recurrent layers and their cells",
+    "attention": "Attention",
+    "wrappers": "Wrappers (the held layer nested as in Keras's config)",
+    "augmentation": "Image augmentation and resizing",
+    "lookup": "Lookup and encoding",
+    "audio": "Audio spectrograms",
 }
 COMMON = {"type", "name", "inputs", "trainable", "dtype"}
 
@@ -52,6 +60,25 @@ def render() -> str:
                 if field not in COMMON
             ]
             lines.append(f"| `{kind}` | {', '.join(arguments)} | {rule.summary} |")
+    lines += [
+        "",
+        "## Keras's other names",
+        "",
+        "A spec may use the aliases keras.layers exports; the layer's type is the class name.",
+        "",
+        "| alias | type |",
+        "| --- | --- |",
+        *(f"| `{alias}` | `{kind}` |" for alias, kind in KERAS_ALIASES.items()),
+        "",
+        "## Out of scope",
+        "",
+        "Every other class of Keras 3's `keras.layers` is a kind above or an alias; these are not",
+        "modelled (tests/test_layers_vs_keras.py checks the list against Keras):",
+        "",
+        "| class | why |",
+        "| --- | --- |",
+        *(f"| `{name}` | {why} |" for name, why in OUT_OF_SCOPE.items()),
+    ]
     return "\n".join(lines) + "\n"
 
 

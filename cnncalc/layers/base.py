@@ -134,6 +134,17 @@ KERAS_ALIASES = {
     "GlobalMaxPool3D": "GlobalMaxPooling3D",
     "GroupQueryAttention": "GroupedQueryAttention",
 }
+OUT_OF_SCOPE = {
+    "Layer": "the abstract base of every layer: a subclass's shapes come from its code",
+    "Wrapper": "the abstract base of wrappers (Bidirectional, TimeDistributed, … are supported)",
+    "InputSpec": "not a layer: Keras's description of the inputs a layer accepts",
+    "TFSMLayer": "runs a TensorFlow SavedModel: its shapes are in the saved graph, not the config",
+    "JaxLayer": "wraps a JAX function: its weights and shapes come from running the code",
+    "FlaxLayer": "wraps a Flax module: its weights and shapes come from running the code",
+    "TorchModuleWrapper": "wraps a PyTorch module: its weights and shapes come from its code",
+}
+"""Classes of keras.layers that cnncalc does not model, with the reason (docs/layers.md)."""
+
 """Other names Keras exports for a class (keras.layers.MaxPool2D is MaxPooling2D): a spec may
 use them; the layer's type is Keras's class name, as its summary prints it."""
 

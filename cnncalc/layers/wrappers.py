@@ -7,23 +7,29 @@ The held layer's own rule gives its shape and weights; the wrapper says what it 
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, SerializeAsAny
+from pydantic import BeforeValidator, SerializeAsAny, ValidationError
 
-from ..errors import LayerError, SpecError
+from ..errors import LayerError, did_you_mean
 from ..formulas import num
-from .base import Layer, OneInput, Outcome, Shape, shape_text
+from .base import KERAS_ALIASES, Layer, OneInput, Outcome, Shape, shape_text
+from .registry import REGISTRY
 
 
 def as_layer(value: Any) -> Any:
     """A nested layer's dict validated by the rule its `type` names (aliases too)."""
-    if isinstance(value, dict):
-        from ..spec import layer_from_dict
-
-        try:
-            return layer_from_dict(0, value, where="")
-        except SpecError as error:
-            raise ValueError("; ".join(error.lines)) from None
-    return value
+    if not isinstance(value, dict):
+        return value
+    kind = value.get("type")
+    kind = KERAS_ALIASES.get(kind, kind) if isinstance(kind, str) else kind
+    if not isinstance(kind, str) or kind not in REGISTRY:
+        hint = did_you_mean(str(kind), REGISTRY)
+        raise ValueError(f"the nested layer's type '{kind}' is not a known layer type{hint}")
+    try:
+        return REGISTRY[kind].model_validate({**value, "type": kind})
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise ValueError(f"the nested {kind}: {where}: {problem['msg']}") from None
 
 
 NestedLayer = Annotated[SerializeAsAny[Layer], BeforeValidator(as_layer)]

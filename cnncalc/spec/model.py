@@ -103,18 +103,15 @@ class Spec(BaseModel):
         return "{" + (head + ", " if head else "") + '"layers": [\n    ' + body + "\n]}"
 
 
-def layer_from_dict(index: int, item: Any, where: str | None = None) -> Layer:
-    """Validate one layer's dict with the rule class its ``type`` names (``where``: how
-    errors name it, by default ``layers[index]``)."""
-    where = f"layers[{index}]" if where is None else where
+def layer_from_dict(index: int, item: Any) -> Layer:
+    """Validate one layer's dict with the rule class its ``type`` names."""
+    where = f"layers[{index}]"
     if not isinstance(item, dict):
         raise SpecError(
             f'{where}: a layer is an object like {{"type": "Conv2D", ...}}, got {_brief(item)}'
         )
     kind = item.get("type")
-    if (
-        isinstance(kind, str) and kind in KERAS_ALIASES
-    ):  # MaxPool2D is Keras's other name for MaxPooling2D
+    if isinstance(kind, str) and kind in KERAS_ALIASES:  # MaxPool2D: Keras's other name
         kind = KERAS_ALIASES[kind]
         item = {**item, "type": kind}
     if kind is None:
