@@ -18,7 +18,7 @@ from typing import Any
 from ..dtypes import BITS
 from ..engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
 from ..errors import CnncalcError
-from ..layers.base import Layer, Padded, Shape
+from ..layers.base import KERAS_ALIASES, Layer, Padded, Shape
 from ..layers.conv import ConvTranspose
 from ..layers.core import InputLayer
 from ..layers.models import Functional, NestedModel
@@ -79,6 +79,38 @@ def keras_arguments(layer: Layer) -> dict[str, Any]:
     return {**layer._keras_extras, **arguments}
 
 
+def keras_layer(
+    keras: Any, layer: Layer, name: str | None, arguments: dict[str, Any] | None = None
+) -> Any:
+    """The Keras layer object for a rule; the layers it holds (a Bidirectional's `layer`, an
+    RNN's `cell`) are built first, as Keras's constructors take them."""
+    arguments = keras_arguments(layer) if arguments is None else arguments
+    for field in layer.wrapped_fields:
+        held = getattr(layer, field)
+        if isinstance(held, list):
+            arguments[field] = [keras_layer(keras, item, item.name) for item in held]
+        elif held is not None:
+            arguments[field] = keras_layer(keras, held, held.name)
+    if name is not None:
+        arguments["name"] = name
+    return keras_class(keras, layer.type)(**arguments)
+
+
+def keras_class(keras: Any, kind: str) -> Any:
+    """Keras's class for a type; GroupedQueryAttention is exported only as an alias."""
+    exported = [alias for alias, target in KERAS_ALIASES.items() if target == kind]
+    return getattr(keras.layers, kind, None) or getattr(keras.layers, exported[0])
+
+
+def input_dtypes(spec: Spec, wiring: list[tuple[str, ...]]) -> dict[str, str]:
+    """Inputs read by a layer that wants strings or ints (StringLookup, Embedding, …)."""
+    wanted = {}
+    for layer, sources in zip(spec.layers, wiring):
+        if layer.input_dtype is not None:
+            wanted.update(dict.fromkeys(sources, layer.input_dtype))
+    return wanted
+
+
 def explicit_padding(layer: Layer) -> list[tuple[int, int]] | None:
     """Per-axis (before, after) pairs when the layer uses the lecture's explicit padding."""
     return layer.explicit_padding() if isinstance(layer, Padded) else None
@@ -113,15 +145,19 @@ def build_model(keras: Any, spec: Spec, outputs: list[str] | None = None) -> Any
     wiring = layer_inputs(spec, names)
     tensors: dict[str, Any] = {}
     model_inputs = []
+    dtypes = input_dtypes(spec, wiring)
     if spec.input_shape is not None:
         tensors[IMPLICIT_INPUT] = keras.Input(
-            shape=tuple(spec.input_shape), batch_size=spec.batch_size, name=IMPLICIT_INPUT
+            shape=tuple(spec.input_shape),
+            batch_size=spec.batch_size,
+            name=IMPLICIT_INPUT,
+            dtype=dtypes.get(IMPLICIT_INPUT),
         )
         model_inputs.append(tensors[IMPLICIT_INPUT])
     for index in topological_order(names, wiring):
         layer, name = spec.layers[index], names[index]
         if isinstance(layer, InputLayer):
-            tensors[name] = keras_input(keras, layer, name)
+            tensors[name] = keras_input(keras, layer, name, dtypes.get(name))
             model_inputs.append(tensors[name])
             continue
         if layer.type in NOT_BUILDABLE:
@@ -144,10 +180,11 @@ def build_model(keras: Any, spec: Spec, outputs: list[str] | None = None) -> Any
     return keras.Model(model_inputs, outputs if len(outputs) > 1 else outputs[0], name=spec.name)
 
 
-def keras_input(keras: Any, layer: InputLayer, name: str) -> Any:
+def keras_input(keras: Any, layer: InputLayer, name: str, read_as: str | None = None) -> Any:
     """A declared input with its batch size and, when given, its dtype (int32 for tokens;
-    a tensor has a dtype, not a mixed policy)."""
-    dtype = {"dtype": layer.dtype} if layer.dtype in BITS else {}
+    a tensor has a dtype, not a mixed policy); else ``read_as``, what its readers want
+    (strings for a StringLookup)."""
+    dtype = {"dtype": layer.dtype} if layer.dtype in BITS else {"dtype": read_as}
     return keras.Input(shape=layer.input_shape, batch_size=layer.batch, name=name, **dtype)
 
 
@@ -169,7 +206,8 @@ def call_layer(keras: Any, layer: Layer, name: str, x: Any, dtype: str | None = 
     """Apply the layer (and the bridge's helper layers in front of it) to ``x``."""
     shapes = [tuple(tensor.shape[1:]) for tensor in (x if isinstance(x, list) else [x])]
     for step in keras_steps(keras, layer, name, shapes, dtype):
-        x = step(x)
+        # attention layers take query, value (and key) as separate arguments
+        x = step(*x) if layer.inputs_as_arguments and isinstance(x, list) else step(x)
     return x
 
 
@@ -189,7 +227,7 @@ def keras_steps(
         arguments["dtype"] = dtype
     pads = explicit_padding(layer)
     if pads is None or not isinstance(layer, Padded):
-        return [getattr(keras.layers, layer.type)(name=name, **arguments)]
+        return [keras_layer(keras, layer, name, arguments)]
     rank, data_format = layer.rank, arguments.get("data_format")
     arguments["padding"] = "valid"
     pairs = pads[0] if rank == 1 else tuple(pads)

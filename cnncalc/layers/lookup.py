@@ -53,22 +53,25 @@ class IndexLookup(OneInput):
     output_mode: Mode = "int"
     pad_to_max_tokens: bool = False
 
-    def depth(self) -> tuple[int, str]:
-        if self.pad_to_max_tokens and self.max_tokens:
-            return self.max_tokens, f"max_tokens = {self.max_tokens} (pad_to_max_tokens)"
-        if not isinstance(self.vocabulary, list):
-            raise LayerError(
-                f"output_mode '{self.output_mode}' needs the vocabulary as a list in the spec "
-                "(cnncalc never reads files or adapts): its size is the output's"
-            )
-        n, oov = len(self.vocabulary), self.num_oov_indices
-        return n + oov, f"len(vocabulary) + num_oov_indices = {n} + {oov} = {n + oov}"
-
     def apply(self, shape: Shape) -> Outcome:
         if self.output_mode == "int":
             return as_ids(shape)
-        depth, why = self.depth()
+        depth, why = vocabulary_depth(self, self.num_oov_indices)
         return encoded(shape, self.output_mode, depth, why)
+
+
+def vocabulary_depth(layer: Any, oov: int) -> tuple[int, str]:
+    """An encoded lookup's depth: max_tokens when padded to it, else the vocabulary and its
+    out-of-vocabulary ids (the mask token gets no column)."""
+    if layer.pad_to_max_tokens and layer.max_tokens:
+        return layer.max_tokens, f"max_tokens = {layer.max_tokens} (pad_to_max_tokens)"
+    if not isinstance(layer.vocabulary, list):
+        raise LayerError(
+            f"output_mode '{layer.output_mode}' needs the vocabulary as a list in the spec "
+            "(cnncalc never reads files or adapts): its size is the output's"
+        )
+    n = len(layer.vocabulary)
+    return n + oov, f"len(vocabulary) + num_oov_indices = {n} + {oov} = {n + oov}"
 
 
 class StringLookup(IndexLookup):
@@ -105,13 +108,7 @@ class TextVectorization(OneInput):
             out = (self.output_sequence_length,)
             return Outcome(out, working=(f"one id per token: {shape_text(out)}; params = 0",))
         tokens = (*shape, None) if self.split is not None else shape
-        lookup = IndexLookup(
-            vocabulary=self.vocabulary,
-            max_tokens=self.max_tokens,
-            output_mode=self.output_mode,
-            pad_to_max_tokens=self.pad_to_max_tokens,
-        )
-        depth, why = lookup.depth()
+        depth, why = vocabulary_depth(self, 1)
         outcome = encoded(tokens, self.output_mode, depth, why)
         split = f"split '{self.split}' adds a tokens axis: {shape_text(tokens)}"
         return Outcome(outcome.shape, working=(split, *outcome.working))

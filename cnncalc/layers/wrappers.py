@@ -88,8 +88,9 @@ class Bidirectional(OneInput):
                 f"merged with merge_mode '{self.merge_mode}'"
             )
         if self.merge_mode == "concat":
-            size = None if f[-1] is None or b[-1] is None else f[-1] + b[-1]
-            out, merge = (*f[:-1], size), f"concat: last axis {num(f[-1])} + {num(b[-1])}"
+            # Keras's summary doubles the forward layer's size, whatever the backward one's
+            size = None if f[-1] is None else 2 * f[-1]
+            out, merge = (*f[:-1], size), f"concat: last axis 2·{num(f[-1])} (Keras: 2·forward)"
         else:
             out, merge = f, f"{self.merge_mode}: element-wise, the shape stays"
         params = forward.params + backward.params
