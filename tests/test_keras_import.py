@@ -318,3 +318,49 @@ def test_import_writes_nested_models_as_clean_specs(keras: Any, tmp_path: Path) 
     for noise in ("DTypePolicy", "initializer", "shared_object_id", "registered_name", "module"):
         assert noise not in text, noise
     assert engine_table(cnncalc.analyze(out)) == keras_table(model)
+
+
+def test_wrappers_cells_and_attention_import_from_their_keras_config(
+    keras: Any, tmp_path: Path
+) -> None:
+    """Nested configs (a wrapper's layer, an RNN's cells, a Pipeline's layers) become nested
+    spec layers, and a layer reading several inputs keeps Keras's call order."""
+    layers = keras.layers
+    frames = keras.Input((5, 16, 16, 3), name="frames")
+    x = layers.TimeDistributed(layers.Conv2D(4, 3), name="per_frame")(frames)
+    x = layers.TimeDistributed(layers.GlobalAveragePooling2D(), name="pooled")(x)
+    x = layers.Bidirectional(layers.LSTM(6, return_sequences=True), name="both_ways")(x)
+    x = layers.RNN([layers.GRUCell(3), layers.LSTMCell(5)], return_sequences=True, name="rnn")(x)
+    tokens = keras.Input((7,), dtype="int32", name="tokens")
+    embedded = layers.Embedding(50, 9, name="embedded")(tokens)
+    attended = layers.MultiHeadAttention(2, 4, name="attention")(x, embedded)
+    y = layers.Pipeline([layers.Dense(3), layers.PReLU()], name="pipe")(attended)
+    y = layers.SpectralNormalization(layers.Dense(2), name="spectral")(y)
+    model = keras.Model([frames, tokens], y)
+    saved = tmp_path / "model.json"
+    saved.write_text(json.dumps(without_shape_hints(json.loads(model.to_json()))))
+    analysis = cnncalc.analyze(saved)
+    assert engine_table(analysis) == keras_table(model)
+    assert analysis["attention"].input_shapes == ((5, 5), (7, 9))  # query, then value
+    written = json.loads(cnncalc.load_spec(saved).to_json())  # what `cnncalc import` writes
+    assert written["layers"][2]["layer"]["type"] == "GlobalAveragePooling2D"
+    assert engine_table(cnncalc.analyze(written)) == engine_table(analysis)
+
+
+def test_keras2_spellings_import(tmp_path: Path) -> None:
+    """Old code's Embedding(input_length=…) and LeakyReLU(alpha=…), from a tf.keras config."""
+    tf_keras = pytest.importorskip("tf_keras")
+    layers = tf_keras.layers
+    model = tf_keras.Sequential(
+        [
+            layers.Embedding(100, 8, input_length=10),
+            layers.Bidirectional(layers.LSTM(4, return_sequences=True)),
+            layers.TimeDistributed(layers.Dense(3)),
+            layers.LeakyReLU(alpha=0.3),
+            layers.GRU(2),
+        ]
+    )
+    model.build((None, 10))
+    saved = tmp_path / "model.json"
+    saved.write_text(model.to_json(), encoding="utf-8")
+    assert engine_table(cnncalc.analyze(saved)) == keras_table(model)

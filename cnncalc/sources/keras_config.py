@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from ..dtypes import DEFAULT_DTYPE, dtype_name
 from ..errors import SpecError
 from ..layers import REGISTRY
-from ..layers.base import IGNORED_ARGUMENTS
+from ..layers.base import IGNORED_ARGUMENTS, KERAS_ALIASES
 from ..layers.core import InputLayer
 from ..spec.model import layer_from_dict
 
@@ -177,6 +177,7 @@ def inbound_names(entry: dict[str, Any], name: str) -> list[str]:
 def layer_spec(index: int, entry: dict[str, Any]) -> dict[str, Any]:
     """One Keras layer config as a spec layer: its class name and the arguments cnncalc uses."""
     kind = entry.get("class_name")
+    kind = KERAS_ALIASES.get(kind, kind) if isinstance(kind, str) else kind
     config = dict(entry.get("config") or {})
     name = config.get("name") or entry.get("name") or f"layer_{index}"
     if kind in MODEL_CLASSES:
@@ -191,8 +192,13 @@ def layer_spec(index: int, entry: dict[str, Any]) -> dict[str, Any]:
         key: value
         for key, value in config.items()
         if (key in rule.model_fields and key != "type")
-        or (key in IGNORED_ARGUMENTS and isinstance(value, (str, int, float, bool)))
+        or ((key in IGNORED_ARGUMENTS or key in rule.passed_arguments) and is_plain(value))
     }  # initializers, regularizers and other objects change no shape: a clean spec
+    for field in rule.wrapped_fields:  # a wrapper's layer, an RNN's cell: configs themselves
+        if isinstance(layer.get(field), list):
+            layer[field] = [layer_spec(index, item) for item in layer[field]]
+        elif isinstance(layer.get(field), dict):
+            layer[field] = layer_spec(index, layer[field])
     layer.update(type=kind, name=name)
     if config.get("trainable", True):
         layer.pop("trainable", None)
@@ -203,6 +209,14 @@ def layer_spec(index: int, entry: dict[str, Any]) -> dict[str, Any]:
     if kind == "Lambda":
         layer.pop("function", None)  # code: never deserialized, never run
     return layer
+
+
+def is_plain(value: Any) -> bool:
+    """A value a spec can hold as it is: a scalar, or a list of scalars (a value_range)."""
+    scalar = (str, int, float, bool)
+    return isinstance(value, scalar) or (
+        isinstance(value, list) and all(isinstance(item, scalar) for item in value)
+    )
 
 
 def nested_model(kind: str, config: dict[str, Any], name: str) -> dict[str, Any]:
