@@ -7,7 +7,7 @@ axis of 1); multi_hot, count and tf_idf replace the last axis by depth.
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..errors import LayerError
 from .base import Layer, OneInput, Outcome, PositiveInt, Shape, shape_text
@@ -102,6 +102,14 @@ class TextVectorization(OneInput):
     output_sequence_length: PositiveInt | None = None
     pad_to_max_tokens: bool = False
     vocabulary: list[str] | str | None = None
+
+    @model_validator(mode="after")
+    def _sequence_length_is_for_ids(self) -> Any:
+        if self.output_sequence_length is not None and self.output_mode != "int":
+            raise ValueError(
+                f"output_sequence_length is only for output_mode 'int', not '{self.output_mode}'"
+            )
+        return self
 
     def apply(self, shape: Shape) -> Outcome:
         if self.output_mode == "int":
