@@ -39,6 +39,8 @@ def per_axis(draw: Any, rank: int, low: int, high: int) -> Any:
 def spatial_layer(draw: Any, rank: int, channels: int, data_format: str) -> dict[str, Any]:
     d = SPATIAL_KINDS[rank]
     fmt = {"data_format": data_format}
+    if data_format == "channels_last" and draw(st.integers(0, 3)) == 0:  # axis 1 as time
+        return sequence_layer(draw) if rank == 1 else temporal_layer(draw, rank)
     kind = draw(
         st.sampled_from(
             [
@@ -59,9 +61,6 @@ def spatial_layer(draw: Any, rank: int, channels: int, data_format: str) -> dict
                 "Adaptive",
                 "ChannelNormalization",
                 "Image",
-                "Sequence",
-                "Sequence",
-                "Temporal",
             ]
         )
     )
@@ -72,11 +71,7 @@ def spatial_layer(draw: Any, rank: int, channels: int, data_format: str) -> dict
         return channel_layer(draw, rank, channels, data_format)
     if kind == "Image" and rank == 2:
         return image_layer(draw, fmt)
-    if kind == "Sequence" and rank == 1 and data_format == "channels_last":
-        return sequence_layer(draw)
-    if kind == "Temporal" and rank > 1 and data_format == "channels_last":
-        return temporal_layer(draw, rank)
-    if kind in ("Image", "Sequence", "Temporal"):
+    if kind == "Image":
         return any_rank_layer(draw)
     if kind in ("Depthwise", "Separable") and rank == 3:
         kind = "Conv"
@@ -217,6 +212,28 @@ def image_layer(draw: Any, fmt: dict[str, str]) -> dict[str, Any]:
                 {"type": "RandomTranslation", "height_factor": 0.1, "width_factor": 0.1, **fmt},
                 {"type": "RandomContrast", "factor": 0.1, **fmt},
                 {"type": "RandomBrightness", "factor": 0.1, **fmt},
+                {"type": "RandomColorDegeneration", "factor": 0.1, **fmt},
+                {"type": "RandomColorJitter", "brightness_factor": 0.1, **fmt},
+                {"type": "RandomElasticTransform", **fmt},
+                {"type": "RandomErasing", **fmt},
+                {"type": "RandomGaussianBlur", **fmt},
+                {"type": "RandomGrayscale", **fmt},
+                {"type": "RandomHue", "factor": 0.1, **fmt},
+                {"type": "RandomInvert", **fmt},
+                {"type": "RandomPerspective", **fmt},
+                {"type": "RandomPosterization", "factor": 4, **fmt},
+                {"type": "RandomSaturation", "factor": 0.1, **fmt},
+                {"type": "RandomSharpness", "factor": 0.1, **fmt},
+                {"type": "RandomShear", "x_factor": 0.1, **fmt},
+                {"type": "AugMix", **fmt},
+                {"type": "AutoContrast"},
+                {"type": "ContrastLimitedAdaptiveHistogramEqualization", **fmt},
+                {"type": "CutMix", **fmt},
+                {"type": "MixUp", **fmt},
+                {"type": "RandAugment", **fmt},
+                {"type": "Solarization", **fmt},
+                {"type": "MaxNumBoundingBoxes", "max_number": 2},
+                {"type": "Pipeline", "layers": [{"type": "Equalization", **fmt}]},
             ]
         )
     )
@@ -351,6 +368,7 @@ def flat_layer(draw: Any, size: int) -> dict[str, Any]:
                 [
                     {"type": "RepeatVector", "n": draw(st.integers(1, 4))},
                     {"type": "Embedding", "input_dim": 20, "output_dim": draw(st.integers(1, 4))},
+                    {"type": "ReversibleEmbedding", "input_dim": 9, "output_dim": 2},
                 ]
             )
         )
