@@ -277,6 +277,8 @@ SINGLE: list[tuple[list[int], dict[str, Any]]] = [
             "bias_axes": "e",
         },
     ),
+    # two elided axes: Keras inserts them one by one at position 1, so they come out reversed
+    ([3, 5, 8], {"type": "EinsumDense", "equation": "...b,bc->...c", "output_shape": 4}),
     ([9, 9, 3], {"type": "Identity"}),
     ([10, 4], {"type": "Masking", "mask_value": 0.0}),
     ([9, 9, 3], {"type": "ActivityRegularization", "l1": 0.01}),
@@ -519,6 +521,7 @@ SINGLE: list[tuple[list[int], dict[str, Any]]] = [
     ([4], {"type": "Discretization", "num_bins": 4, "output_mode": "multi_hot"}),
     # Audio
     ([1000], {"type": "MelSpectrogram"}),
+    ([1023], {"type": "MelSpectrogram"}),  # N + 1 a multiple of the stride: ⌊(N + s + 1)/s⌋
     (
         [16000],
         {"type": "MelSpectrogram", "fft_length": 512, "sequence_stride": 128, "num_mel_bins": 40},

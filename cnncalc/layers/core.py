@@ -358,8 +358,9 @@ class EinsumDense(OneInput):
             bias = tuple(out[out_at[c]] if c in self.bias_axes else 1 for c in out_spec[first:])
         weights = product(kernel) or 0
         biases = (product(bias) or 0) if bias else 0
+        reversed_note = " (Keras lists the elided axes reversed)" if left and elided > 2 else ""
         working = (
-            f"output = {shape_text(tuple(out[1:]))}",
+            f"output = {shape_text(tuple(out[1:]))}{reversed_note}",
             f"kernel '{w_spec}' = {product_text(kernel)} = {num(weights)}",
             f"bias '{self.bias_axes}' = {product_text(bias)} = {num(biases)}"
             if bias
