@@ -49,7 +49,7 @@ class Cell(Step):
         text = inner if gates == 1 else f"{gates}·({inner})" if biases else f"{gates}·{inner}"
         lines = [
             f"{gates} {self.gate_names}, each (input_dim + units)·units"
-            + (" + its bias" if biases else ""),
+            + {0: "", 1: " + its bias", 2: " + its input and recurrent biases"}[biases],
             f"params = {text} = {num(params)}",
         ]
         return params, u, lines
