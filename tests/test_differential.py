@@ -226,13 +226,13 @@ def image_layer(draw: Any, fmt: dict[str, str]) -> dict[str, Any]:
                 {"type": "RandomSharpness", "factor": 0.1, **fmt},
                 {"type": "RandomShear", "x_factor": 0.1, **fmt},
                 {"type": "AugMix", **fmt},
-                {"type": "AutoContrast"},
+                {"type": "AutoContrast", **fmt},
                 {"type": "ContrastLimitedAdaptiveHistogramEqualization", **fmt},
                 {"type": "CutMix", **fmt},
                 {"type": "MixUp", **fmt},
                 {"type": "RandAugment", **fmt},
                 {"type": "Solarization", **fmt},
-                {"type": "MaxNumBoundingBoxes", "max_number": 2},
+                {"type": "MaxNumBoundingBoxes", "max_number": 2, **fmt},
                 {"type": "Pipeline", "layers": [{"type": "Equalization", **fmt}]},
             ]
         )

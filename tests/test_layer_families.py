@@ -10,9 +10,7 @@ import pytest
 import cnncalc
 from cnncalc import NetworkError, SpecError
 
-
-def net(*layers: dict[str, Any], input_shape: list[Any] | None = None) -> dict[str, Any]:
-    return {"input_shape": input_shape, "layers": list(layers)}
+from .test_engine import net
 
 
 @pytest.mark.parametrize(

@@ -423,6 +423,8 @@ SINGLE: list[tuple[list[int], dict[str, Any]]] = [
     ([9, 10, 3], {"type": "RandomTranslation", "height_factor": 0.1, "width_factor": 0.1}),
     ([9, 10, 3], {"type": "RandomContrast", "factor": 0.2}),
     ([9, 10, 3], {"type": "RandomBrightness", "factor": 0.2}),
+    ([3, 9, 10], {"type": "RandomBrightness", "factor": 0.2, **CF}),
+    ([3, 9, 10], {"type": "AutoContrast", **CF}),
     ([9, 10, 3], {"type": "RandomColorDegeneration", "factor": 0.2}),
     ([9, 10, 3], {"type": "RandomColorJitter", "brightness_factor": 0.2}),
     ([9, 10, 3], {"type": "RandomElasticTransform"}),

@@ -59,7 +59,6 @@ class AugMix(Augmentation):
 
 class AutoContrast(Augmentation):
     type: Literal["AutoContrast"] = "AutoContrast"
-    takes_data_format = False
     passed_arguments = frozenset({"value_range"})
 
 
@@ -82,7 +81,6 @@ class Equalization(Augmentation):
 
 class MaxNumBoundingBoxes(Augmentation):
     type: Literal["MaxNumBoundingBoxes"] = "MaxNumBoundingBoxes"
-    takes_data_format = False
     passed_arguments = frozenset({"fill_value"})
     max_number: Any
 
@@ -98,7 +96,6 @@ class RandAugment(Augmentation):
 
 class RandomBrightness(Augmentation):
     type: Literal["RandomBrightness"] = "RandomBrightness"
-    takes_data_format = False
     passed_arguments = frozenset({"value_range"})
     factor: Any
 
@@ -118,7 +115,6 @@ class RandomColorJitter(Augmentation):
 
 class RandomContrast(Augmentation):
     type: Literal["RandomContrast"] = "RandomContrast"
-    takes_data_format = False
     passed_arguments = frozenset({"value_range"})
     factor: Any
 
@@ -208,5 +204,4 @@ class RandomZoom(Augmentation):
 
 class Solarization(Augmentation):
     type: Literal["Solarization"] = "Solarization"
-    takes_data_format = False
     passed_arguments = frozenset({"addition_factor", "threshold_factor", "value_range"})
