@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+import cnncalc
 from cnncalc.layers import REGISTRY
 from cnncalc.layers.base import KERAS_ALIASES, OUT_OF_SCOPE
 
@@ -672,3 +673,21 @@ def test_every_class_of_keras_layers_is_a_kind_an_alias_or_out_of_scope(keras: A
         if alias in classes:  # an alias is the very class Keras exports under the type's name
             assert getattr(keras.layers, alias).__name__ == kind, alias
     assert set(OUT_OF_SCOPE) <= classes, "an out-of-scope class Keras no longer has"
+
+
+FIRST_ROW_OF_EACH_KIND = list(
+    {layer["type"]: (shape, layer) for shape, layer in reversed(SINGLE)}.values()
+)
+
+
+@pytest.mark.parametrize(
+    ("input_shape", "layer"),
+    FIRST_ROW_OF_EACH_KIND,
+    ids=[r[1]["type"] for r in FIRST_ROW_OF_EACH_KIND],
+)
+def test_auto_names_match_keras(input_shape: list[int], layer: dict[str, Any]) -> None:
+    """Keras's auto-name of every kind (p_re_lu, conv_lstm2d, …), aliases included."""
+    from cnncalc.keras.bridge import to_keras
+
+    spec = {"input_shape": input_shape, "layers": [layer]}
+    assert cnncalc.analyze(spec)[0].name == to_keras(spec).layers[-1].name
