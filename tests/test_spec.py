@@ -184,3 +184,25 @@ def test_schema_lists_every_layer_kind() -> None:
     schema = spec_json_schema()
     assert set(REGISTRY) <= set(schema["$defs"])
     json.dumps(schema)  # serializable
+
+
+def test_schema_accepts_nested_layers_and_aliases_and_rejects_nested_typos() -> None:
+    import jsonschema
+
+    from cnncalc.spec.schema import spec_json_schema
+
+    validator = jsonschema.Draft202012Validator(spec_json_schema())
+    good = {
+        "input_shape": [10, 8],
+        "layers": [
+            {"type": "Bidirectional", "layer": {"type": "LSTM", "units": 4}},
+            {"type": "RNN", "cell": [{"type": "GRUCell", "units": 2}]},
+            {"type": "MaxPool1D"},
+        ],
+    }
+    assert list(validator.iter_errors(good)) == []
+    typo = {
+        "input_shape": [10, 8],
+        "layers": [{"type": "Bidirectional", "layer": {"type": "LSTM", "unit": 4}}],
+    }
+    assert list(validator.iter_errors(typo))
