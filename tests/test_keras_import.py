@@ -364,3 +364,28 @@ def test_keras2_spellings_import(tmp_path: Path) -> None:
     saved = tmp_path / "model.json"
     saved.write_text(model.to_json(), encoding="utf-8")
     assert engine_table(cnncalc.analyze(saved)) == keras_table(model)
+
+
+def test_lookup_encoding_and_audio_layers_import_with_their_sizes(keras: Any) -> None:
+    """Their output sizes come from the config Keras writes (vocabulary, num_bins, …)."""
+    layers = keras.layers
+    strings = keras.Input((4,), dtype="string", name="strings")
+    ids = keras.Input((4,), dtype="int64", name="ids")
+    text = keras.Input((1,), dtype="string", name="text")
+    audio = keras.Input((1000,), name="audio")
+    values = keras.Input((4,), name="values")
+    outputs = [
+        layers.StringLookup(vocabulary=["a", "b", "c"], output_mode="one_hot")(strings),
+        layers.IntegerLookup(vocabulary=[1, 2, 3], output_mode="multi_hot")(ids),
+        layers.TextVectorization(vocabulary=["a", "b"], output_mode="count")(text),
+        layers.Hashing(num_bins=4, output_mode="one_hot")(ids),
+        layers.CategoryEncoding(num_tokens=5)(ids),
+        layers.Discretization(bin_boundaries=[0.0, 1.0], output_mode="one_hot")(values),
+        layers.MelSpectrogram(num_mel_bins=16)(audio),
+        layers.STFTSpectrogram(frame_length=32)(layers.Reshape((1000, 1))(audio)),
+        layers.HashedCrossing(num_bins=3, output_mode="one_hot")([ids, ids]),
+        layers.Dot(axes=1)([values, values]),
+    ]
+    model = keras.Model([strings, ids, text, audio, values], outputs)
+    spec = spec_from_keras_json(without_shape_hints(json.loads(model.to_json())))
+    assert engine_table(cnncalc.analyze(spec)) == keras_table(model)
