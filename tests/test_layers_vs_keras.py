@@ -530,6 +530,8 @@ SINGLE: list[tuple[list[int], dict[str, Any]]] = [
         {"type": "MelSpectrogram", "fft_length": 512, "sequence_stride": 128, "num_mel_bins": 40},
     ),
     ([1000, 1], {"type": "STFTSpectrogram"}),
+    ([2, 500], {"type": "STFTSpectrogram", "frame_length": 64, "frame_step": 16, **CF}),
+    ([2, 500], {"type": "STFTSpectrogram", "frame_length": 64, "expand_dims": True, **CF}),
     (
         [1000, 1],
         {
