@@ -53,7 +53,10 @@ def inner_lines(role: str, layer: Layer, outcome: Outcome) -> list[str]:
 class Bidirectional(OneInput):
     """A recurrent layer run forwards and a copy (or `backward_layer`) run backwards."""
 
-    summary = "forward and backward outputs merged (concat: sizes add up); params = both layers'"
+    summary = (
+        "both directions merged (concat: 2·the forward size, as Keras computes it); "
+        "params = both layers'"
+    )
 
     type: Literal["Bidirectional"] = "Bidirectional"
     wrapped_fields = ("layer", "backward_layer")
