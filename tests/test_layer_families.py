@@ -167,6 +167,11 @@ def test_nested_layers_are_written_back_as_nested_specs() -> None:
             "as a list in the spec (cnncalc never reads files or adapts): its size is the output's",
         ),
         (
+            net({"type": "RandomColorDegeneration", "factor": 0.1}, input_shape=[8, 8, 1]),
+            "layer 0 'random_color_degeneration' (RandomColorDegeneration): "
+            "RandomColorDegeneration works on RGB images: 3 channels, got 1",
+        ),
+        (
             net({"type": "GRU", "units": 2, "return_state": True}, input_shape=[5, 3]),
             "layer 0 'gru' (GRU): return_state=True returns the states as more outputs; cnncalc "
             "follows one output per layer",

@@ -4,8 +4,9 @@ Augmentations change values, not shapes: output = input, no params. Crops and re
 the height and width; the channels stay.
 """
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
+from ..errors import LayerError
 from .base import Outcome, PositiveInt, Shape, Spatial
 
 
@@ -15,8 +16,13 @@ class Augmentation(Spatial):
     summary = "output = input; no params"
     rank = 2
 
+    rgb_only: ClassVar[bool] = False
+    """Keras refuses any other number of channels than 3 (red, green, blue)."""
+
     def apply(self, shape: Shape) -> Outcome:
-        self.split(shape)
+        _, channels = self.split(shape)
+        if self.rgb_only and channels not in (3, None):
+            raise LayerError(f"{self.type} works on RGB images: 3 channels, got {channels}")
         return Outcome(shape, working=("output shape = input shape; params = 0",))
 
 
@@ -102,6 +108,7 @@ class RandomBrightness(Augmentation):
 
 class RandomColorDegeneration(Augmentation):
     type: Literal["RandomColorDegeneration"] = "RandomColorDegeneration"
+    rgb_only = True
     passed_arguments = frozenset({"value_range"})
     factor: Any
 

@@ -212,11 +212,13 @@ class ConvLSTM(Windowed):
         params = 4 * (area * depth * f + area * f * f + bias)
         plus = f" + {f}" if self.use_bias else ""
         line = f"params = 4·({k}·{depth}·{f} + {k}·{f}·{f}{plus}) = {num(params)}"
-        outcome = self.outcome(self.slide(spatial), f, params, [f"filters = {f}", line])
-        if not self.return_sequences:
-            return outcome
-        out = (steps, *outcome.shape)
-        return Outcome(out, params, 0, (*outcome.working, f"every step: {shape_text(out)}"))
+        slid = self.slide(spatial)
+        working = (*(step.line for step in slid), f"output_depth = filters = {f}", line)
+        out = self.join(tuple(step.value for step in slid), f)
+        if self.return_sequences:
+            out = (steps, *out)
+            working = (*working, f"every step (return_sequences): {shape_text(out)}")
+        return Outcome(out, params, 0, working)
 
 
 class ConvLSTM1D(ConvLSTM):
