@@ -29,7 +29,10 @@ BITS = {
 MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 """Mixed-precision policies and the dtype they compute in; their variables stay float32."""
 
-DTYPE_NAMES = (*BITS, *MIXED_POLICIES)
+TENSOR_DTYPES = (*BITS, "string")
+"""What an input tensor may hold: numbers, or text for StringLookup and TextVectorization."""
+
+DTYPE_NAMES = (*TENSOR_DTYPES, *MIXED_POLICIES)
 """Every name a spec's ``dtype`` accepts."""
 
 
@@ -46,8 +49,9 @@ def compute_dtype(policy: str | None) -> str:
 
 
 def bytes_per_weight(policy: str | None) -> float:
-    """Bytes of one weight under a policy: float16 → 2, mixed_float16 → 4 (float32 variables)."""
-    return BITS[variable_dtype(policy)] / 8
+    """Bytes of one weight under a policy: float16 → 2, mixed_float16 → 4 (float32 variables);
+    a string input has no weights and no fixed size: 0."""
+    return BITS.get(variable_dtype(policy), 0) / 8
 
 
 def stored_bytes(dtype: str) -> int:

@@ -366,7 +366,9 @@ def test_keras2_spellings_import(tmp_path: Path) -> None:
     assert engine_table(cnncalc.analyze(saved)) == keras_table(model)
 
 
-def test_lookup_encoding_and_audio_layers_import_with_their_sizes(keras: Any) -> None:
+def test_lookup_encoding_and_audio_layers_import_with_their_sizes(
+    keras: Any, tmp_path: Path
+) -> None:
     """Their output sizes come from the config Keras writes (vocabulary, num_bins, …)."""
     layers = keras.layers
     strings = keras.Input((4,), dtype="string", name="strings")
@@ -389,3 +391,7 @@ def test_lookup_encoding_and_audio_layers_import_with_their_sizes(keras: Any) ->
     model = keras.Model([strings, ids, text, audio, values], outputs)
     spec = spec_from_keras_json(without_shape_hints(json.loads(model.to_json())))
     assert engine_table(cnncalc.analyze(spec)) == keras_table(model)
+    saved = tmp_path / "model.json"  # a string input has no byte size: the table still prints
+    saved.write_text(model.to_json(), encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(saved), "--costs"])
+    assert result.exit_code == 0 and "Total params: 1,088" in result.stdout  # 2·32·(32/2 + 1)

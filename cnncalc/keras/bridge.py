@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from ..dtypes import BITS
+from ..dtypes import TENSOR_DTYPES
 from ..engine import IMPLICIT_INPUT, analyze_spec, layer_inputs, layer_names, topological_order
 from ..errors import CnncalcError
 from ..layers.base import KERAS_ALIASES, Layer, Padded, Shape
@@ -184,7 +184,7 @@ def keras_input(keras: Any, layer: InputLayer, name: str, read_as: str | None = 
     """A declared input with its batch size and, when given, its dtype (int32 for tokens;
     a tensor has a dtype, not a mixed policy); else ``read_as``, what its readers want
     (strings for a StringLookup)."""
-    dtype = {"dtype": layer.dtype} if layer.dtype in BITS else {"dtype": read_as}
+    dtype = {"dtype": layer.dtype} if layer.dtype in TENSOR_DTYPES else {"dtype": read_as}
     return keras.Input(shape=layer.input_shape, batch_size=layer.batch, name=name, **dtype)
 
 
