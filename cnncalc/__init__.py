@@ -42,20 +42,35 @@ __version__ = "0.1.0"
 def analyze(source: Spec | dict[str, Any] | str | Path | Any) -> Analysis:
     """Analyze a spec given as a Spec, a dict, a file path (a JSON/YAML spec, a Keras model
     JSON or a .keras archive), '-', a preset name, or a live Keras model."""
-    if not isinstance(source, (Spec, dict, str, Path)) and hasattr(source, "to_json"):
+    if not isinstance(source, (Spec, dict, str, Path)):
+        if not hasattr(source, "to_json"):
+            raise SpecError(
+                f"cannot analyze a {type(source).__name__!r} object: give a spec, a dict, a file, "
+                "a preset name or a Keras model"
+            )
         source = from_keras(source)
     return analyze_spec(load_spec(source))
 
 
 def from_keras(model: Any) -> Spec:
     """The cnncalc spec of a Keras model, read from its configuration only: a live model
-    (model.to_json()) or a saved one (a path to a .keras, .h5 or model JSON file)."""
-    import json
-
+    (model.to_json()) or a saved one (a path to a .keras, .h5 or model JSON file), by the same
+    strict reader as any file."""
     from .sources.keras_config import spec_from_keras_json
+    from .sources.textfiles import parse_json_or_yaml
 
     if isinstance(model, (str, Path)):
         if not Path(model).is_file():
             raise SpecError(f"{model}: no such file")
         return load_spec(Path(model))
-    return parse_spec(spec_from_keras_json(json.loads(model.to_json()), model.name))
+    where = f"the {type(model).__name__}"
+    try:
+        text = model.to_json()
+    except Exception as error:  # any object may claim to be a model
+        raise SpecError(
+            f"{where}: its to_json() failed, so it is not a Keras model ({error})"
+        ) from None
+    if not isinstance(text, str):
+        raise SpecError(f"{where}: its to_json() gave a {type(text).__name__}, not JSON text")
+    data = parse_json_or_yaml(text, where, as_json=True)
+    return parse_spec(spec_from_keras_json(data, where))

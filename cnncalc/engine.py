@@ -13,7 +13,7 @@ from .analysis import Analysis, LayerRow
 from .costs import ReceptiveField, spec_dtype, trace
 from .dtypes import DEFAULT_DTYPE
 from .errors import LayerError, NetworkError, SpecError, did_you_mean
-from .layers.base import IMPLICIT_INPUT, Layer, Outcome, Shape
+from .layers.base import IMPLICIT_INPUT, MAX_SIZE, Layer, Outcome, Shape
 from .layers.core import InputLayer
 from .layers.models import NestedModel
 from .spec import Spec, parse_spec
@@ -109,15 +109,21 @@ def topological_order(names: list[str], wiring: list[tuple[str, ...]]) -> list[i
 def cycle_message(
     names: list[str], wiring: list[tuple[str, ...]], position: dict[str, int], done: set[int]
 ) -> str:
-    """Walk back from a stuck layer until a name repeats: that is the cycle."""
+    """Walk back from a layer the sort left waiting until a layer repeats: that is the cycle.
+
+    Every waiting layer reads another waiting one, so the walk ends; each layer is visited
+    once (its step is remembered), so a 100,000-layer cycle is found in linear time.
+    """
     index = next(i for i in range(len(names)) if i not in done)
+    step_of: dict[int, int] = {}
     path: list[int] = []
-    while index not in path:
+    while index not in step_of:
+        step_of[index] = len(path)
         path.append(index)
         index = next(
             position[s] for s in wiring[index] if s in position and position[s] not in done
         )
-    cycle = path[path.index(index) :]
+    cycle = path[step_of[index] :]
     loop = " → ".join(f"'{names[i]}'" for i in reversed([*cycle, cycle[0]]))
     return f"layers[{cycle[0]}].inputs: the layers read each other in a cycle: {loop}"
 
@@ -201,9 +207,25 @@ def compute(
     which also holds inside a nested model (as Keras's global policy does)."""
     try:
         if isinstance(layer, NestedModel):
-            return layer.compute_nested(
+            outcome = layer.compute_nested(
                 inputs, lambda data: analyze_spec(parse_spec({"dtype": dtype, **data}))
             )
-        return layer.compute(inputs)
+        else:
+            outcome = layer.compute(inputs)
+        check_sizes(outcome)
+        return outcome
     except LayerError as error:
         raise NetworkError(f"layer {index} '{name}' ({layer.type}): {error}") from None
+
+
+def check_sizes(outcome: Outcome) -> None:
+    """Sizes and counts stay within Keras's int64, so every number stays printable."""
+    for what, value in (
+        ("an output size", max(outcome.shape, key=lambda s: s or 0, default=0)),
+        ("the parameter count", outcome.params),
+    ):
+        if value is not None and value > MAX_SIZE:
+            raise LayerError(
+                f"{what} of {value.bit_length()} bits exceeds Keras's int64 "
+                f"(at most 2^63 − 1 = {MAX_SIZE:,})"
+            )

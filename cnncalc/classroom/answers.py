@@ -20,6 +20,8 @@ from typing import Any
 
 from ..errors import SpecError
 from ..layers.base import tuple_text
+from ..render.escaping import csv_text
+from ..sources.reader import MAX_TEXT_BYTES, read_input
 from ..sources.textfiles import decode, parse_json_or_yaml
 
 Shape = tuple[int | None, ...]
@@ -66,10 +68,7 @@ class AnswerSheet:
 
 def read_answers(path: Path) -> AnswerSheet:
     """Parse an answer file; the format comes from its extension, else from its content."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
+    raw = read_input(path, MAX_TEXT_BYTES, "an answer sheet")
     where, suffix = str(path), path.suffix.lower()
     text = decode(raw, where, "an answer sheet", "fill in a worksheet from cnncalc exercise")
     if suffix in (".csv", ".md", ".markdown"):
@@ -193,8 +192,9 @@ def csv_rows(text: str, where: str) -> list[dict[str, str]]:
 
 
 def cell_text(value: Any) -> str:
-    """A CSV cell; a row longer than the header gives a list of the extra cells."""
-    return ",".join(value) if isinstance(value, list) else (value or "")
+    """A CSV cell as cnncalc wrote it (see csv_text); a row longer than the header gives a list
+    of the extra cells."""
+    return ",".join(value) if isinstance(value, list) else csv_text(value or "")
 
 
 def markdown_rows(text: str, where: str) -> list[dict[str, str]]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..render.escaping import SafeCsvWriter
 from .answers import value_text
 from .grading import Item, Report
 
@@ -117,8 +117,8 @@ def gradebook_csv(reports: list[Report]) -> str:
     header = ["file", "student", "score", "max_score", "percent", "unreadable", "error", "notes"]
     header += [f"{label} {part}" for label in labels for part in ("status", "mistake")]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([spreadsheet_safe(cell) for cell in header])
+    writer = SafeCsvWriter(out)  # no cell opens as a formula (OWASP)
+    writer.writerow(header)
     for r in reports:
         student = r.student or Path(r.file).stem
         if r.error is not None:
@@ -130,15 +130,8 @@ def gradebook_csv(reports: list[Report]) -> str:
             for label in labels:
                 item = items.get(label)
                 row += [item.status, item.mistake or ""] if item else ["", ""]
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        writer.writerow(row)
     return out.getvalue().rstrip("\n")
-
-
-def spreadsheet_safe(cell: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading ' (OWASP)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
 
 
 def gradescope(report: Report) -> dict[str, Any]:

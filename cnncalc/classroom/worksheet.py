@@ -9,7 +9,6 @@ Filled in, it is an answer file for `cnncalc check`.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -18,6 +17,7 @@ from ..analysis import Analysis
 from ..engine import IMPLICIT_INPUT
 from ..errors import SpecError
 from ..layers.base import Layer
+from ..render.escaping import SafeCsvWriter
 from ..spec import Spec
 from .answers import DEFAULT_FIELDS
 from .grading import right_answer
@@ -160,7 +160,7 @@ def answer_text(value: Any) -> str:
 
 def worksheet_csv(sheet: dict[str, Any]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([header(sheet), *table_rows(sheet)])
+    SafeCsvWriter(out).writerows([header(sheet), *table_rows(sheet)])  # no formulas (OWASP)
     return out.getvalue().rstrip("\n")
 
 

@@ -65,6 +65,15 @@ class Format(str, Enum):
     latex = "latex"
 
 
+def error_lines(error: CnncalcError) -> list[str]:
+    """One printable line per problem: a name's newline or escape sequence in a message is
+    shown (\\n, \\x1b), never sent to the terminal, so no file can forge a line."""
+    from ..render.escaping import visible
+
+    lines = error.lines if isinstance(error, SpecError) else [str(error)]
+    return [visible(line) for line in lines]
+
+
 def user_errors(command: F) -> F:
     """Turn cnncalc's errors into a message on stderr and the error's exit code."""
 
@@ -73,7 +82,7 @@ def user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except CnncalcError as error:
-            for line in str(error).splitlines():
+            for line in error_lines(error):
                 typer.echo(f"error: {line}", err=True)
             raise typer.Exit(error.exit_code) from None
 
@@ -93,13 +102,13 @@ def refuse_overwrite(output: Path, force: bool) -> None:
         raise SpecError(f"{output}: already exists; use --force to overwrite it")
 
 
-def read_text_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"{path}: cannot be read as text ({error})") from None
+def read_text_file(path: Path, kind: str = "text") -> str:
+    """A user's text file through the bounded reader (a size limit, UTF-8, never /dev/zero)."""
+    from ..sources.reader import MAX_TEXT_BYTES, read_input
+    from ..sources.textfiles import decode
+
+    raw = read_input(path, MAX_TEXT_BYTES, kind)
+    return decode(raw, str(path), kind, f"it should hold {kind}")
 
 
 def require(option: str, given: bool, needs: str, present: bool) -> None:

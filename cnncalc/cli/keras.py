@@ -65,7 +65,8 @@ def compare(
     from ..keras.summary import parse_summary
 
     where = str(summary)
-    keras = parse_summary(read_text_file(summary), where, model)
+    text = read_text_file(summary, "a model.summary() printout")
+    keras = parse_summary(text, where, model)
     report_comparison(run_compare(run(spec), keras, partial, where), format)
 
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from ..errors import LayerError
 from ..formulas import num, product, product_text
-from .base import OneInput, Outcome, Shape, keras_axis, shape_text
+from .base import Axes, OneInput, Outcome, Shape, keras_axis, shape_text
 from .core import SAME_SHAPE
 
 
@@ -24,7 +24,7 @@ class PReLU(OneInput):
     summary = "output = input; params = the input's sizes, 1 on shared_axes"
 
     type: Literal["PReLU"] = "PReLU"
-    shared_axes: int | list[int] | None = None
+    shared_axes: Axes | None = None
 
     def apply(self, shape: Shape) -> Outcome:
         shared = [] if self.shared_axes is None else self.shared_axes

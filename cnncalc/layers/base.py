@@ -23,8 +23,16 @@ Shape = tuple[int | None, ...]
 IMPLICIT_INPUT = "input"
 """The name of the input that a spec's ``input_shape`` declares (layers read it by name)."""
 
-PositiveInt = Annotated[int, Field(ge=1, strict=True)]
-NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+MAX_SIZE = 2**63 - 1
+"""Keras holds sizes and counts in int64: a larger one is no network Keras can build."""
+MAX_RANK = 64
+"""Axes in a shape: more than TensorFlow's kernels or any network use."""
+PositiveInt = Annotated[int, Field(ge=1, le=MAX_SIZE, strict=True)]
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_SIZE, strict=True)]
+DeclaredShape = Annotated[list[PositiveInt | None], Field(max_length=MAX_RANK)]
+"""A shape written in a spec: sizes are ints ≥ 1 (never booleans) or None for unknown."""
+Axis = Annotated[int, Field(ge=-MAX_RANK - 1, le=MAX_RANK, strict=True)]
+Axes = Union[Axis, list[Axis]]
 PerAxis = Union[PositiveInt, list[PositiveInt]]
 """An int means the same value on every axis, as in Keras."""
 Padding = Union[
@@ -207,7 +215,9 @@ class Layer(BaseModel):
     type: str
     name: str | None = Field(default=None, description="Defaults to Keras's auto-name.")
     inputs: list[str] | None = Field(
-        default=None, description="Names of the layers this one reads; default: the previous."
+        default=None,
+        min_length=1,
+        description="Names of the layers this one reads; default: the previous.",
     )
     trainable: bool = Field(default=True, description="False makes every weight non-trainable.")
     dtype: str | None = Field(
@@ -237,6 +247,14 @@ class Layer(BaseModel):
         kind = cls.model_fields["type"].default
         if isinstance(kind, str):
             REGISTRY.register(kind, cls)
+
+    @field_validator("name", "inputs")
+    @classmethod
+    def _names_are_text(cls, value: Any) -> Any:
+        for name in [value] if isinstance(value, str) else value or []:
+            if not name.isascii() and any("\ud800" <= char <= "\udfff" for char in name):
+                raise ValueError("a name cannot hold a lone surrogate (\\ud800–\\udfff)")
+        return value
 
     _keras_extras: dict[str, Any] = PrivateAttr(default_factory=dict)
     """The ignored arguments, kept so the Keras bridge can pass them on."""

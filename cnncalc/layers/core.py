@@ -8,6 +8,10 @@ from pydantic import Field, model_validator
 from ..errors import LayerError
 from ..formulas import count, num, product, product_text
 from .base import (
+    MAX_RANK,
+    MAX_SIZE,
+    Axes,
+    DeclaredShape,
     Layer,
     OneInput,
     Outcome,
@@ -27,12 +31,12 @@ class InputLayer(Layer):
 
     type: Literal["InputLayer"] = "InputLayer"
     positions = "input"
-    shape: list[PositiveInt | None] | None = None
+    shape: DeclaredShape | None = None
     batch_size: PositiveInt | None = Field(
         default=None, description="A fixed batch size, shown first in every shape."
     )
-    batch_shape: list[PositiveInt | None] | None = None
-    batch_input_shape: list[PositiveInt | None] | None = Field(
+    batch_shape: DeclaredShape | None = None
+    batch_input_shape: DeclaredShape | None = Field(
         default=None, description="Keras 2's name for batch_shape."
     )
 
@@ -115,7 +119,9 @@ class Reshape(OneInput):
     summary = "target_shape (one -1 is inferred); the total must not change"
 
     type: Literal["Reshape"] = "Reshape"
-    target_shape: list[Annotated[int, Field(ge=-1)]]
+    target_shape: Annotated[
+        list[Annotated[int, Field(ge=-1, le=MAX_SIZE, strict=True)]], Field(max_length=MAX_RANK)
+    ]
 
     @model_validator(mode="after")
     def _at_most_one_unknown(self) -> Any:
@@ -227,7 +233,7 @@ class LeakyReLU(SameShape):
 
 class Softmax(SameShape):
     type: Literal["Softmax"] = "Softmax"
-    axis: int | list[int] = -1
+    axis: Axes = -1
     ops_per_element = 1
 
     def reads_positions(self, inputs: list[Shape]) -> str:
@@ -316,7 +322,7 @@ class EinsumDense(OneInput):
 
     type: Literal["EinsumDense"] = "EinsumDense"
     equation: str
-    output_shape: int | list[int | None] | None
+    output_shape: PositiveInt | DeclaredShape | None
     bias_axes: str | None = None
 
     def apply(self, shape: Shape) -> Outcome:

@@ -7,10 +7,10 @@ axis of 1); multi_hot, count and tf_idf replace the last axis by depth.
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from ..errors import LayerError
-from .base import Layer, OneInput, Outcome, PositiveInt, Shape, shape_text
+from .base import Layer, NonNegativeInt, OneInput, Outcome, PositiveInt, Shape, shape_text
 
 Mode = Literal["int", "one_hot", "multi_hot", "count", "tf_idf"]
 
@@ -47,7 +47,7 @@ class IndexLookup(OneInput):
     passed_arguments = frozenset({"oov_token", "idf_weights", "encoding", "salt"})
     vocabulary: list[Any] | str | None = None
     max_tokens: PositiveInt | None = None
-    num_oov_indices: int = Field(default=1, ge=0)
+    num_oov_indices: NonNegativeInt = 1
     mask_token: Any = None
     invert: bool = False
     output_mode: Mode = "int"

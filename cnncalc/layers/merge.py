@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from ..errors import LayerError
-from .base import Layer, Outcome, Shape, elementwise, keras_axis, last_axis, shape_text
+from .base import Axes, Axis, Layer, Outcome, Shape, elementwise, keras_axis, last_axis, shape_text
 
 
 def shapes_text(inputs: list[Shape]) -> str:
@@ -98,7 +98,7 @@ class Concatenate(Layer):
     summary = "sizes along axis add up, other axes equal; no params"
 
     type: Literal["Concatenate"] = "Concatenate"
-    axis: int = -1
+    axis: Axis = -1
 
     def reads_positions(self, inputs: list[Shape]) -> str:
         """Joined along the channels, positions stay; along a spatial axis they shift."""
@@ -134,7 +134,7 @@ class Dot(Layer):
     summary = "both shapes without the summed axes, joined (at least (1,)); no params"
 
     type: Literal["Dot"] = "Dot"
-    axes: int | list[int]
+    axes: Axes
     normalize: bool = False
 
     def compute(self, inputs: list[Shape]) -> Outcome:

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Literal
 
+from pydantic import Field
+
 from ..errors import CnncalcError, LayerError
-from .base import Layer, Outcome, Shape, shape_text
+from .base import DeclaredShape, Layer, Outcome, Shape, shape_text
 
 
 class NestedModel(Layer):
@@ -18,7 +20,7 @@ class NestedModel(Layer):
     summary = "the nested model's output; params = the sum of its layers'"
     positions = "untraced"
 
-    layers: list[dict[str, Any]]
+    layers: list[dict[str, Any]] = Field(min_length=1)
 
     def sub_spec(self, inputs: list[Shape]) -> dict[str, Any]:
         raise NotImplementedError
@@ -104,7 +106,7 @@ class Lambda(Layer):
     positions = "untraced"
 
     type: Literal["Lambda"] = "Lambda"
-    output_shape: list[int | None] | None = None
+    output_shape: DeclaredShape | None = None
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         if self.output_shape is None:

@@ -5,6 +5,8 @@ from typing import Literal
 from ..errors import LayerError
 from ..formulas import num, product, product_text
 from .base import (
+    Axes,
+    Axis,
     OneInput,
     Outcome,
     PositiveInt,
@@ -33,7 +35,7 @@ class BatchNormalization(OneInput):
     positions = "own"
 
     type: Literal["BatchNormalization"] = "BatchNormalization"
-    axis: int | list[int] = -1
+    axis: Axes = -1
     center: bool = True
     scale: bool = True
 
@@ -58,7 +60,7 @@ class LayerNormalization(OneInput):
     summary = "output = input; 2·C params over the normalized axes"
 
     type: Literal["LayerNormalization"] = "LayerNormalization"
-    axis: int | list[int] = -1
+    axis: Axes = -1
     center: bool = True
     scale: bool = True
     rms_scaling: bool = False
@@ -93,7 +95,7 @@ class GroupNormalization(OneInput):
 
     type: Literal["GroupNormalization"] = "GroupNormalization"
     groups: PositiveInt = 32
-    axis: int = -1
+    axis: Axis = -1
     center: bool = True
     scale: bool = True
 
@@ -116,7 +118,7 @@ class RMSNormalization(OneInput):
     summary = "output = input; C params (scale)"
 
     type: Literal["RMSNormalization"] = "RMSNormalization"
-    axis: int | list[int] = -1
+    axis: Axes = -1
 
     def apply(self, shape: Shape) -> Outcome:
         features, line = feature_count(shape, self.axis)
@@ -127,7 +129,7 @@ class UnitNormalization(OneInput):
     summary = "output = input; no params"
 
     type: Literal["UnitNormalization"] = "UnitNormalization"
-    axis: int | list[int] = -1
+    axis: Axes = -1
 
     def apply(self, shape: Shape) -> Outcome:
         feature_count(shape, self.axis)  # the axis must exist

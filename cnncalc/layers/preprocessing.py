@@ -3,7 +3,7 @@
 from typing import Any, Literal
 
 from ..formulas import num
-from .base import OneInput, Outcome, Shape, elementwise
+from .base import Axes, OneInput, Outcome, Shape, elementwise
 from .normalization import feature_count
 
 
@@ -15,7 +15,7 @@ class Normalization(OneInput):
     positions = "own"
 
     type: Literal["Normalization"] = "Normalization"
-    axis: int | list[int] | None = -1
+    axis: Axes | None = -1
     mean: Any = None
     variance: Any = None
     invert: bool = False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from html import escape
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..formulas import num, product_text
 from ..layers.base import IMPLICIT_INPUT, tuple_text
+from .escaping import SafeCsvWriter, latex_text, markdown_fence, markdown_text, visible
 
 if TYPE_CHECKING:  # the result object calls render, never the other way round
     from ..analysis import Analysis, LayerRow
@@ -24,7 +24,13 @@ LEFT_OUT = (
 
 
 def readable_size(n_bytes: float) -> str:
-    """Keras's memory figure: '136.04 KB' (powers of 1024, two decimals)."""
+    """Keras's memory figure: '136.04 KB' (powers of 1024, two decimals).
+
+    >>> readable_size(4 * 10**400)
+    'about 2^1331 B'
+    """
+    if isinstance(n_bytes, int) and n_bytes.bit_length() > 1000:  # beyond a float
+        return f"about 2^{n_bytes.bit_length() - 1} B"
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n_bytes < 1024:
             return f"{n_bytes:.2f} {unit}"
@@ -139,16 +145,24 @@ def table_rows(
     return rows
 
 
+CELL_ESCAPES: dict[str, Callable[[str], str]] = {
+    "github": markdown_text,
+    "latex_raw": latex_text,
+}
+"""How each table format escapes a cell; the others show it visibly (html: tabulate escapes)."""
+
+
 def table_text(
     analysis: Analysis, tablefmt: str, costs: Memory | None = None, expand_nested: bool = False
 ) -> str:
     from tabulate import tabulate
 
+    escape_cell = CELL_ESCAPES.get(tablefmt, visible)
     columns = header(analysis, costs)
     align = ["left", "left", "right"] + (["right", "right", "left"] if costs else [])
     return tabulate(
-        table_rows(analysis, costs, expand_nested),
-        headers=columns,
+        [[escape_cell(cell) for cell in row] for row in table_rows(analysis, costs, expand_nested)],
+        headers=[escape_cell(column) for column in columns],
         tablefmt=tablefmt,
         colalign=[*align, "left"][: len(columns)],
         disable_numparse=True,
@@ -157,13 +171,15 @@ def table_text(
 
 
 def working_text(analysis: Analysis, costs: Memory | None = None) -> str:
-    """The working for every layer, as the lecture writes it, then its costs."""
+    """The working for every layer, as the lecture writes it, then its costs (one line per
+    line: a name's control characters are shown as escapes)."""
     blocks = []
     for row in analysis.layers:
         shapes = (tuple_text((row.batch_size, *shape)) for shape in row.input_shapes)
         sources = ", ".join(shapes) or "declared"
-        lines = [f"{row.name} ({row.type}): {sources} → {tuple_text(row.keras_output_shape)}"]
-        lines += [f"    {line}" for line in row.working]
+        head = f"{row.name} ({row.type}): {sources} → {tuple_text(row.keras_output_shape)}"
+        lines = [visible(head)]
+        lines += [f"    {visible(line)}" for line in row.working]
         if row.non_trainable_params and row.params == row.non_trainable_params:
             lines.append("    (trainable=False: every weight is non-trainable)")
         lines += [f"    {line}" for line in row.cost_working]
@@ -185,7 +201,7 @@ def shape_product(row: LayerRow) -> str:
 def render_table(
     analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
 ) -> str:
-    parts = [f'Model: "{model_name(analysis)}"']
+    parts = [f'Model: "{visible(model_name(analysis))}"']
     parts.append(table_text(analysis, "simple_outline", costs, expand_nested))
     parts.append("\n".join(f" {line}" for line in totals_lines(analysis, costs)))
     if explain:
@@ -197,18 +213,20 @@ def render_table(
 def render_markdown(
     analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
 ) -> str:
-    title = f"**Model: {model_name(analysis)}**\n\n"
+    title = f"**Model: {markdown_text(model_name(analysis))}**\n\n"
     text = title + table_text(analysis, "github", costs, expand_nested) + "\n\n"
     text += "\n".join(f"- {line}" for line in totals_lines(analysis, costs))
     if explain:
-        text += "\n\n### Working\n\n```text\n" + working_text(analysis, costs) + "\n```"
+        working = working_text(analysis, costs)
+        fence = markdown_fence(working)
+        text += f"\n\n### Working\n\n{fence}text\n{working}\n{fence}"
     return text
 
 
 def render_html(
     analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
 ) -> str:
-    title = f"<p><b>Model: {escape(model_name(analysis))}</b></p>\n"
+    title = f"<p><b>Model: {escape(visible(model_name(analysis)))}</b></p>\n"
     text = title + table_text(analysis, "html", costs, expand_nested) + "\n"
     footer = totals_lines(analysis, costs)
     text += "<p>" + "<br>\n".join(escape(line) for line in footer) + "</p>"
@@ -220,11 +238,17 @@ def render_html(
 def render_latex(
     analysis: Analysis, explain: bool, costs: Memory | None = None, expand_nested: bool = False
 ) -> str:
-    text = table_text(analysis, "latex", costs, expand_nested) + "\n"
+    """A fragment for a pdflatex document with inputenc utf8 and fontenc T1 (see docs/cli.md):
+    every text escaped, no verbatim, so nothing in a name is read as LaTeX."""
+    text = table_text(analysis, "latex_raw", costs, expand_nested) + "\n"
     footer = totals_lines(analysis, costs)
-    text += "\\\\\n".join(line.replace("%", "\\%") for line in footer)
+    text += "\\\\\n".join(latex_text(line) for line in footer)
     if explain:
-        text += "\n\\begin{verbatim}\n" + working_text(analysis, costs) + "\n\\end{verbatim}"
+        lines = [
+            latex_text(line) + r"\\" if line else r"\medskip"
+            for line in working_text(analysis, costs).splitlines()
+        ]
+        text += "\n\n{\\ttfamily\\obeyspaces\\raggedright\n" + "\n".join(lines) + "\n\\par}"
     return text
 
 
@@ -233,7 +257,7 @@ def render_csv(
 ) -> str:
     """One row per layer and a last row named total_params (the worksheets' convention)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     columns = [
         "name",
         "type",

@@ -7,16 +7,17 @@ all come through here.
 """
 
 import io
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError, did_you_mean
 from ..spec import Spec, parse_spec
+from .reader import MAX_MODEL_BYTES, STDIN, is_archive, read_archive_entry, read_input
 from .textfiles import decode, parse_json_or_yaml
 
 PRESETS = Path(__file__).parent.parent / "presets"
 RANDOM_PREFIX = "random:"
+SPEC_KIND = "a JSON or YAML spec"
 
 
 def preset_names() -> list[str]:
@@ -31,26 +32,53 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
     text = str(source)
     if not text.strip():
         raise SpecError("the SPEC is empty: give a spec file, '-', a preset or random:…")
-    if text == "-":
-        return parse_spec(parse_text(sys.stdin.buffer.read(), "<stdin>"))
+    if text == STDIN:
+        return parse_spec(parse_text(read_input(STDIN, MAX_MODEL_BYTES, SPEC_KIND), "<stdin>"))
     path = Path(text)
-    if path.is_file():
-        try:
-            if is_hdf5(path):  # a legacy .h5 model: read its config, not its (large) weights
-                from .keras_config import read_h5_config, spec_from_keras_json
+    if is_file(path):
+        if is_hdf5(path):  # a legacy .h5 model: read its config, not its (large) weights
+            from .keras_config import read_h5_config, spec_from_keras_json
 
+            try:
                 return parse_spec(spec_from_keras_json(read_h5_config(path, text), text))
-            raw = path.read_bytes()
-        except OSError as error:
-            raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
-        return parse_spec(parse_text(raw, str(path)))
-    if path.is_dir():
-        raise SpecError(f"{path}: is a folder, not a spec file")
+            except OSError as error:
+                raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
+        if is_archive(path):
+            return parse_spec(parse_archive(path, str(path)))
+        return parse_spec(parse_text(read_input(path, MAX_MODEL_BYTES, SPEC_KIND), str(path)))
+    if is_folder(path):
+        raise SpecError(f"{visible_name(text)}: is a folder, not a spec file")
     if text.startswith(RANDOM_PREFIX):
         from .random_networks import random_spec
 
         return random_spec(text)
     return load_preset(text)
+
+
+def is_file(path: Path) -> bool:
+    """Whether a SPEC names a file; a name no file system accepts (too long) is not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+MAX_NAME_SHOWN = 80
+
+
+def visible_name(text: str) -> str:
+    """A SPEC as an error message shows it: short, and one printable line."""
+    from ..render.escaping import visible
+
+    shown = visible(text)
+    return shown if len(shown) <= MAX_NAME_SHOWN else shown[: MAX_NAME_SHOWN - 1] + "…"
 
 
 def load_preset(name: str) -> Spec:
@@ -59,7 +87,7 @@ def load_preset(name: str) -> Spec:
     found = next((preset for preset in presets if preset == name.lower()), None)
     if found is None:
         hint = did_you_mean(name.lower(), presets) or f"; presets: {', '.join(presets)}"
-        raise SpecError(f"{name}: no such file or preset{hint}")
+        raise SpecError(f"{visible_name(name)}: no such file or preset{hint}")
     return parse_spec(parse_text((PRESETS / f"{found}.json").read_bytes(), found))
 
 
@@ -74,28 +102,31 @@ def is_hdf5(path: Path) -> bool:
 def parse_text(raw: bytes, where: str) -> Any:
     """A spec's data from JSON or YAML text, a Keras model JSON, a .keras archive or a
     legacy .h5 model."""
-    from .keras_config import (
-        HDF5_MAGIC,
-        ZIP_MAGIC,
-        is_keras_model_json,
-        read_h5_config,
-        read_keras_archive,
-        spec_from_keras_json,
-    )
+    from .keras_config import HDF5_MAGIC, is_keras_model_json, read_h5_config, spec_from_keras_json
+    from .reader import ZIP_MAGIC
 
     if raw.startswith(ZIP_MAGIC):
-        return spec_from_keras_json(read_keras_archive(raw, where), where)
+        return parse_archive(raw, where)
     if raw.startswith(HDF5_MAGIC):
         return spec_from_keras_json(read_h5_config(io.BytesIO(raw), where), where)
     data = parse_plain_text(raw, where)
     return spec_from_keras_json(data, where) if is_keras_model_json(data) else data
 
 
+def parse_archive(source: bytes | Path, where: str) -> Any:
+    """A .keras archive's model, from its config.json alone (nothing is extracted or run)."""
+    from .keras_config import spec_from_keras_json
+
+    raw = read_archive_entry(source, "config.json", where)
+    text = decode(raw, f"{where}: config.json", "a Keras model config", "a .keras model config")
+    return spec_from_keras_json(
+        parse_json_or_yaml(text, f"{where}: config.json", as_json=True), where
+    )
+
+
 def parse_plain_text(raw: bytes, where: str) -> Any:
     """JSON (or YAML) text to data, with errors that say where the text is wrong."""
-    text = decode(
-        raw, where, "a JSON or YAML spec", "a spec is a JSON or YAML object with 'layers'"
-    )
+    text = decode(raw, where, SPEC_KIND, "a spec is a JSON or YAML object with 'layers'")
     return parse_json_or_yaml(text, where)
 
 

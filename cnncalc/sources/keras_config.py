@@ -10,9 +10,7 @@ the ``shape`` of tensor references) are never read.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,9 +20,9 @@ from ..layers import REGISTRY
 from ..layers.base import IGNORED_ARGUMENTS, KERAS_ALIASES
 from ..layers.core import InputLayer
 from ..spec.model import layer_from_dict
+from .textfiles import parse_json_or_yaml
 
 MODEL_CLASSES = {"Sequential", "Functional", "Model"}
-ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 SUBCLASSED = (
     "subclassed models have no config to read; build it and pass the model, or write a spec"
@@ -36,7 +34,7 @@ def is_keras_model_json(data: Any) -> bool:
     return (
         isinstance(data, dict)
         and isinstance(data.get("class_name"), str)
-        and isinstance(data.get("config"), dict)
+        and "config" in data  # a malformed config is refused field by field, not as a spec
         and "layers" not in data
     )
 
@@ -65,10 +63,9 @@ def read_h5_config(source: Path | BinaryIO, where: str) -> dict[str, Any]:
         )
     try:
         text = config.decode("utf-8") if isinstance(config, bytes) else str(config)
-        return json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        reason = getattr(error, "msg", None) or str(error)
-        raise SpecError(f"{where}: its model_config attribute is not JSON ({reason})") from None
+    except UnicodeDecodeError as error:
+        raise SpecError(f"{where}: its model_config attribute is not UTF-8 ({error})") from None
+    return parse_json_or_yaml(text, f"{where}: model_config", as_json=True)
 
 
 def first_line(error: Exception) -> str:
@@ -76,45 +73,88 @@ def first_line(error: Exception) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-def read_keras_archive(raw: bytes, where: str) -> dict[str, Any]:
-    """The model config inside a .keras archive (config.json); weights are not touched."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            text = archive.read("config.json")
-    except (zipfile.BadZipFile, KeyError):
-        raise SpecError(f"{where}: a zip file without a config.json: not a .keras model") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SpecError(f"{where}: its config.json is not valid JSON ({error.msg})") from None
+# The schema of what the importer reads: every field is checked here, before it is used, so a
+# malformed config is one line naming the path of the bad field (exit 2), never a traceback.
 
 
-def spec_from_keras_json(model: dict[str, Any], where: str = "model") -> dict[str, Any]:
+def brief(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def expect(value: Any, kinds: type | tuple[type, ...], path: str, what: str) -> Any:
+    """The value when it is of the kinds the importer reads (never a bool for a number)."""
+    allowed = kinds if isinstance(kinds, tuple) else (kinds,)
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        raise SpecError(f"{path}: should be {what}, got {brief(value)}")
+    return value
+
+
+def optional_text(entry: dict[str, Any], key: str, path: str) -> str | None:
+    value = entry.get(key)
+    return None if value is None else expect(value, str, f"{path}.{key}", "a string")
+
+
+def layer_entries(model: Any, where: str) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    """A model's class name, config and layer entries, each checked."""
+    model = expect(model, dict, where, "a Keras model config (an object)")
+    kind = expect(model.get("class_name"), str, f"{where}: class_name", "the model's class")
+    config = expect(model.get("config"), dict, f"{where}: config", "an object")
+    if not isinstance(config.get("layers"), list) and kind not in MODEL_CLASSES:
+        raise SpecError(f"{where}: '{kind}' is a subclassed model: {SUBCLASSED}")
+    layers = expect(config.get("layers"), list, f"{where}: config.layers", "a list of layers")
+    optional_text(config, "name", f"{where}: config")
+    for index, entry in enumerate(layers):
+        path = f"{where}: config.layers[{index}]"
+        expect(entry, dict, path, "a layer (an object with class_name and config)")
+        expect(entry.get("class_name"), str, f"{path}.class_name", "the layer's class name")
+        if entry.get("config") is not None:
+            expect(entry["config"], dict, f"{path}.config", "an object")
+            optional_text(entry["config"], "name", f"{path}.config")
+        optional_text(entry, "name", path)
+        if entry.get("inbound_nodes") is not None:
+            expect(entry["inbound_nodes"], list, f"{path}.inbound_nodes", "a list of calls")
+    return kind, config, layers
+
+
+def spec_from_keras_json(model: Any, where: str = "model") -> dict[str, Any]:
     """A cnncalc spec (as a dict) equivalent to a Keras model's configuration."""
-    config = model.get("config", {})
-    layers = config.get("layers")
-    if not isinstance(layers, list):
-        if model.get("class_name") not in MODEL_CLASSES:
-            raise SpecError(
-                f"{where}: '{model.get('class_name')}' is a subclassed model: {SUBCLASSED}"
-            )
-        raise SpecError(f"{where}: the model's config has no list of layers")
+    kind, config, layers = layer_entries(model, where)
     spec: dict[str, Any] = {"name": config.get("name")}
-    if model["class_name"] == "Sequential":
+    if kind == "Sequential":
         spec.update(sequential_spec(layers, where))
     else:
-        spec["layers"] = [functional_layer(index, entry) for index, entry in enumerate(layers)]
+        spec["layers"] = [
+            functional_layer(index, entry, f"{where}: config.layers[{index}]")
+            for index, entry in enumerate(layers)
+        ]
     return spec
 
 
+def shape_field(layer: dict[str, Any], key: str, path: str, batch: bool) -> list[Any] | None:
+    """A declared shape (a list; with the batch dimension first when ``batch``)."""
+    value = layer.get(key)
+    if value is None:
+        return None
+    expect(value, list, f"{path}.{key}", "a list of sizes")
+    if batch and not value:
+        raise SpecError(f"{path}.{key}: should start with the batch dimension, got []")
+    return value[1:] if batch else value
+
+
 def sequential_spec(layers: list[dict[str, Any]], where: str) -> dict[str, Any]:
-    converted = [layer_spec(index, entry) for index, entry in enumerate(layers)]
+    converted = [
+        layer_spec(index, entry, f"{where}: config.layers[{index}]")
+        for index, entry in enumerate(layers)
+    ]
     if converted and converted[0]["type"] == "InputLayer":
         first = layer_from_dict(0, converted.pop(0))
         assert isinstance(first, InputLayer)
         declared = {"input_shape": list(first.input_shape), "batch_size": first.batch}
     else:  # Keras 2's way of declaring the input on the first layer
-        batch_shape = (layers[0].get("config", {}) if layers else {}).get("batch_input_shape")
+        first_config = (layers[0].get("config") or {}) if layers else {}
+        path = f"{where}: config.layers[0].config"
+        batch_shape = shape_field(first_config, "batch_input_shape", path, batch=False)
         if not batch_shape:
             raise SpecError(
                 f"{where}: the Sequential model declares no input shape (no InputLayer)"
@@ -123,13 +163,17 @@ def sequential_spec(layers: list[dict[str, Any]], where: str) -> dict[str, Any]:
     return {**{k: v for k, v in declared.items() if v is not None}, "layers": converted}
 
 
-def functional_layer(index: int, entry: dict[str, Any]) -> dict[str, Any]:
-    layer = layer_spec(index, entry)
+def functional_layer(index: int, entry: dict[str, Any], path: str) -> dict[str, Any]:
+    layer = layer_spec(index, entry, path)
     if layer["type"] != "InputLayer":
-        layer["inputs"] = inbound_names(entry, layer["name"])
+        layer["inputs"] = inbound_names(entry, layer["name"], path)
     if str(entry.get("module", "")).startswith("keras.src.ops"):
         # A Keras op on tensors (x + 3.0): its scalar operand broadcasts.
-        constants = [a for a in inbound_args(entry) if isinstance(a, (int, float))]
+        constants = [
+            a
+            for a in inbound_args(entry)
+            if isinstance(a, (int, float)) and not isinstance(a, bool)
+        ]
         if constants:
             layer["constant"] = constants[0]
     return layer
@@ -137,10 +181,11 @@ def functional_layer(index: int, entry: dict[str, Any]) -> dict[str, Any]:
 
 def inbound_args(entry: dict[str, Any]) -> list[Any]:
     nodes = entry.get("inbound_nodes") or [{}]
-    return nodes[0].get("args", []) if isinstance(nodes[0], dict) else []
+    args = nodes[0].get("args", []) if isinstance(nodes[0], dict) else []
+    return args if isinstance(args, list) else []
 
 
-def inbound_names(entry: dict[str, Any], name: str) -> list[str]:
+def inbound_names(entry: dict[str, Any], name: str, path: str) -> list[str]:
     """The layers a functional layer reads, from its inbound nodes (Keras 3 or Keras 2)."""
     nodes = entry.get("inbound_nodes") or []
     if len(nodes) > 1:
@@ -150,38 +195,44 @@ def inbound_names(entry: dict[str, Any], name: str) -> list[str]:
         )
     names: list[str] = []
 
-    def walk(value: Any) -> None:
+    def walk(value: Any, at: str) -> None:
         if isinstance(value, dict):
-            history = (
-                value.get("config", {}).get("keras_history")
-                if value.get("class_name") == "__keras_tensor__"
-                else None
-            )
-            if history:
-                names.append(history[0])
-                return
-            for item in value.values():
-                walk(item)
+            if value.get("class_name") == "__keras_tensor__":
+                config = expect(value.get("config"), dict, f"{at}.config", "a tensor's config")
+                history = config.get("keras_history")
+                if history is not None:
+                    expect(history, list, f"{at}.config.keras_history", "[layer, node, tensor]")
+                    if not history:
+                        raise SpecError(f"{at}.config.keras_history: names no layer")
+                    names.append(expect(history[0], str, f"{at}.config.keras_history[0]", "a name"))
+                    return
+            for key, item in value.items():
+                walk(item, f"{at}.{key}")
         elif isinstance(value, list):
             if len(value) >= 3 and isinstance(value[0], str) and isinstance(value[1], int):
                 names.append(value[0])  # Keras 2: [layer_name, node_index, tensor_index, {}]
                 return
-            for item in value:
-                walk(item)
+            for number, item in enumerate(value):
+                walk(item, f"{at}[{number}]")
 
-    for node in nodes:
-        walk(node.get("args", node) if isinstance(node, dict) else node)
+    for number, node in enumerate(nodes):
+        at = f"{path}.inbound_nodes[{number}]"
+        expect(node, (dict, list), at, "a call (an object or a list)")
+        if isinstance(node, dict) and "args" in node:
+            walk(expect(node["args"], list, f"{at}.args", "a list"), f"{at}.args")
+        else:
+            walk(node, at)
     return names
 
 
-def layer_spec(index: int, entry: dict[str, Any]) -> dict[str, Any]:
+def layer_spec(index: int, entry: dict[str, Any], path: str = "") -> dict[str, Any]:
     """One Keras layer config as a spec layer: its class name and the arguments cnncalc uses."""
     kind = entry.get("class_name")
     kind = KERAS_ALIASES.get(kind, kind) if isinstance(kind, str) else kind
     config = dict(entry.get("config") or {})
     name = config.get("name") or entry.get("name") or f"layer_{index}"
     if kind in MODEL_CLASSES:
-        return nested_model(kind, config, name)
+        return nested_model(kind, config, name, path or f"layer {index}")
     if kind not in REGISTRY:
         raise SpecError(
             f"layer {index} '{name}' ({kind}): cnncalc has no rule for the layer class "
@@ -219,13 +270,13 @@ def is_plain(value: Any) -> bool:
     )
 
 
-def nested_model(kind: str, config: dict[str, Any], name: str) -> dict[str, Any]:
+def nested_model(kind: str, config: dict[str, Any], name: str, path: str) -> dict[str, Any]:
     """A model used as a layer: one row whose rule analyzes the model inside."""
-    inner = spec_from_keras_json({"class_name": kind, "config": config}, f"layer '{name}'")
+    inner = spec_from_keras_json({"class_name": kind, "config": config}, f"{path}.config")
     layers = [written_as_a_spec(index, layer) for index, layer in enumerate(inner["layers"])]
     if kind == "Sequential":
         return {"type": "Sequential", "name": name, "layers": layers}
-    outputs = [entry[0] for entry in tensor_list(config.get("output_layers"))]
+    outputs = tensor_list(config.get("output_layers"), f"{path}.config.output_layers")
     return {"type": "Functional", "name": name, "layers": layers, "outputs": outputs}
 
 
@@ -239,8 +290,15 @@ def written_as_a_spec(index: int, layer: dict[str, Any]) -> dict[str, Any]:
         return layer
 
 
-def tensor_list(value: Any) -> list[list[Any]]:
-    """Keras writes one output as ["name", 0, 0] and several as a list of those."""
+def tensor_list(value: Any, path: str) -> list[str]:
+    """The layer names of Keras's ["name", 0, 0] (one output) or a list of those."""
     if not value:
         return []
-    return [value] if isinstance(value[0], str) else list(value)
+    expect(value, list, path, 'a list like ["name", 0, 0]')
+    entries = [value] if isinstance(value[0], str) else value
+    for number, entry in enumerate(entries):
+        expect(entry, list, f"{path}[{number}]", 'a list like ["name", 0, 0]')
+        if not entry:
+            raise SpecError(f"{path}[{number}]: names no layer")
+        expect(entry[0], str, f"{path}[{number}][0]", "a layer name")
+    return [entry[0] for entry in entries]

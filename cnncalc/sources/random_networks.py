@@ -16,7 +16,11 @@ DIFFICULTIES = ("easy", "medium", "hard")
 def random_spec(reference: str) -> Spec:
     """The network 'random:<difficulty>:<seed>' names."""
     parts = reference.split(":")
-    if len(parts) != 3 or parts[1] not in DIFFICULTIES or not parts[2].isdigit():
+    if (
+        len(parts) != 3
+        or parts[1] not in DIFFICULTIES
+        or not (parts[2].isascii() and parts[2].isdigit())
+    ):
         raise SpecError(
             f"{reference}: a random exercise is named random:<difficulty>:<seed>, "
             "e.g. random:medium:7"

@@ -22,7 +22,7 @@ from pydantic import (
 from ..dtypes import DTYPE_NAMES, dtype_name
 from ..errors import SpecError, did_you_mean
 from ..layers import REGISTRY, Layer
-from ..layers.base import KERAS_ALIASES, PositiveInt
+from ..layers.base import KERAS_ALIASES, MAX_RANK, PositiveInt
 
 
 class Spec(BaseModel):
@@ -33,7 +33,10 @@ class Spec(BaseModel):
     name: str | None = None
     description: str | None = None
     input_shape: list[PositiveInt | None] | None = Field(
-        default=None, min_length=1, description="Without the batch dimension, e.g. [28, 28, 1]."
+        default=None,
+        min_length=1,
+        max_length=MAX_RANK,
+        description="Without the batch dimension, e.g. [28, 28, 1].",
     )
     batch_size: PositiveInt | None = Field(
         default=None, description="A fixed batch size, shown first in every shape (Keras: None)."
@@ -116,8 +119,10 @@ def layer_from_dict(index: int, item: Any) -> Layer:
         item = {**item, "type": kind}
     if kind is None:
         raise SpecError(f"{where}.type: missing; every layer names its Keras class, e.g. 'Conv2D'")
-    if not isinstance(kind, str) or kind not in REGISTRY:
-        hint = did_you_mean(str(kind), REGISTRY) or "; `cnncalc schema` lists the known types"
+    if not isinstance(kind, str):
+        raise SpecError(f"{where}.type: should be a Keras class name, got {_brief(kind)}")
+    if kind not in REGISTRY:
+        hint = did_you_mean(kind, REGISTRY) or "; `cnncalc schema` lists the known types"
         raise SpecError(f"{where}.type: unknown layer type '{kind}'{hint}")
     rule = REGISTRY[kind]
     try:
@@ -146,7 +151,14 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
     """pydantic's errors as one line each: 'layers[1].kernel_size: ... (got -1)'."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for item in error.errors():
-        field = tuple(part for part in item["loc"] if not _is_branch_tag(part))
+        loc = item["loc"]
+        field = tuple(
+            part
+            for number, part in enumerate(loc)
+            # an unknown key is the user's, whatever its characters: never a branch tag
+            if not _is_branch_tag(part)
+            or (item["type"] == "extra_forbidden" and number == len(loc) - 1)
+        )
         groups.setdefault(field, []).append(item)
     lines = []
     for field, items in groups.items():
@@ -183,6 +195,23 @@ def _is_branch_tag(part: Any) -> bool:
     )
 
 
+def huge_int_text(value: Any) -> str:
+    """An integer too long to print (Python refuses past 4,300 digits) described instead.
+
+    >>> huge_int_text(10**5000)
+    'an integer of 5001 digits'
+    """
+    if isinstance(value, int) and value.bit_length() > 4000:
+        return f"an integer of {digit_count(abs(value))} digits"
+    return ""
+
+
+def digit_count(value: int) -> int:
+    """Decimal digits of a positive integer, without converting it to a string."""
+    digits = int(value.bit_length() * 0.30102999566398) + 1
+    return digits if value >= 10 ** (digits - 1) else digits - 1
+
+
 def _brief(value: Any, limit: int = 60, depth: int = 0) -> str:
     """A short preview of a value, however large or deep it is."""
     if isinstance(value, (list, dict)):
@@ -198,14 +227,38 @@ def _brief(value: Any, limit: int = 60, depth: int = 0) -> str:
         more = ", …" if len(value) > len(items) else ""
         text = ("{%s}" if isinstance(value, dict) else "[%s]") % (", ".join(parts) + more)
     else:
-        text = json.dumps(value, default=str)
+        text = huge_int_text(value) or json.dumps(value, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def revalidated(spec: Spec) -> Spec:
+    """A Spec made in Python is checked again as a whole: a layer changed after it was built
+    (``spec.layers[0].filters = -3``) gets the same message as in a spec file."""
+    layers, errors = [], []
+    for index, layer in enumerate(spec.layers):
+        try:
+            if not isinstance(layer, Layer):
+                layers.append(layer_from_dict(index, layer))
+                continue
+            given = layer.model_dump(exclude_unset=True, warnings=False)
+            checked = layer_from_dict(index, {**given, "type": layer.type})
+            checked._keras_extras = dict(layer._keras_extras)
+            layers.append(checked)
+        except SpecError as error:
+            errors.extend(error.lines)
+    if errors:
+        raise SpecError(*errors)
+    head = spec.model_dump(exclude={"layers"}, exclude_unset=True, warnings=False)
+    try:
+        return Spec.model_validate({**head, "layers": layers})
+    except ValidationError as error:
+        raise SpecError(*validation_lines(error, "", Spec)) from None
 
 
 def parse_spec(data: Any) -> Spec:
     """A Spec from already-parsed data (a dict), with every problem on its own line."""
     if isinstance(data, Spec):
-        return data
+        return revalidated(data)
     if not isinstance(data, dict):
         raise SpecError(
             f"a spec is an object with 'input_shape' and 'layers', got {type(data).__name__}"
