@@ -363,20 +363,20 @@ HOSTILE = {
     "superscript.yaml": ("exercise: mnist\nlayers:\n  - {name: conv2d, params: 3²⁰}\n", None),
     "digits.yaml": (
         "exercise: mnist\nlayers:\n  - {name: conv2d, params: " + "9" * 5000 + "}\n",
-        "a number in it has more than 4,300 digits",
+        "an integer longer than 30 digits is no size or count",
     ),
     "digits.json": (
         '{"exercise": "mnist", "layers": [{"name": "conv2d", "params": ' + "9" * 5000 + "}]}",
-        "a number in it has more than 4,300 digits",
+        "an integer longer than 30 digits is no size or count",
     ),
     "header.csv": ("name," + "x" * 131_073 + ",params\n", "line 1: field larger than field limit"),
     "surrogate.json": (
         '{"exercise": "mnist\\ud800", "layers": []}',
-        "exercise holds a lone surrogate",
+        "at exercise: holds a lone surrogate",
     ),
     "surrogate_name.json": (
         '{"exercise": "mnist", "layers": [{"name": "x\\udc00"}]}',
-        "layers[0].name holds a lone surrogate",
+        "at layers[0].name: holds a lone surrogate",
     ),
     "long.yaml": (f"exercise: {'a' * 100_000}\nlayers: []\n", "the exercise name is 100,000"),
     "stdin.yaml": ('exercise: "-"\nlayers: []\n', "names a file outside the sheet's folder"),

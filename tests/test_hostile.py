@@ -862,3 +862,12 @@ def test_integers_past_the_string_limit_are_described_not_printed(spec: Any, mes
     """Python refuses to print integers past 4,300 digits; an error message must not try."""
     with pytest.raises(CnncalcError, match=message):
         cnncalc.analyze(spec)
+
+
+def test_a_file_name_with_an_escape_sequence_is_shown_not_sent(tmp_path: Path) -> None:
+    """check names each file it could not grade: the name is shown visibly, never run."""
+    sheet = tmp_path / "a\x1b[2Jb.yaml"
+    sheet.write_text("x", "utf-8")
+    result = run("check", str(sheet), "--spec", "mnist")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "a\\x1b[2Jb.yaml" in result.stderr

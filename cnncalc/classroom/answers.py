@@ -72,39 +72,10 @@ def read_answers(path: Path) -> AnswerSheet:
     where, suffix = str(path), path.suffix.lower()
     text = decode(raw, where, "an answer sheet", "fill in a worksheet from cnncalc exercise")
     if suffix in (".csv", ".md", ".markdown"):
-        refuse_surrogates(text, where)
         rows = csv_rows(text, where) if suffix == ".csv" else markdown_rows(text, where)
         return sheet_from_rows(rows, where)
-    try:
-        data = parse_json_or_yaml(text, where, as_json=suffix == ".json")
-    except ValueError as error:  # e.g. an integer past Python's 4,300-digit conversion limit
-        reason = str(error)
-        if "integer string conversion" in reason:
-            reason = "a number in it has more than 4,300 digits"
-        raise SpecError(f"{where}: cannot be read: {reason[:120]}") from None
-    refuse_surrogates(data, where)
-    return sheet_from_data(data, where)
-
-
-def refuse_surrogates(data: Any, where: str) -> None:
-    """Lone surrogates (from JSON's \\ud800 escapes) cannot be printed: refuse them here,
-    naming where, rather than fail later while printing someone's report."""
-    pending = [("", data)]
-    while pending:
-        place, item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend((f"{place}.{key}", value) for key, value in item.items())
-            pending.extend((place, key) for key in item)
-        elif isinstance(item, list):
-            pending.extend((f"{place}[{n}]", value) for n, value in enumerate(item))
-        elif isinstance(item, str) and SURROGATE.search(item):
-            raise SpecError(
-                f"{where}: {place.lstrip('.') or 'the text'} holds a lone surrogate "
-                "(an unpaired \\ud800–\\udfff escape), which is not text"
-            )
-
-
-SURROGATE = re.compile("[\ud800-\udfff]")
+    # the strict reader refuses over-long integers and lone surrogates, naming where
+    return sheet_from_data(parse_json_or_yaml(text, where, as_json=suffix == ".json"), where)
 
 
 def sheet_from_data(data: Any, where: str) -> AnswerSheet:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..errors import SpecError
+from ..render.escaping import visible
 
 if TYPE_CHECKING:
     from ..classroom.grading import Report
@@ -231,7 +232,7 @@ def check(
     if any(r.error for r in reports):
         for r in reports:
             if r.error:
-                typer.echo(f"error: {r.file}: could not be graded: {r.error}", err=True)
+                typer.echo(visible(f"error: {r.file}: could not be graded: {r.error}"), err=True)
         raise typer.Exit(2)
     raise typer.Exit(0 if all(r.full_marks for r in reports) else 1)
 
