@@ -1,0 +1,198 @@
+"""What each API endpoint answers, as library calls: the same calls the CLI makes.
+
+No HTTP here (``app`` does that): every function takes the request's bytes and options and
+returns text, or raises cnncalc's own errors, which ``app`` turns into 400 (invalid input) or
+422 (impossible network). Nothing here reads a file the request names: networks come from
+the body, a preset or a random exercise, never from the server's disk.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePath
+from typing import Any
+
+from .. import analyze, preset_summaries
+from ..errors import CnncalcError, SpecError
+from ..sources import RANDOM_PREFIX, load_preset, parse_text
+from ..sources.textfiles import decode, parse_json_or_yaml
+from ..spec import Spec, parse_spec
+
+TRUE, FALSE = ("1", "true", "yes", "on", ""), ("0", "false", "no", "off")
+
+
+def options(query: Mapping[str, str], allowed: Mapping[str, Any]) -> dict[str, Any]:
+    """The query's options, typed like their defaults in ``allowed``; anything else is an error
+    that names the known options (a misspelt option is never silently ignored)."""
+    unknown = sorted(set(query) - set(allowed))
+    if unknown:
+        known = ", ".join(allowed) or "none"
+        raise SpecError(f"unknown query parameter '{unknown[0]}'; known: {known}")
+    chosen = dict(allowed)
+    for key, text in query.items():
+        default = allowed[key]
+        if isinstance(default, bool):
+            if text.lower() not in TRUE + FALSE:
+                raise SpecError(f"{key}={text!r}: give true or false")
+            chosen[key] = text.lower() in TRUE
+        elif isinstance(default, int):
+            if not text.isdigit() or int(text) < 1:
+                raise SpecError(f"{key}={text!r}: give a whole number of at least 1")
+            chosen[key] = int(text)
+        else:
+            chosen[key] = text
+    return chosen
+
+
+def spec_from_body(raw: bytes, where: str = "spec") -> Spec:
+    """A spec sent as the body: JSON or YAML text, a Keras model JSON or a .keras archive."""
+    return parse_spec(parse_text(raw, where))
+
+
+ANALYZE_OPTIONS: dict[str, Any] = {"explain": False}
+
+
+def analyze_json(raw: bytes, query: Mapping[str, str]) -> str:
+    """POST /api/analyze: exactly `cnncalc analyze SPEC --format json`."""
+    chosen = options(query, ANALYZE_OPTIONS)
+    return analyze(spec_from_body(raw)).to_table("json", chosen["explain"])
+
+
+def import_json(raw: bytes) -> str:
+    """POST /api/import: exactly `cnncalc import MODEL` (the spec of a saved Keras model)."""
+    return spec_from_body(raw, "model").to_json()
+
+
+def presets_json() -> str:
+    """GET /api/presets: exactly `cnncalc presets --format json`."""
+    return json.dumps(preset_summaries(), indent=2)
+
+
+def preset_spec(name: str) -> str:
+    """GET /api/presets/NAME: the preset's spec, ready to edit."""
+    return load_preset(name).to_json()
+
+
+def schema_json() -> str:
+    """GET /api/schema: exactly `cnncalc schema`."""
+    from ..spec.schema import spec_json_schema
+
+    return json.dumps(spec_json_schema(), indent=2)
+
+
+def served_network(reference: str) -> Spec:
+    """A preset or a random exercise; never a path (the server's files are not the page's)."""
+    if reference.startswith(RANDOM_PREFIX):
+        from ..sources.random_networks import random_spec
+
+        return random_spec(reference)
+    return load_preset(reference)
+
+
+def exercise_json(query: Mapping[str, str]) -> str:
+    """GET /api/exercise?spec=mnist: exactly `cnncalc exercise mnist --format json`."""
+    from ..classroom.worksheet import render_worksheet, worksheet
+
+    reference = options(query, {"spec": "mnist"})["spec"]
+    network = served_network(reference)
+    return render_worksheet(worksheet(reference, network, analyze(network)), "json")
+
+
+CHECK_FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "gradescope": "application/json",
+    "table": "text/plain",
+}
+
+
+def check_text(uploads: list[tuple[str, bytes]], query: Mapping[str, str]) -> tuple[str, str]:
+    """POST /api/check and /api/class: exactly `cnncalc check FILES --format F`.
+
+    Returns the report and its media type."""
+    from ..classroom.report import render_reports
+
+    chosen = options(query, {"spec": "", "reveal": False, "format": "json"})
+    if chosen["format"] not in CHECK_FORMATS:
+        raise SpecError(f"format={chosen['format']!r}: choose from {', '.join(CHECK_FORMATS)}")
+    reports = grade_uploads(uploads, chosen["spec"] or None, chosen["reveal"])
+    text = render_reports(reports, chosen["format"], chosen["reveal"])
+    return text, CHECK_FORMATS[chosen["format"]]
+
+
+def grade_uploads(uploads: list[tuple[str, bytes]], spec: str | None, reveal: bool) -> list[Any]:
+    """Grade uploaded answer files with the CLI's grader (``check_files``), one file at a time,
+    each under its own name; a sheet's 'exercise:' line may only name a preset or random:…"""
+    from ..classroom.answers import read_answers
+    from ..classroom.grading import Report, check_files
+
+    if spec is not None:
+        served_network(spec)  # a bad choice is the request's error, not every file's
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="cnncalc-upload-") as folder:
+        for number, (name, raw) in enumerate(uploads):
+            shown = PurePath(name.replace("\\", "/")).name or f"answers{number + 1}"
+            path = Path(folder, str(number), shown)
+            path.parent.mkdir()
+            path.write_bytes(raw)
+            try:
+                reference = spec or served_reference(read_answers(path).exercise)
+            except CnncalcError as error:
+                message = str(error).replace(str(path), shown).replace("\n", "; ")
+                reports.append(Report(shown, error=message))
+                continue
+            for report in check_files([path], reference, reveal):
+                report.file = shown
+                if report.error:
+                    report.error = report.error.replace(str(path), shown)
+                reports.append(report)
+    return reports
+
+
+def served_reference(exercise: str | None) -> str:
+    if exercise is None:
+        raise SpecError("no 'exercise:' line; choose the network in the Spec field")
+    served_network(exercise)
+    return exercise
+
+
+def compare_json(raw: bytes) -> str:
+    """POST /api/compare with {"spec": ..., "summary": ...}: `cnncalc compare --format json`."""
+    from ..keras.compare import compare
+    from ..keras.summary import parse_summary
+
+    expected = 'send {"spec": "<spec text>", "summary": "<model.summary() text>"}'
+    data = json_body(raw, expected)
+    if not isinstance(data, dict) or not {"spec", "summary"} <= set(data):
+        raise SpecError(f"body: {expected}")
+    if not all(isinstance(data[key], str) for key in ("spec", "summary")):
+        raise SpecError("body: 'spec' and 'summary' are texts")
+    network = spec_from_body(data["spec"].encode("utf-8"))
+    return compare(analyze(network), parse_summary(data["summary"], "summary")).to_json()
+
+
+def json_body(raw: bytes, expected: str) -> Any:
+    """A JSON request body, with the errors users' files get (binary, not UTF-8, line/column)."""
+    text = decode(raw, "body", "JSON", expected)
+    return parse_json_or_yaml(text, "body", as_json=True)
+
+
+def uploads_from_body(raw: bytes) -> list[tuple[str, bytes]]:
+    """A class's answer files sent as {"files": [{"name": ..., "text": ...}, ...]}."""
+    expected = 'send {"files": [{"name": "alice.yaml", "text": "..."}, ...]}'
+    data = json_body(raw, expected)
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not files:
+        raise SpecError(f"body: {expected}")
+    uploads = []
+    for index, item in enumerate(files):
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and isinstance(item.get("text"), str)
+        ):
+            raise SpecError(f"body: files[{index}] needs a 'name' and a 'text'")
+        uploads.append((item["name"], item["text"].encode("utf-8")))
+    return uploads
