@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import importlib.util
+import socket
 
 import typer
 
 from ..errors import SpecError
-from .app import app, user_errors
+from .app import command
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WEB_EXTRA = ("starlette", "uvicorn")
 
 
-@app.command()
-@user_errors
+@command()
 def serve(
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Address to listen on; only this computer by default."
     ),
-    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    port: int = typer.Option(
+        8000, "--port", min=0, max=65535, help="Port to listen on; 0 picks a free one."
+    ),
     open_browser: bool = typer.Option(False, "--open", help="Open the page in a browser."),
 ) -> None:
     """Run the calculator in the browser: analyze, exercises and class grading on one page.
@@ -30,21 +32,21 @@ def serve(
 
         cnncalc serve --open
     """
-    missing = [name for name in ("starlette", "uvicorn") if importlib.util.find_spec(name) is None]
-    if missing:
-        raise SpecError(f"cnncalc serve needs {' and '.join(missing)}: pip install 'cnncalc[web]'")
-    import uvicorn
+    try:
+        import uvicorn
 
-    from ..web.app import create_app
+        from ..web.app import create_app
+    except ImportError as error:
+        if error.name not in WEB_EXTRA:
+            raise
+        raise SpecError(f"cnncalc serve needs {error.name}: pip install 'cnncalc[web]'") from None
 
     loopback = host in LOOPBACK
+    listening = bind(host, port)
+    port = listening.getsockname()[1]
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     allowed = [*LOOPBACK, "[::1]"] if loopback else None
-    address = f"[{host}]" if ":" in host else host
-    url = f"http://{address}:{port}/"
-    config = uvicorn.Config(
-        create_app(allowed), host=host, port=port, log_level="warning", server_header=False
-    )
-    server = uvicorn.Server(config)
+    config = uvicorn.Config(create_app(allowed), log_level="warning", server_header=False)
     if not loopback:
         typer.echo(f"warning: {host} is reachable from other computers", err=True)
     if open_browser:
@@ -53,4 +55,17 @@ def serve(
 
         threading.Timer(0.5, webbrowser.open, [url]).start()
     typer.echo(f"cnncalc serve: {url} (Ctrl+C stops)", err=True)
-    server.run()
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a busy port is one clear message."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as error:
+        listening.close()
+        raise SpecError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    return listening

@@ -88,6 +88,8 @@ def served_network(reference: str) -> Spec:
         from ..sources.random_networks import random_spec
 
         return random_spec(reference)
+    if "/" in reference or "\\" in reference:
+        raise SpecError(f"{reference}: the server reads no files; name a preset or random:…")
     return load_preset(reference)
 
 

@@ -28,6 +28,9 @@ from . import api
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 1_000_000
 """1 MB: a spec of thousands of layers or a class's answer files fit many times over."""
+MAX_DRAINED = 32_000_000
+"""An upload too large is still read (and dropped) up to here, so that the client, still
+sending, gets the 413 instead of a broken connection; beyond it the connection is cut."""
 
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' blob: data:; "
@@ -62,6 +65,17 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+async def drain(request: Request) -> None:
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_DRAINED:
+                return
+    except RuntimeError:  # the part already read is gone; nothing more to drop
+        return
+
+
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -73,6 +87,7 @@ def endpoint(work: Callable[[Request, bytes], Response]) -> Handler:
             body = await read_body(request) if request.method == "POST" else b""
             return await run_in_threadpool(work, request, body)
         except TooLarge:
+            await drain(request)
             return error(413, f"the request body is over {MAX_BODY:,} bytes")
         except CnncalcError as failure:
             return error(422 if isinstance(failure, NetworkError) else 400, str(failure))

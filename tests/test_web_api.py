@@ -1,0 +1,321 @@
+"""`cnncalc serve`'s API against a real server process: the CLI's JSON, the CLI's messages,
+and a server that keeps answering whatever it is sent."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cnncalc.cli import app
+from tests.webserver import ROOT, Server, serving
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+runner = CliRunner()
+TOO_BIG = {
+    "input_shape": [5, 5, 1],
+    "layers": [{"type": "Conv2D", "name": "k", "filters": 1, "kernel_size": 9}],
+}
+YAML_BOMB = "\n".join(
+    ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    + [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]" for i in range(8)]
+    + ["layers: *i"]
+)  # 10⁹ values once expanded
+
+# The MNIST exercise answered by hand: 28−3+1 = 26; ⌊26/2⌋ = 13; 13−3+1 = 11; ⌊11/2⌋ = 5;
+# 5·5·64 = 1600; params (3·3·1+1)·32 = 320, (3·3·32+1)·64 = 18,496, (1600+1)·10 = 16,010.
+MNIST_ANSWERS = {
+    "conv2d": ("26x26x32", "320"),
+    "max_pooling2d": ("13x13x32", "0"),
+    "conv2d_1": ("11x11x64", "18,496"),
+    "max_pooling2d_1": ("5x5x64", "0"),
+    "flatten": ("1600", "0"),
+    "dropout": ("1600", "0"),
+    "dense": ("10", "16,010"),
+}
+
+
+def answer_sheet(exercise: str = "mnist", **wrong: str) -> str:
+    """A filled-in MNIST worksheet (YAML); wrong={'conv2d': '288'} changes a params answer."""
+    lines = [f"exercise: {exercise}", "layers:"]
+    for name, (shape, params) in MNIST_ANSWERS.items():
+        lines.append(
+            f"  - {{name: {name}, output_shape: {shape}, params: '{wrong.get(name, params)}'}}"
+        )
+    total = 320 + 18_496 + 16_010 + sum(int(v) - int(MNIST_ANSWERS[k][1]) for k, v in wrong.items())
+    return "\n".join([*lines, f"total_params: {total}"])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with serving() as running:
+        yield running
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout.rstrip("\n"), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("spec_text", "content_type", "explain"),
+    [
+        ((ROOT / "cnncalc/presets/mnist.json").read_text(), "application/json", False),
+        ((ROOT / "cnncalc/presets/vgg16.json").read_text(), "application/json", True),
+        (
+            "input_shape: [32, 32, 3]\nlayers:\n  - {type: Conv2D, filters: 8, kernel_size: 5}\n"
+            "  - {type: Flatten}\n",
+            "application/yaml",
+            True,
+        ),
+    ],
+)
+def test_analyze_answers_exactly_the_cli_json(
+    server: Server, tmp_path: Path, spec_text: str, content_type: str, explain: bool
+) -> None:
+    path = tmp_path / "spec.txt"
+    path.write_text(spec_text, encoding="utf-8")
+    status, body, headers = server.request(
+        "POST", f"/api/analyze?explain={str(explain).lower()}", spec_text, content_type
+    )
+    expected = cli("analyze", str(path), "--format", "json", *(["--explain"] if explain else []))
+    assert (status, headers["content-type"]) == (200, "application/json")
+    assert body == expected[1]
+
+
+def test_vgg16_has_its_published_parameter_count(server: Server) -> None:
+    # keras.io/api/applications: VGG16 has 138.4M parameters; its summary prints 138,357,544.
+    spec = (ROOT / "cnncalc/presets/vgg16.json").read_bytes()
+    assert server.json("POST", "/api/analyze", spec)["total_params"] == 138_357_544
+
+
+def cli_error(spec: dict | str, tmp_path: Path) -> str:
+    path = tmp_path / "bad.json"
+    path.write_text(spec if isinstance(spec, str) else json.dumps(spec), encoding="utf-8")
+    _, _, stderr = cli("analyze", str(path))
+    return "\n".join(line.removeprefix("error: ") for line in stderr.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("spec", "status"),
+    [
+        (TOO_BIG, 422),  # impossible network: the CLI's exit code 1
+        ({"input_shape": [8, 8, 1], "layers": [{"type": "Conv2X", "filters": 2}]}, 400),
+        ({"input_shape": [8, 8, 1], "layers": [{"type": "Dense"}, {"type": "Conv2D"}]}, 400),
+    ],
+)
+def test_errors_are_the_cli_messages(
+    server: Server, tmp_path: Path, spec: dict, status: int
+) -> None:
+    reply = server.request("POST", "/api/analyze", json.dumps(spec), "application/json")
+    assert reply[0] == status
+    assert json.loads(reply[1]) == {"error": cli_error(spec, tmp_path)}
+
+
+def test_the_impossible_layer_is_named_with_its_working(server: Server) -> None:
+    status, body, _ = server.request("POST", "/api/analyze", json.dumps(TOO_BIG))
+    # ⌊(5 + 2·0 − 9)/1⌋ + 1 = −3: a 9×9 kernel does not fit a 5×5 input
+    assert status == 422
+    message = json.loads(body)["error"]
+    assert message.startswith("layer 0 'k' (Conv2D): ") and "= −3" in message
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "says"),
+    [
+        ("POST", "/api/analyze", b"", 400, "spec: is empty"),
+        ("POST", "/api/analyze", b'{"layers": [', 400, "spec: invalid JSON at line 1"),
+        ("POST", "/api/analyze", b"\x00\x9f\x92\x96" * 1000, 400, "binary"),
+        ("POST", "/api/analyze", bytes(range(128, 256)) * 10, 400, "not UTF-8"),
+        ("POST", "/api/analyze", YAML_BOMB.encode(), 400, "expands to more than 1,000,000"),
+        ("POST", "/api/analyze", b"[" * 100_000, 400, "nested too deeply"),
+        ("POST", "/api/analyze?explain=maybe", b"{}", 400, "explain='maybe': give true"),
+        ("POST", "/api/analyze?colour=red", b"{}", 400, "unknown query parameter 'colour'"),
+        ("GET", "/api/analyze", None, 405, "method not allowed"),
+        ("GET", "/api/nothing", None, 404, "no such page"),
+        ("GET", "/api/presets/mnits", None, 400, "did you mean 'mnist'"),
+        (
+            "GET",
+            "/api/exercise?spec=/etc/passwd",
+            None,
+            400,
+            "/etc/passwd: the server reads no files",
+        ),
+        ("POST", "/api/check?format=pdf", b"x: 1", 400, "format='pdf': choose from"),
+        ("POST", "/api/class", b'{"files": []}', 400, 'send {"files"'),
+        ("POST", "/api/compare", b'{"spec": "mnist"}', 400, 'send {"spec"'),
+        ("POST", "/api/import", b"PK\x03\x04garbage", 400, "model"),
+    ],
+)
+def test_bad_requests_get_a_4xx_and_a_message(
+    server: Server, method: str, path: str, body: bytes | None, status: int, says: str
+) -> None:
+    reply = server.request(method, path, body)
+    assert reply[0] == status, reply
+    assert says in json.loads(reply[1])["error"]
+    assert "Traceback" not in reply[1]
+
+
+def test_bodies_over_a_megabyte_are_refused_and_the_server_goes_on(server: Server) -> None:
+    ten_megabytes = b"{" + b" " * 10_000_000 + b"}"
+    status, body, _ = server.request("POST", "/api/analyze", ten_megabytes)
+    assert status == 413 and "over 1,000,000 bytes" in json.loads(body)["error"]
+    just_under = b'{"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}'
+    just_under += b" " * (1_000_000 - len(just_under))
+    assert server.json("POST", "/api/analyze", just_under)["total_params"] == 4 * 2 + 2
+
+
+def test_streamed_bodies_are_cut_off_too(server: Server) -> None:
+    """Without a Content-Length (chunked upload) the limit is counted as the bytes arrive."""
+    chunks = iter([b"{" + b" " * 600_000] * 3)
+    import urllib.request
+
+    request = urllib.request.Request(server.url + "/api/analyze", data=chunks, method="POST")
+    request.add_header("Transfer-Encoding", "chunked")
+    try:
+        urllib.request.urlopen(request, timeout=30)
+        status = 200
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert status == 413
+
+
+def test_fifty_concurrent_requests_all_get_their_answer(server: Server) -> None:
+    resnet = (ROOT / "cnncalc/presets/resnet50.json").read_bytes()
+    requests = [
+        ("POST", "/api/analyze", resnet, 200),
+        ("POST", "/api/analyze", YAML_BOMB.encode(), 400),
+        ("POST", "/api/analyze", json.dumps(TOO_BIG).encode(), 422),
+        ("POST", "/api/analyze", os.urandom(200_000), 400),
+        ("GET", "/api/presets", None, 200),
+    ] * 10
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(lambda r: server.request(*r[:3])[0], requests))
+    assert statuses == [r[3] for r in requests]
+    assert server.json("GET", "/api/presets/mnist")["name"] == "mnist"
+
+
+def test_presets_schema_and_exercise_are_the_cli_output(server: Server) -> None:
+    for path, command in [
+        ("/api/presets", ["presets", "--format", "json"]),
+        ("/api/schema", ["schema"]),
+        ("/api/exercise?spec=mnist", ["exercise", "mnist", "--format", "json"]),
+        (
+            "/api/exercise?spec=random:hard:7",
+            ["exercise", "--random", "--seed", "7", "--difficulty", "hard", "--format", "json"],
+        ),
+    ]:
+        status, body, _ = server.request("GET", path)
+        assert (status, body) == (200, cli(*command)[1]), path
+
+
+def test_a_preset_spec_analyzes_like_the_preset(server: Server) -> None:
+    spec_text = server.request("GET", "/api/presets/VGG16")[1]
+    assert server.json("POST", "/api/analyze", spec_text)["total_params"] == 138_357_544
+
+
+def test_check_is_the_cli_report_with_the_mistake_named(server: Server, tmp_path: Path) -> None:
+    sheet = answer_sheet(conv2d="288")  # 3·3·1·32 = 288: the bias forgotten
+    path = tmp_path / "alice.yaml"
+    path.write_text(sheet, encoding="utf-8")
+    status, body, _ = server.request("POST", "/api/check?name=alice.yaml", sheet)
+    report = json.loads(body)
+    assert status == 200
+    assert report == {
+        **json.loads(cli("check", str(path), "--format", "json")[1]),
+        "file": "alice.yaml",
+    }
+    conv = next(i for i in report["items"] if (i["layer"], i["field"]) == ("conv2d", "params"))
+    assert (conv["status"], conv["mistake"]) == ("wrong", "missing_bias")
+    assert "(3·3·1 + 1)·32" in conv["hint"]
+    # 7 layers × 2 items + the total; the total follows from the student's own 288
+    assert (report["score"], report["max_score"]) == (14, 15)
+
+
+def test_a_sheet_cannot_make_the_server_read_its_files(server: Server, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.json"
+    secret.write_text((ROOT / "cnncalc/presets/mnist.json").read_text(), encoding="utf-8")
+    sheet = answer_sheet(exercise=str(secret))
+    report = json.loads(server.request("POST", "/api/check?name=a.yaml", sheet)[1])
+    assert report == {
+        "file": "a.yaml",
+        "error": f"{secret}: the server reads no files; name a preset or random:…",
+    }
+
+
+def test_a_class_gets_a_gradebook(server: Server) -> None:
+    files = [
+        {"name": "alice.yaml", "text": answer_sheet()},
+        {"name": "bob.yaml", "text": answer_sheet(conv2d="288")},
+        {"name": "../../carol.yaml", "text": "\x00garbage"},
+    ]
+    status, body, headers = server.request(
+        "POST", "/api/class?format=csv", json.dumps({"files": files})
+    )
+    assert status == 200
+    assert headers["content-disposition"] == 'attachment; filename="gradebook.csv"'
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [(r["file"], r["score"], r["max_score"]) for r in rows] == [
+        ("alice.yaml", "15", "15"),
+        ("bob.yaml", "14", "15"),
+        ("carol.yaml", "", ""),
+    ]
+    assert "carol.yaml" in rows[2]["error"] and "/tmp" not in rows[2]["error"]
+    table = server.request("POST", "/api/class?format=table", json.dumps({"files": files}))[1]
+    assert "Most missed" in table and "missing_bias" in table
+
+
+def test_compare_and_import(server: Server) -> None:
+    summary = (ROOT / "tests/data/lecture_mnist_summary.txt").read_text(encoding="utf-8")
+    spec = (ROOT / "cnncalc/presets/mnist.json").read_text(encoding="utf-8")
+    comparison = server.json("POST", "/api/compare", json.dumps({"spec": spec, "summary": summary}))
+    assert comparison["agrees"] is True
+    spec_text = server.request("POST", "/api/import", spec)[1]
+    assert json.loads(spec_text)["layers"][0]["filters"] == 32
+
+
+def test_headers_forbid_foreign_scripts_and_framing(server: Server) -> None:
+    _, page, headers = server.request("GET", "/")
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "http" not in page.replace("http-equiv", "")  # no CDN: every asset is served here
+
+
+def test_a_foreign_host_name_is_refused(server: Server) -> None:
+    """DNS rebinding: a page on evil.example pointed at 127.0.0.1 sends Host: evil.example."""
+    import urllib.request
+
+    request = urllib.request.Request(server.url + "/api/presets", headers={"Host": "evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400
+
+
+def test_serve_without_the_web_extra_says_how_to_install() -> None:
+    code = (
+        "import sys; sys.modules['uvicorn'] = None\n"
+        "from cnncalc.cli import main; sys.argv = ['cnncalc', 'serve']; main()"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert result.stderr == "error: cnncalc serve needs uvicorn: pip install 'cnncalc[web]'\n"
+
+
+def test_a_busy_port_is_one_message(server: Server) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    code, _, stderr = cli("serve", "--port", port)
+    assert code == 2
+    assert stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
