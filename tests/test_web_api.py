@@ -53,7 +53,12 @@ def answer_sheet(exercise: str = "mnist", **wrong: str) -> str:
         lines.append(
             f"  - {{name: {name}, output_shape: {shape}, params: '{wrong.get(name, params)}'}}"
         )
-    total = 320 + 18_496 + 16_010 + sum(int(v) - int(MNIST_ANSWERS[k][1]) for k, v in wrong.items())
+    total = (
+        320
+        + 18_496
+        + 16_010
+        + sum(int(v) - int(MNIST_ANSWERS[k][1].replace(",", "")) for k, v in wrong.items())
+    )
     return "\n".join([*lines, f"total_params: {total}"])
 
 

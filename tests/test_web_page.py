@@ -1,0 +1,189 @@
+"""The page in a real headless Chromium (Debian's, driven by Playwright) against a real
+`cnncalc serve` process: what a student and a teacher do, and what they must never get."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web_api import answer_sheet
+from tests.webserver import Server, serving
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("no chromium (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with serving() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    """A fresh tab on the page, MNIST loaded; fails the test on any script error or dialog."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.on(
+        "dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss())
+    )
+    tab.goto(server.url + "/")
+    tab.wait_for_selector("body[data-ready=true]")
+    expect(tab.locator("#total-params")).to_have_text("Total params: 34,826")
+    yield tab
+    context.close()
+    assert problems == []
+
+
+def expect(locator: Any) -> Any:
+    return sync_api.expect(locator)
+
+
+def shapes(page: Any) -> list[str]:
+    return page.locator("#layers tbody td.shape").all_inner_texts()
+
+
+def test_pick_vgg16_and_see_its_parameter_count(page: Any) -> None:
+    page.select_option("#preset", "vgg16")
+    # keras.applications.VGG16().summary(): Total params: 138,357,544
+    expect(page.locator("#total-params")).to_have_text("Total params: 138,357,544")
+    # 13 convolutions, 5 poolings, Flatten and 3 Dense (no InputLayer row in the spec)
+    expect(page.locator("#layers tbody tr")).to_have_count(22)
+
+
+def test_editing_a_kernel_size_changes_the_shapes(page: Any) -> None:
+    assert shapes(page)[:3] == ["(None, 26, 26, 32)", "(None, 13, 13, 32)", "(None, 11, 11, 64)"]
+    page.get_by_label("layer 0 kernel_size").fill("5")
+    page.get_by_label("layer 0 kernel_size").press("Enter")
+    page.get_by_label("layer 0 kernel_size").blur()
+    # 28 − 5 + 1 = 24; ⌊24/2⌋ = 12; 12 − 3 + 1 = 10; params (5·5·1 + 1)·32 = 832
+    expect(page.locator("#layers tbody td.shape").first).to_have_text("(None, 24, 24, 32)")
+    assert shapes(page)[:3] == ["(None, 24, 24, 32)", "(None, 12, 12, 32)", "(None, 10, 10, 64)"]
+    page.locator("#layers tbody tr").first.click()
+    expect(page.locator("#working")).to_contain_text("params = (5·5·1 + 1)·32 = 832")
+
+
+def test_an_impossible_layer_shows_the_error_at_that_layer(page: Any) -> None:
+    field = page.get_by_label("layer 2 kernel_size")
+    field.fill("14")  # conv2d_1 reads 13×13: ⌊(13 − 14)/1⌋ + 1 = 0, nothing fits
+    field.blur()
+    error = page.locator("#error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("layer 2 'conv2d_1' (Conv2D): a 14×14 kernel does not fit")
+    expect(page.locator('.layer-row[data-layer="2"]')).to_have_class("layer-row has-error")
+    expect(page.locator('.layer-row[data-layer="2"] .row-error')).to_contain_text("14×14")
+    expect(page.locator('.layer-row[data-layer="1"]')).not_to_have_class("layer-row has-error")
+
+
+def test_an_invalid_argument_points_at_its_field(page: Any) -> None:
+    field = page.get_by_label("layer 6 units")
+    field.fill("-3")
+    field.blur()
+    expect(page.locator("#error")).to_contain_text("layers[6].units")
+    expect(page.get_by_label("layer 6 units")).to_have_class("has-error")
+
+
+def test_a_hostile_layer_name_is_text_and_never_runs(page: Any) -> None:
+    name = "<img src=x onerror=alert(1)>"
+    spec = {"input_shape": [4], "layers": [{"type": "Dense", "units": 2, "name": name}]}
+    page.fill("#spec", json.dumps(spec))
+    cell = page.locator("#layers tbody tr td").nth(1)
+    expect(cell).to_have_text(f"{name} (Dense)")
+    assert page.locator("#layers img, #builder img, #working img").count() == 0
+    page.fill("#spec", json.dumps({**spec, "layers": [{**spec["layers"][0], "units": 0}]}))
+    expect(page.locator("#error")).to_contain_text("layers[0].units")
+    page.wait_for_timeout(300)  # an image that failed to load would have fired onerror by now
+    assert page.locator("img[src=x]").count() == 0  # the page fixture also fails on any dialog
+
+
+def test_the_mnist_exercise_names_a_forgotten_bias(page: Any) -> None:
+    page.get_by_role("tab", name="Exercise").click()
+    page.select_option("#exercise-network", "mnist")
+    page.click("#exercise-new")
+    # 28−3+1 = 26; ⌊26/2⌋ = 13; 13−3+1 = 11; ⌊11/2⌋ = 5; 5·5·64 = 1600
+    answers = {
+        "conv2d": ("26x26x32", "288"),  # 3·3·1·32: the bias forgotten; right is (9+1)·32 = 320
+        "max_pooling2d": ("13x13x32", "0"),
+        "conv2d_1": ("11x11x64", "18496"),
+        "max_pooling2d_1": ("5x5x64", "0"),
+        "flatten": ("1600", "0"),
+        "dropout": ("1600", "0"),
+        "dense": ("10", "16010"),
+    }
+    for layer, (shape, params) in answers.items():
+        page.get_by_label(f"{layer} output shape", exact=True).fill(shape)
+        page.get_by_label(f"{layer} params", exact=True).fill(params)
+    page.get_by_label("total params").fill(str(288 + 18496 + 16010))
+    page.click("#exercise-check")
+    conv = page.locator('#sheet tr[data-layer="conv2d"] .result')
+    expect(conv).to_contain_text("params: wrong (missing_bias)")
+    expect(conv).to_contain_text("Each filter (or unit) also has one bias")
+    expect(page.locator('#sheet tr[data-layer=""] .result')).to_contain_text("carried forward")
+    expect(page.locator("#exercise-score")).to_have_text("Score: 14/15")
+    assert "320" not in conv.inner_text()  # the answer stays hidden until revealed
+    page.click("#exercise-reveal")
+    expect(conv).to_contain_text("answer: 320")
+
+
+def test_a_class_is_graded_and_the_gradebook_downloads(page: Any, tmp_path: Path) -> None:
+    files = {
+        "alice.yaml": answer_sheet(),
+        "bob.yaml": answer_sheet(conv2d="288"),
+        "carol.yaml": answer_sheet(dense="16000"),  # (1600 + 1)·10 = 16,010, not 16,000
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    page.get_by_role("tab", name="Class").click()
+    page.set_input_files("#class-files", [str(tmp_path / name) for name in files])
+    page.click("#class-grade")
+    expect(page.locator("#class-scores tbody tr")).to_have_count(3)
+    expect(page.locator("#class-report")).to_contain_text("Most missed")
+    with page.expect_download() as download_info:
+        page.click("#download-csv")
+    download = download_info.value
+    assert download.suggested_filename == "gradebook.csv"
+    rows = list(csv.DictReader(Path(download.path()).read_text(encoding="utf-8").splitlines()))
+    # 15 items each; one slip each for bob and carol, their totals carried forward
+    assert [(r["file"], r["score"], r["max_score"]) for r in rows] == [
+        ("alice.yaml", "15", "15"),
+        ("bob.yaml", "14", "15"),
+        ("carol.yaml", "14", "15"),
+    ]
+
+
+def test_a_dropped_keras_model_json_is_analyzed(page: Any, tmp_path: Path) -> None:
+    """Keras's model.to_json() format (the config only; no code is run)."""
+    model = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "tiny",
+            "layers": [
+                {"class_name": "InputLayer", "config": {"batch_shape": [None, 8, 8, 3]}},
+                {"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3]}},
+            ],
+        },
+    }
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(model), encoding="utf-8")
+    page.set_input_files("#model-file", str(path))
+    # 8 − 3 + 1 = 6; params (3·3·3 + 1)·4 = 112
+    expect(page.locator("#total-params")).to_have_text("Total params: 112")
+    assert shapes(page)[-1] == "(None, 6, 6, 4)"
