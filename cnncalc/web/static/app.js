@@ -216,6 +216,8 @@ async function analyze() {
     $("#costs").hidden = true;
     $("#diagram").hidden = true;
     $("#working").textContent = "";
+    $("#working-layer").textContent = "";
+    $("#model-name").textContent = "";
     return;
   }
   state.analysis = reply.data;
@@ -476,8 +478,10 @@ async function gradeClass() {
   $("#class-scores").hidden = false;
   $("#class-downloads").hidden = false;
   const table = await call("POST", classQuery("table"), body, "application/json");
-  $("#class-report").textContent = table.ok ? table.data : table.data.error;
+  const report = $("#class-report");
+  report.textContent = table.ok ? table.data : table.data.error;
   $("#class-details").hidden = false;
+  report.scrollTop = report.scrollHeight; // the class summary and most missed items come last
 }
 
 async function download(format, filename) {
