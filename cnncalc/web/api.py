@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -65,8 +66,10 @@ def import_json(raw: bytes) -> str:
     return spec_from_body(raw, "model").to_json()
 
 
+@cache
 def presets_json() -> str:
-    """GET /api/presets: exactly `cnncalc presets --format json`."""
+    """GET /api/presets: exactly `cnncalc presets --format json` (the shipped files never
+    change while the server runs)."""
     return json.dumps(preset_summaries(), indent=2)
 
 
