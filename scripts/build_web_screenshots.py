@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.test_web_api import answer_sheet  # noqa: E402
+from tests.test_web_page import fill_worksheet  # noqa: E402
 from tests.webserver import serving  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -43,22 +44,7 @@ def main() -> None:
         page.wait_for_selector("#error:not([hidden])")
         page.screenshot(path=IMAGES / "web-error.png")
 
-        page.get_by_role("tab", name="Exercise").click()
-        page.select_option("#exercise-network", "mnist")
-        page.click("#exercise-new")
-        answers = {
-            "conv2d": ("26x26x32", "288"),
-            "max_pooling2d": ("13x13x32", "0"),
-            "conv2d_1": ("11x11x64", "18496"),
-            "max_pooling2d_1": ("5x5x64", "0"),
-            "flatten": ("1600", "0"),
-            "dropout": ("1600", "0"),
-            "dense": ("10", "16010"),
-        }
-        for layer, (shape, params) in answers.items():
-            page.get_by_label(f"{layer} output shape", exact=True).fill(shape)
-            page.get_by_label(f"{layer} params", exact=True).fill(params)
-        page.get_by_label("total params").fill("34794")
+        fill_worksheet(page, conv2d="288")
         page.click("#exercise-check")
         page.wait_for_selector("text=missing_bias")
         page.screenshot(path=IMAGES / "web-exercise.png")

@@ -284,8 +284,10 @@ def test_a_class_gets_a_gradebook(server: Server) -> None:
 def test_compare_and_import(server: Server) -> None:
     summary = (ROOT / "tests/data/lecture_mnist_summary.txt").read_text(encoding="utf-8")
     spec = (ROOT / "cnncalc/presets/mnist.json").read_text(encoding="utf-8")
-    comparison = server.json("POST", "/api/compare", json.dumps({"spec": spec, "summary": summary}))
-    assert comparison["agrees"] is True
+    body = json.dumps({"spec": spec, "summary": summary})
+    assert server.json("POST", "/api/compare", body)["agrees"] is True
+    table = server.request("POST", "/api/compare?format=table", body)[1]
+    assert table.endswith("cnncalc and Keras agree on every row and total the summary has.")
     spec_text = server.request("POST", "/api/import", spec)[1]
     assert json.loads(spec_text)["layers"][0]["filters"] == 32
 

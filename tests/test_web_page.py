@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web_api import answer_sheet
+from tests.test_web_api import MNIST_ANSWERS, answer_sheet
 from tests.webserver import Server, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -114,24 +114,21 @@ def test_a_hostile_layer_name_is_text_and_never_runs(page: Any) -> None:
     assert page.locator("img[src=x]").count() == 0  # the page fixture also fails on any dialog
 
 
-def test_the_mnist_exercise_names_a_forgotten_bias(page: Any) -> None:
+def fill_worksheet(page: Any, **wrong: str) -> None:
+    """Open the MNIST worksheet and type MNIST_ANSWERS, with wrong params for some layers."""
     page.get_by_role("tab", name="Exercise").click()
     page.select_option("#exercise-network", "mnist")
     page.click("#exercise-new")
-    # 28−3+1 = 26; ⌊26/2⌋ = 13; 13−3+1 = 11; ⌊11/2⌋ = 5; 5·5·64 = 1600
-    answers = {
-        "conv2d": ("26x26x32", "288"),  # 3·3·1·32: the bias forgotten; right is (9+1)·32 = 320
-        "max_pooling2d": ("13x13x32", "0"),
-        "conv2d_1": ("11x11x64", "18496"),
-        "max_pooling2d_1": ("5x5x64", "0"),
-        "flatten": ("1600", "0"),
-        "dropout": ("1600", "0"),
-        "dense": ("10", "16010"),
-    }
-    for layer, (shape, params) in answers.items():
+    for layer, (shape, params) in MNIST_ANSWERS.items():
         page.get_by_label(f"{layer} output shape", exact=True).fill(shape)
-        page.get_by_label(f"{layer} params", exact=True).fill(params)
-    page.get_by_label("total params").fill(str(288 + 18496 + 16010))
+        page.get_by_label(f"{layer} params", exact=True).fill(wrong.get(layer, params))
+    total = sum(int(wrong.get(k, v[1]).replace(",", "")) for k, v in MNIST_ANSWERS.items())
+    page.get_by_label("total params").fill(str(total))
+
+
+def test_the_mnist_exercise_names_a_forgotten_bias(page: Any) -> None:
+    # 3·3·1·32 = 288: the bias forgotten; right is (3·3·1 + 1)·32 = 320
+    fill_worksheet(page, conv2d="288")
     page.click("#exercise-check")
     conv = page.locator('#sheet tr[data-layer="conv2d"] .result')
     expect(conv).to_contain_text("params: wrong (missing_bias)")
@@ -187,3 +184,18 @@ def test_a_dropped_keras_model_json_is_analyzed(page: Any, tmp_path: Path) -> No
     # 8 − 3 + 1 = 6; params (3·3·3 + 1)·4 = 112
     expect(page.locator("#total-params")).to_have_text("Total params: 112")
     assert shapes(page)[-1] == "(None, 6, 6, 4)"
+
+
+def test_a_saved_summary_is_compared_with_the_network(page: Any) -> None:
+    summary = Path(__file__).parent / "data" / "lecture_mnist_summary.txt"  # Keras's printout
+    page.set_input_files("#summary-file", str(summary))
+    report = page.locator("#comparison pre")
+    expect(report).to_contain_text("agree on every row and total the summary has")
+    page.get_by_label("layer 2 filters").fill("32")  # the lecture's conv2d_1 has 64 filters
+    page.get_by_label("layer 2 filters").blur()
+    # 320 + (3·3·32 + 1)·32 + (5·5·32 + 1)·10 = 320 + 9,248 + 8,010
+    expect(page.locator("#total-params")).to_have_text("Total params: 17,578")
+    page.set_input_files("#summary-file", str(summary))  # the same file again: compared again
+    # conv2d_1: 9,248 where Keras printed 18496
+    expect(report).to_contain_text("9,248")
+    expect(report).not_to_contain_text("agree on every row")

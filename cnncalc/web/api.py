@@ -163,11 +163,15 @@ def served_reference(exercise: str | None) -> str:
     return exercise
 
 
-def compare_json(raw: bytes) -> str:
-    """POST /api/compare with {"spec": ..., "summary": ...}: `cnncalc compare --format json`."""
+def compare_text(raw: bytes, query: Mapping[str, str]) -> tuple[str, str]:
+    """POST /api/compare with {"spec": ..., "summary": ...}: exactly `cnncalc compare
+    --format F` (json or table). Returns the report and its media type."""
     from ..keras.compare import compare
     from ..keras.summary import parse_summary
 
+    chosen = options(query, {"format": "json"})
+    if chosen["format"] not in ("json", "table"):
+        raise SpecError(f"format={chosen['format']!r}: choose from json, table")
     expected = 'send {"spec": "<spec text>", "summary": "<model.summary() text>"}'
     data = json_body(raw, expected)
     if not isinstance(data, dict) or not {"spec", "summary"} <= set(data):
@@ -175,7 +179,10 @@ def compare_json(raw: bytes) -> str:
     if not all(isinstance(data[key], str) for key in ("spec", "summary")):
         raise SpecError("body: 'spec' and 'summary' are texts")
     network = spec_from_body(data["spec"].encode("utf-8"))
-    return compare(analyze(network), parse_summary(data["summary"], "summary")).to_json()
+    comparison = compare(analyze(network), parse_summary(data["summary"], "summary"))
+    if chosen["format"] == "table":
+        return comparison.to_table(), "text/plain"
+    return comparison.to_json(), "application/json"
 
 
 def json_body(raw: bytes, expected: str) -> Any:

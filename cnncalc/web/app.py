@@ -149,7 +149,7 @@ def grade_class(request: Request, body: bytes) -> Response:
 
 
 def compare(request: Request, body: bytes) -> Response:
-    return text(api.compare_json(body))
+    return text(*api.compare_text(body, query(request)))
 
 
 async def page(request: Request) -> Response:

@@ -331,9 +331,8 @@ async function loadPreset(name) {
 }
 
 /** A dropped or chosen file: a saved summary (.txt) is compared; anything else is imported. */
-async function openFile(file) {
+async function openFile(file, isSummary = /\.(txt|log)$/i.test(file ? file.name : "")) {
   if (!file) return;
-  const isSummary = /\.(txt|log)$/i.test(file.name);
   if (isSummary) return compareWith(await file.text());
   const reply = await call("POST", "/api/import", await file.arrayBuffer(), "application/octet-stream", true);
   if (!reply.ok) return showError($("#error"), reply.data.error);
@@ -344,15 +343,10 @@ async function openFile(file) {
 
 async function compareWith(summary) {
   const box = $("#comparison");
-  const reply = await call("POST", "/api/compare", JSON.stringify({ spec: $("#spec").value, summary }), "application/json");
+  const body = JSON.stringify({ spec: $("#spec").value, summary });
+  const reply = await call("POST", "/api/compare?format=table", body, "application/json");
   box.hidden = false;
-  const pre = box.querySelector("pre");
-  if (!reply.ok) {
-    pre.textContent = reply.data.error;
-    return;
-  }
-  const data = reply.data;
-  pre.textContent = data.agrees ? "Every row and total agrees." : (data.differences || []).join("\n");
+  box.querySelector("pre").textContent = reply.ok ? reply.data : reply.data.error;
 }
 
 function setUpDrop(panel) {
@@ -500,8 +494,15 @@ async function start() {
   for (const tab of document.querySelectorAll('[role="tab"]')) tab.addEventListener("click", () => selectTab(tab.getAttribute("aria-controls")));
   $("#spec").addEventListener("input", fromText);
   $("#preset").addEventListener("change", (event) => loadPreset(event.target.value));
-  $("#model-file").addEventListener("change", (event) => openFile(event.target.files[0]));
-  $("#summary-file").addEventListener("change", async (event) => event.target.files[0] && compareWith(await event.target.files[0].text()));
+  // Each input is emptied after use, so that choosing the same file again (edited) is a change.
+  $("#model-file").addEventListener("change", async (event) => {
+    await openFile(event.target.files[0]);
+    event.target.value = "";
+  });
+  $("#summary-file").addEventListener("change", async (event) => {
+    await openFile(event.target.files[0], true);
+    event.target.value = "";
+  });
   setUpDrop($("#calculator"));
   $("#exercise-new").addEventListener("click", newWorksheet);
   $("#exercise-check").addEventListener("click", () => checkAnswers(false));
