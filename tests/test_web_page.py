@@ -199,3 +199,31 @@ def test_a_saved_summary_is_compared_with_the_network(page: Any) -> None:
     # conv2d_1: 9,248 where Keras printed 18496
     expect(report).to_contain_text("9,248")
     expect(report).not_to_contain_text("agree on every row")
+
+
+def test_a_spec_file_dropped_on_the_panel_is_opened(page: Any) -> None:
+    yaml_spec = (
+        "input_shape: [32, 32, 3]\nlayers:\n  - {type: Conv2D, filters: 6, kernel_size: 5}\n"
+    )
+    dropped = page.evaluate_handle(
+        """text => { const data = new DataTransfer();
+                     data.items.add(new File([text], "net.yaml")); return data; }""",
+        yaml_spec,
+    )
+    page.dispatch_event("#calculator", "drop", {"dataTransfer": dropped})
+    # 32 − 5 + 1 = 28; (5·5·3 + 1)·6 = 456
+    expect(page.locator("#total-params")).to_have_text("Total params: 456")
+    assert shapes(page) == ["(None, 28, 28, 6)"]
+    expect(page.get_by_label("layer 0 filters")).to_have_value("6")
+
+
+def test_a_random_worksheet_is_the_clis(page: Any, server: Server) -> None:
+    page.get_by_role("tab", name="Exercise").click()
+    page.select_option("#exercise-network", "random")
+    page.select_option("#exercise-difficulty", "hard")
+    page.fill("#exercise-seed", "7")
+    page.click("#exercise-new")
+    sheet = server.json("GET", "/api/exercise?spec=random:hard:7")
+    names = [layer["name"] for layer in sheet["layers"]]
+    expect(page.locator("#sheet tbody tr")).to_have_count(len(names) + 1)
+    assert page.locator("#sheet tbody tr td:first-child").all_inner_texts()[:-1] == names
