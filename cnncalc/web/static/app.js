@@ -58,7 +58,7 @@ function selectTab(id) {
 
 // ---------------------------------------------------------------- calculator
 
-const state = { schema: null, spec: null, analysis: null, selected: 0, timer: null, diagram: true };
+const state = { schema: null, spec: null, analysis: null, selected: 0, timer: null, diagram: true, costs: false };
 const SKIPPED_ARGUMENTS = new Set(["type", "inputs", "trainable", "data_format"]);
 
 /** The arguments the form shows for a layer type: its own, not the ones Keras accepts and ignores. */
@@ -207,13 +207,14 @@ async function analyze() {
   if (!text.trim()) return;
   const mine = ++analysisNumber;
   const isJson = text.trim().startsWith("{");
-  const reply = await call("POST", "/api/analyze?explain=true", text, isJson ? "application/json" : "application/yaml");
+  const query = new URLSearchParams({ explain: "true", ...costOptions() });
+  const reply = await call("POST", `/api/analyze?${query}`, text, isJson ? "application/json" : "application/yaml");
   if (mine !== analysisNumber) return; // a newer edit has been sent since
   markErrors(reply.ok ? null : reply.data.error);
   if (!reply.ok) {
     $("#layers").hidden = true;
     $("#totals").replaceChildren();
-    $("#costs").hidden = true;
+    $("#cost-figures").replaceChildren();
     $("#diagram").hidden = true;
     $("#working").textContent = "";
     $("#working-layer").textContent = "";
@@ -265,6 +266,7 @@ function drawSummary(data) {
         el("td", { text: `${layer.name} (${layer.type})` }),
         el("td", { class: "shape", text: shapeText(layer.output_shape) }),
         el("td", { class: "num", text: number(layer.params) }),
+        el("td", { class: "num macs", text: number(layer.macs) }),
         el("td", { class: "connected", text: layer.inputs.join(", ") }),
       ),
     ),
@@ -279,15 +281,28 @@ function drawSummary(data) {
   selectLayer(Math.min(state.selected, data.layers.length - 1));
 }
 
-/** Costs (issue 9) appear when the analysis carries them. */
+/** Costs (issue 9) appear when the analysis carries them: MACs per layer, totals, memory. */
 function drawCosts(data) {
-  const box = $("#costs");
-  const figures = [
-    ["MACs", data.total_macs],
-    ["FLOPs", data.total_flops],
-  ].filter(([, value]) => value !== undefined);
-  box.hidden = figures.length === 0;
-  box.replaceChildren(...figures.map(([label, value]) => el("p", { text: `${label}: ${number(value)}` })));
+  const hasCosts = data.total_macs !== undefined;
+  state.costs = state.costs || hasCosts;
+  $("#costs").hidden = !state.costs;
+  $("#layers").classList.toggle("costs", hasCosts);
+  if (!hasCosts) return;
+  const memory = data.memory || {};
+  const bytes = (value) => (value === null || value === undefined ? "?" : `${number(value)} bytes`);
+  $("#cost-figures").replaceChildren(
+    el("p", { id: "total-macs", text: `MACs: ${number(data.total_macs)} (FLOPs: ${number(data.total_flops)})` }),
+    el("p", { text: `Memory for a batch of ${memory.batch_size} (${memory.dtype}, ${memory.optimizer}): training ${bytes(memory.training_bytes)}, inference peak ${bytes(memory.inference_peak_bytes)}` }),
+  );
+}
+
+/** The cost options as query parameters, once the server has shown it computes costs. */
+function costOptions() {
+  if (!state.costs) return {};
+  const options = { batch_size: $("#batch-size").value || "1" };
+  if ($("#dtype").value.trim()) options.dtype = $("#dtype").value.trim();
+  if ($("#optimizer").value.trim()) options.optimizer = $("#optimizer").value.trim();
+  return options;
 }
 
 function selectLayer(index) {
@@ -295,7 +310,7 @@ function selectLayer(index) {
   const layer = state.analysis.layers[index];
   for (const row of document.querySelectorAll("#layers tbody tr")) row.classList.toggle("selected", row.dataset.layer === String(index));
   $("#working-layer").textContent = layer ? `— ${layer.name} (${layer.type})` : "";
-  const lines = layer ? layer.working || [] : [];
+  const lines = layer ? [...(layer.working || []), ...(layer.cost_working || [])] : [];
   $("#working").textContent = lines.length ? lines.join("\n") : "Nothing to compute: the shape passes through.";
 }
 
@@ -493,6 +508,7 @@ async function download(format, filename) {
 async function start() {
   for (const tab of document.querySelectorAll('[role="tab"]')) tab.addEventListener("click", () => selectTab(tab.getAttribute("aria-controls")));
   $("#spec").addEventListener("input", fromText);
+  for (const option of ["#batch-size", "#dtype", "#optimizer"]) $(option).addEventListener("change", () => analyzeSoon(0));
   $("#preset").addEventListener("change", (event) => loadPreset(event.target.value));
   // Each input is emptied after use, so that choosing the same file again (edited) is a change.
   $("#model-file").addEventListener("change", async (event) => {
