@@ -27,6 +27,7 @@ TOO_BIG = {
     "input_shape": [5, 5, 1],
     "layers": [{"type": "Conv2D", "name": "k", "filters": 1, "kernel_size": 9}],
 }
+TINY = b'{"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}'
 YAML_BOMB = "\n".join(
     ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     + [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]" for i in range(8)]
@@ -176,8 +177,7 @@ def test_bodies_over_a_megabyte_are_refused_and_the_server_goes_on(server: Serve
     ten_megabytes = b"{" + b" " * 10_000_000 + b"}"
     status, body, _ = server.request("POST", "/api/analyze", ten_megabytes)
     assert status == 413 and "over 1,000,000 bytes" in json.loads(body)["error"]
-    just_under = b'{"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}'
-    just_under += b" " * (1_000_000 - len(just_under))
+    just_under = TINY + b" " * (1_000_000 - len(TINY))
     assert server.json("POST", "/api/analyze", just_under)["total_params"] == 4 * 2 + 2
 
 
