@@ -326,3 +326,18 @@ def test_a_busy_port_is_one_message(server: Server) -> None:
     code, _, stderr = cli("serve", "--port", port)
     assert code == 2
     assert stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_a_saved_keras_archive_is_imported_like_the_cli_does(
+    server: Server, tmp_path: Path
+) -> None:
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential(
+        [keras.Input((12, 12, 3)), keras.layers.Conv2D(5, 3), keras.layers.GlobalAveragePooling2D()]
+    )
+    path = tmp_path / "tiny.keras"
+    model.save(path)
+    status, spec_text, _ = server.request("POST", "/api/import", path.read_bytes())
+    assert (status, spec_text) == (200, cli("import", str(path))[1])
+    analysis = server.json("POST", "/api/analyze", path.read_bytes())
+    assert analysis["total_params"] == model.count_params() == (3 * 3 * 3 + 1) * 5
