@@ -12,8 +12,11 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cnncalc.cli import app
@@ -341,3 +344,84 @@ def test_a_saved_keras_archive_is_imported_like_the_cli_does(
     assert (status, spec_text) == (200, cli("import", str(path))[1])
     analysis = server.json("POST", "/api/analyze", path.read_bytes())
     assert analysis["total_params"] == model.count_params() == (3 * 3 * 3 + 1) * 5
+
+
+# In-process properties of what the endpoints compute: whatever the body, a reply or one of
+# cnncalc's errors (a 4xx), never another exception (a 500).
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 300) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+LAYER_TYPES = st.sampled_from(["Conv2D", "Dense", "MaxPooling2D", "Flatten", "Add", "Reshape", "x"])
+SPECS = st.fixed_dictionaries(
+    {
+        "input_shape": st.lists(st.integers(-1, 40) | st.none(), max_size=4) | JSON_VALUES,
+        "layers": st.lists(
+            st.fixed_dictionaries(
+                {"type": LAYER_TYPES},
+                optional={
+                    "filters": JSON_VALUES,
+                    "kernel_size": JSON_VALUES,
+                    "units": JSON_VALUES,
+                    "strides": JSON_VALUES,
+                    "padding": st.sampled_from(["same", "valid", "causal", 3]),
+                    "inputs": JSON_VALUES,
+                },
+            ),
+            max_size=4,
+        ),
+    }
+)
+
+
+def replies_or_refuses(work: Any, *args: Any) -> None:
+    from cnncalc.errors import CnncalcError
+
+    try:
+        work(*args)
+    except CnncalcError as error:
+        assert str(error).strip()
+
+
+@given(st.binary(max_size=3000))
+def test_any_bytes_get_an_answer_or_a_message(raw: bytes) -> None:
+    from cnncalc.web import api
+
+    for work in (api.import_json, api.uploads_from_body):
+        replies_or_refuses(work, raw)
+    replies_or_refuses(api.analyze_json, raw, {})
+    replies_or_refuses(api.compare_text, raw, {})
+    replies_or_refuses(api.check_text, [("a.yaml", raw)], {})
+
+
+@given(SPECS, st.sampled_from(["application/json", "yaml"]))
+def test_any_spec_shaped_data_gets_an_answer_or_a_message(spec: dict, kind: str) -> None:
+    import yaml
+
+    from cnncalc.web import api
+
+    text = json.dumps(spec) if kind == "application/json" else yaml.safe_dump(spec)
+    replies_or_refuses(api.analyze_json, text.encode(), {"explain": "1"})
+
+
+@given(
+    st.fixed_dictionaries({"spec": JSON_VALUES, "summary": JSON_VALUES})
+    | st.fixed_dictionaries(
+        {
+            "files": st.lists(
+                st.fixed_dictionaries({"name": JSON_VALUES, "text": JSON_VALUES}), max_size=3
+            )
+        }
+    )
+    | JSON_VALUES
+)
+def test_any_json_body_gets_an_answer_or_a_message(body: Any) -> None:
+    from cnncalc.web import api
+
+    raw = json.dumps(body).encode()
+    replies_or_refuses(api.compare_text, raw, {})
+    replies_or_refuses(lambda data: api.check_text(api.uploads_from_body(data), {}), raw)
