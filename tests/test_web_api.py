@@ -425,3 +425,12 @@ def test_any_json_body_gets_an_answer_or_a_message(body: Any) -> None:
     raw = json.dumps(body).encode()
     replies_or_refuses(api.compare_text, raw, {})
     replies_or_refuses(lambda data: api.check_text(api.uploads_from_body(data), {}), raw)
+
+
+def test_every_endpoint_is_documented() -> None:
+    from cnncalc.web.app import create_app
+
+    docs = (ROOT / "docs" / "web.md").read_text(encoding="utf-8")
+    paths = [route.path for route in create_app().routes if route.path.startswith("/api")]
+    assert len(paths) >= 9
+    assert [path for path in paths if path.replace("{name}", "NAME") not in docs] == []
