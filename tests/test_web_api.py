@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -434,3 +435,15 @@ def test_every_endpoint_is_documented() -> None:
     paths = [route.path for route in create_app().routes if route.path.startswith("/api")]
     assert len(paths) >= 9
     assert [path for path in paths if path.replace("{name}", "NAME") not in docs] == []
+
+
+def test_open_shows_the_page_in_the_browser(tmp_path: Path) -> None:
+    """webbrowser runs $BROWSER with the URL: here a script that writes it down."""
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(f"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])\n")
+    with serving("--open", env={"BROWSER": f"{sys.executable} {script} %s"}) as running:
+        deadline = time.monotonic() + 10
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text() == running.url + "/"

@@ -54,11 +54,13 @@ class Server:
 
 
 @contextmanager
-def serving(timeout: float = 20.0) -> Iterator[Server]:
-    """`python -m cnncalc serve --port FREE`, stopped (and reaped) afterwards."""
+def serving(
+    *options: str, env: dict[str, str] | None = None, timeout: float = 20.0
+) -> Iterator[Server]:
+    """`python -m cnncalc serve --port FREE [options]`, stopped (and reaped) afterwards."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "cnncalc", "serve", "--port", str(port)]
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "cnncalc", "serve", "--port", str(port), *options]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
