@@ -163,6 +163,7 @@ def test_the_impossible_layer_is_named_with_its_working(server: Server) -> None:
             "/etc/passwd: the server reads no files",
         ),
         ("POST", "/api/check?format=pdf", b"x: 1", 400, "format='pdf': choose from"),
+        ("POST", "/api/check?reveal=%C2%B2", b"x: 1", 400, "reveal='²': give true or false"),
         ("POST", "/api/class", b'{"files": []}', 400, 'send {"files"'),
         ("POST", "/api/compare", b'{"spec": "mnist"}', 400, 'send {"spec"'),
         ("POST", "/api/import", b"PK\x03\x04garbage", 400, "model"),
@@ -447,3 +448,11 @@ def test_open_shows_the_page_in_the_browser(tmp_path: Path) -> None:
         while not opened.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert opened.read_text() == running.url + "/"
+
+
+@given(st.dictionaries(st.sampled_from(["explain", "spec", "batch", "format"]), st.text()))
+def test_any_query_is_read_or_refused_with_a_message(query: dict[str, str]) -> None:
+    from cnncalc.web import api
+
+    allowed = {"explain": False, "spec": "mnist", "batch": 1, "format": "json"}
+    replies_or_refuses(api.options, query, allowed)

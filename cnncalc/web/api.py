@@ -39,12 +39,17 @@ def options(query: Mapping[str, str], allowed: Mapping[str, Any]) -> dict[str, A
                 raise SpecError(f"{key}={text!r}: give true or false")
             chosen[key] = text.lower() in TRUE
         elif isinstance(default, int):
-            if not text.isdigit() or int(text) < 1:
-                raise SpecError(f"{key}={text!r}: give a whole number of at least 1")
-            chosen[key] = int(text)
+            chosen[key] = whole_number(key, text)
         else:
             chosen[key] = text
     return chosen
+
+
+def whole_number(key: str, text: str) -> int:
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+    if number < 1:
+        raise SpecError(f"{key}={text[:40]!r}: give a whole number from 1 to 10¹⁸")
+    return number
 
 
 def spec_from_body(raw: bytes, where: str = "spec") -> Spec:
