@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -451,6 +451,8 @@ def test_open_shows_the_page_in_the_browser(tmp_path: Path) -> None:
 
 
 @given(st.dictionaries(st.sampled_from(["explain", "spec", "batch", "format"]), st.text()))
+@example({"batch": "²"})  # a digit to str.isdigit, not to int()
+@example({"batch": "9" * 5000})  # past Python's limit for converting digits
 def test_any_query_is_read_or_refused_with_a_message(query: dict[str, str]) -> None:
     from cnncalc.web import api
 
