@@ -269,6 +269,7 @@ def test_a_class_gets_a_gradebook(server: Server) -> None:
         {"name": "alice.yaml", "text": answer_sheet()},
         {"name": "bob.yaml", "text": answer_sheet(conv2d="288")},
         {"name": "../../carol.yaml", "text": "\x00garbage"},
+        {"name": "dave.yaml", "text": answer_sheet().replace("exercise: mnist", "")},
     ]
     status, body, headers = server.request(
         "POST", "/api/class?format=csv", json.dumps({"files": files})
@@ -280,8 +281,10 @@ def test_a_class_gets_a_gradebook(server: Server) -> None:
         ("alice.yaml", "15", "15"),
         ("bob.yaml", "14", "15"),
         ("carol.yaml", "", ""),
+        ("dave.yaml", "", ""),
     ]
-    assert "carol.yaml" in rows[2]["error"] and "/tmp" not in rows[2]["error"]
+    assert rows[2]["error"] == "carol.yaml: is a binary file, not an answer sheet"
+    assert rows[3]["error"].startswith("no 'exercise:' line; choose the network")
     table = server.request("POST", "/api/class?format=table", json.dumps({"files": files}))[1]
     assert "Most missed" in table and "missing_bias" in table
 

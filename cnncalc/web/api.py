@@ -163,7 +163,9 @@ def grade_uploads(uploads: list[tuple[str, bytes]], spec: str | None, reveal: bo
 
 def served_reference(exercise: str | None) -> str:
     if exercise is None:
-        raise SpecError("no 'exercise:' line; choose the network in the Spec field")
+        raise SpecError(
+            "no 'exercise:' line; choose the network (the page's Network list, or ?spec=)"
+        )
     served_network(exercise)
     return exercise
 
