@@ -104,6 +104,28 @@ def test_analyze_answers_exactly_the_cli_json(
     assert body == expected[1]
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"costs": "true", "batch_size": "32", "optimizer": "adam"},
+        {"dtype": "mixed_float16", "batch_size": "8", "explain": "1"},
+        {"optimizer": "sgd", "dtype": "float64"},
+    ],
+)
+def test_cost_options_pass_straight_to_the_cli_options(
+    server: Server, options: dict[str, str]
+) -> None:
+    spec = ROOT / "cnncalc/presets/resnet50.json"
+    query = "&".join(f"{key}={value}" for key, value in options.items())
+    flags = {"true": [], "1": []}
+    arguments = [
+        f"--{key.replace('_', '-')}" if value in flags else f"--{key.replace('_', '-')}={value}"
+        for key, value in options.items()
+    ]
+    status, body, _ = server.request("POST", f"/api/analyze?{query}", spec.read_bytes())
+    assert (status, body) == (200, cli("analyze", str(spec), "--format", "json", *arguments)[1])
+
+
 def test_vgg16_has_its_published_parameter_count(server: Server) -> None:
     # keras.io/api/applications: VGG16 has 138.4M parameters; its summary prints 138,357,544.
     spec = (ROOT / "cnncalc/presets/vgg16.json").read_bytes()
@@ -152,6 +174,9 @@ def test_the_impossible_layer_is_named_with_its_working(server: Server) -> None:
         ("POST", "/api/analyze", b"[" * 100_000, 400, "nested too deeply"),
         ("POST", "/api/analyze?explain=maybe", b"{}", 400, "explain='maybe': give true"),
         ("POST", "/api/analyze?colour=red", b"{}", 400, "unknown query parameter 'colour'"),
+        ("POST", "/api/analyze?dtype=float33", TINY, 400, "--dtype: 'float33' is not a Keras"),
+        ("POST", "/api/analyze?batch_size=0", b"{}", 400, "batch_size='0': give a whole"),
+        ("POST", "/api/analyze?optimizer=adamm", TINY, 400, "did you mean 'adam'"),
         ("GET", "/api/analyze", None, 405, "method not allowed"),
         ("GET", "/api/nothing", None, 404, "no such page"),
         ("GET", "/api/presets/mnits", None, 400, "did you mean 'mnist'"),

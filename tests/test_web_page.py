@@ -227,3 +227,22 @@ def test_a_random_worksheet_is_the_clis(page: Any, server: Server) -> None:
     names = [layer["name"] for layer in sheet["layers"]]
     expect(page.locator("#sheet tbody tr")).to_have_count(len(names) + 1)
     assert page.locator("#sheet tbody tr td:first-child").all_inner_texts()[:-1] == names
+
+
+def test_costs_follow_the_network_and_the_options(page: Any) -> None:
+    # MNIST's multiply-accumulates by hand: conv2d 26·26·32 positions × 3·3·1 = 194,688;
+    # conv2d_1 11·11·64 × 3·3·32 = 2,230,272; dense 1600·10 = 16,000; total 2,440,960
+    expect(page.locator("#total-macs")).to_have_text("MACs: 2,440,960 (FLOPs: 4,881,920)")
+    assert page.locator("#layers tbody td.macs").first.inner_text() == "194,688"
+    memory = page.locator("#cost-figures p").nth(1)
+    expect(memory).to_contain_text("batch of 1 (float32, rmsprop)")
+    one = memory.inner_text()
+    page.fill("#batch-size", "32")
+    page.fill("#optimizer", "adam")
+    page.locator("#optimizer").blur()
+    expect(memory).to_contain_text("batch of 32 (float32, adam)")
+    assert memory.inner_text() != one
+    page.fill("#dtype", "float33")
+    page.locator("#dtype").blur()
+    expect(page.locator("#error")).to_contain_text("--dtype: 'float33' is not a Keras dtype")
+    expect(page.locator("#cost-options")).to_be_visible()  # still there to put right

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .. import analyze, preset_summaries
+from ..costs import DEFAULT_OPTIMIZER
 from ..errors import CnncalcError, SpecError
 from ..sources import RANDOM_PREFIX, load_preset, parse_text
 from ..sources.textfiles import decode, parse_json_or_yaml
@@ -57,13 +58,22 @@ def spec_from_body(raw: bytes, where: str = "spec") -> Spec:
     return parse_spec(parse_text(raw, where))
 
 
-ANALYZE_OPTIONS: dict[str, Any] = {"explain": False}
+ANALYZE_OPTIONS: dict[str, Any] = {
+    "explain": False,
+    "costs": False,  # JSON always carries the costs, as with the CLI's --format json
+    "batch_size": 1,
+    "dtype": "",
+    "optimizer": DEFAULT_OPTIMIZER,
+}
 
 
 def analyze_json(raw: bytes, query: Mapping[str, str]) -> str:
-    """POST /api/analyze: exactly `cnncalc analyze SPEC --format json`."""
+    """POST /api/analyze: exactly `cnncalc analyze SPEC --format json` with the same options
+    (--explain, --costs, --batch-size, --dtype, --optimizer)."""
     chosen = options(query, ANALYZE_OPTIONS)
-    return analyze(spec_from_body(raw)).to_table("json", chosen["explain"])
+    result = analyze(spec_from_body(raw))
+    memory = result.memory(chosen["batch_size"], chosen["optimizer"], chosen["dtype"] or None)
+    return result.to_table("json", chosen["explain"], memory)
 
 
 def import_json(raw: bytes) -> str:
