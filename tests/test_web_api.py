@@ -188,6 +188,7 @@ def test_the_impossible_layer_is_named_with_its_working(server: Server) -> None:
             "/etc/passwd: the server reads no files",
         ),
         ("POST", "/api/check?format=pdf", b"x: 1", 400, "format='pdf': choose from"),
+        ("GET", "/api/exercise?fields=params,flops", None, 400, "--fields: unknown flops"),
         ("POST", "/api/check?reveal=%C2%B2", b"x: 1", 400, "reveal='²': give true or false"),
         ("POST", "/api/class", b'{"files": []}', 400, 'send {"files"'),
         ("POST", "/api/compare", b'{"spec": "mnist"}', 400, 'send {"spec"'),
@@ -246,6 +247,10 @@ def test_presets_schema_and_exercise_are_the_cli_output(server: Server) -> None:
         ("/api/presets", ["presets", "--format", "json"]),
         ("/api/schema", ["schema"]),
         ("/api/exercise?spec=mnist", ["exercise", "mnist", "--format", "json"]),
+        (
+            "/api/exercise?spec=vgg16&fields=output_shape,macs,receptive_field",
+            ["exercise", "vgg16", "--fields", "output_shape,macs,receptive_field", "-f", "json"],
+        ),
         (
             "/api/exercise?spec=random:hard:7",
             ["exercise", "--random", "--seed", "7", "--difficulty", "hard", "--format", "json"],

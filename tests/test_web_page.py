@@ -133,7 +133,9 @@ def test_the_mnist_exercise_names_a_forgotten_bias(page: Any) -> None:
     conv = page.locator('#sheet tr[data-layer="conv2d"] .result')
     expect(conv).to_contain_text("params: wrong (missing_bias)")
     expect(conv).to_contain_text("Each filter (or unit) also has one bias")
-    expect(page.locator('#sheet tr[data-layer=""] .result')).to_contain_text("carried forward")
+    expect(page.locator('#sheet tr[data-total="total_params"] .result')).to_contain_text(
+        "carried forward"
+    )
     expect(page.locator("#exercise-score")).to_have_text("Score: 14/15")
     assert "320" not in conv.inner_text()  # the answer stays hidden until revealed
     page.click("#exercise-reveal")
@@ -246,3 +248,26 @@ def test_costs_follow_the_network_and_the_options(page: Any) -> None:
     page.locator("#dtype").blur()
     expect(page.locator("#error")).to_contain_text("--dtype: 'float33' is not a Keras dtype")
     expect(page.locator("#cost-options")).to_be_visible()  # still there to put right
+
+
+def test_an_exercise_asking_macs_names_a_counted_bias(page: Any) -> None:
+    page.get_by_role("tab", name="Exercise").click()
+    page.check("input.ask-field[value=macs]")
+    fill_worksheet(page)
+    # MACs by hand: positions × kernel weights per output, the bias not counted
+    macs = {
+        "conv2d": 26 * 26 * 32 * (3 * 3 * 1 + 1),  # the bias counted: 216,320, not 194,688
+        "conv2d_1": 11 * 11 * 64 * (3 * 3 * 32),
+        "dense": 1600 * 10,
+    }
+    for layer in MNIST_ANSWERS:
+        page.get_by_label(f"{layer} macs", exact=True).fill(str(macs.get(layer, 0)))
+    page.get_by_label("total macs").fill(str(sum(macs.values())))
+    page.click("#exercise-check")
+    conv = page.locator('#sheet tr[data-layer="conv2d"] .result')
+    expect(conv).to_contain_text("macs: wrong (macs_bias_counted)")
+    expect(page.locator('#sheet tr[data-total="total_macs"] .result')).to_contain_text(
+        "carried forward"
+    )
+    # 7 layers × 3 fields + total_params and total_macs; only conv2d macs is not credited
+    expect(page.locator("#exercise-score")).to_have_text("Score: 22/23")

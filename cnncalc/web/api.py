@@ -112,12 +112,14 @@ def served_network(reference: str) -> Spec:
 
 
 def exercise_json(query: Mapping[str, str]) -> str:
-    """GET /api/exercise?spec=mnist: exactly `cnncalc exercise mnist --format json`."""
-    from ..classroom.worksheet import render_worksheet, worksheet
+    """GET /api/exercise?spec=mnist&fields=…: exactly `cnncalc exercise mnist --fields …
+    --format json`."""
+    from ..classroom.worksheet import asked_fields, render_worksheet, worksheet
 
-    reference = options(query, {"spec": "mnist"})["spec"]
-    network = served_network(reference)
-    return render_worksheet(worksheet(reference, network, analyze(network)), "json")
+    chosen = options(query, {"spec": "mnist", "fields": ""})
+    asked = asked_fields(chosen["fields"] or None)
+    network = served_network(chosen["spec"])
+    return render_worksheet(worksheet(chosen["spec"], network, analyze(network), asked), "json")
 
 
 CHECK_FORMATS = {

@@ -380,18 +380,27 @@ function setUpDrop(panel) {
 // ---------------------------------------------------------------- exercise
 
 const sheetState = { sheet: null };
+const FIELD_EXAMPLES = { output_shape: "26x26x32", params: "320", macs: "194688", receptive_field: "3x3" };
+
+/** What the worksheet asks: its fields per layer (output_shape and params unless it says). */
+const askedFields = (sheet) => sheet.fields || ["output_shape", "params"];
+const totalFields = (sheet) => Object.keys(sheet).filter((key) => key.startsWith("total_"));
 
 async function newWorksheet() {
   const choice = $("#exercise-network").value;
   const reference = choice === "random" ? `random:${$("#exercise-difficulty").value}:${$("#exercise-seed").value || 0}` : choice;
-  const reply = await call("GET", `/api/exercise?spec=${encodeURIComponent(reference)}`);
+  const fields = ["output_shape", "params", ...[...document.querySelectorAll(".ask-field:checked")].map((box) => box.value)];
+  const query = new URLSearchParams({ spec: reference, fields: fields.join(",") });
+  const reply = await call("GET", `/api/exercise?${query}`);
   showError($("#exercise-error"), reply.ok ? "" : reply.data.error);
   if (!reply.ok) return;
   const sheet = reply.data;
   sheetState.sheet = sheet;
+  const asked = askedFields(sheet);
   $("#exercise-intro").textContent = `Exercise ${sheet.exercise}: input shape ${shapeText(sheet.input_shape || [])}. ${sheet.instructions.split(". Then:")[0]}.`;
-  const body = $("#sheet tbody");
-  body.replaceChildren(
+  $("#sheet thead").replaceChildren(el("tr", {}, ...["Layer", "Type", "Given", ...asked, "Result"].map((title) => el("th", { text: title }))));
+  const input = (label, name) => el("td", {}, el("input", { name, "aria-label": `${label} ${name.replace("_", " ")}`, placeholder: FIELD_EXAMPLES[name] || "" }));
+  $("#sheet tbody").replaceChildren(
     ...sheet.layers.map((layer) =>
       el(
         "tr",
@@ -399,17 +408,18 @@ async function newWorksheet() {
         el("td", { text: layer.name }),
         el("td", { text: layer.type }),
         el("td", { text: Object.entries(layer.given).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ") }),
-        el("td", {}, el("input", { name: "output_shape", "aria-label": `${layer.name} output shape`, placeholder: "26x26x32" })),
-        el("td", {}, el("input", { name: "params", "aria-label": `${layer.name} params`, placeholder: "320" })),
-        el("td", { class: "result", "data-field": "output_shape params" }),
+        ...asked.map((field) => input(layer.name, field)),
+        el("td", { class: "result" }),
       ),
     ),
-    el(
-      "tr",
-      { "data-layer": "" },
-      el("td", { colspan: "4", text: "total_params" }),
-      el("td", {}, el("input", { name: "total_params", "aria-label": "total params" })),
-      el("td", { class: "result" }),
+    ...totalFields(sheet).map((total) =>
+      el(
+        "tr",
+        { "data-total": total },
+        el("td", { colspan: String(2 + asked.length), text: total }),
+        el("td", {}, el("input", { name: total, "aria-label": total.replace("_", " ") })),
+        el("td", { class: "result" }),
+      ),
     ),
   );
   $("#sheet").hidden = false;
@@ -418,17 +428,27 @@ async function newWorksheet() {
   $("#exercise-score").textContent = "";
 }
 
+/** The filled-in worksheet as an answer file (JSON), blanks as null. */
 function answers() {
-  const rows = [...document.querySelectorAll("#sheet tbody tr")];
+  const sheet = sheetState.sheet;
   const value = (row, name) => row.querySelector(`input[name="${name}"]`).value.trim() || null;
-  return {
-    exercise: sheetState.sheet.exercise,
-    layers: rows.slice(0, -1).map((row) => ({ name: row.dataset.layer, output_shape: value(row, "output_shape"), params: value(row, "params") })),
-    total_params: value(rows[rows.length - 1], "total_params"),
-  };
+  const filled = { exercise: sheet.exercise, fields: askedFields(sheet), layers: [] };
+  for (const row of document.querySelectorAll("#sheet tbody tr[data-layer]")) {
+    const layer = { name: row.dataset.layer };
+    for (const field of askedFields(sheet)) layer[field] = value(row, field);
+    filled.layers.push(layer);
+  }
+  for (const row of document.querySelectorAll("#sheet tbody tr[data-total]")) filled[row.dataset.total] = value(row, row.dataset.total);
+  return filled;
 }
 
 const MARKS = { correct: "✓", carried_forward: "↪", wrong: "✗", missing: "·" };
+
+function answerText(field, expected) {
+  if (field === "output_shape") return shapeText(expected);
+  if (Array.isArray(expected)) return expected.join("×");
+  return typeof expected === "number" ? number(expected) : String(expected);
+}
 
 async function checkAnswers(reveal) {
   const query = `name=answers.json&reveal=${reveal}`;
@@ -439,14 +459,15 @@ async function checkAnswers(reveal) {
   if (report.error) return showError($("#exercise-error"), report.error);
   for (const cell of document.querySelectorAll("#sheet .result")) cell.replaceChildren();
   for (const item of report.items) {
-    const row = document.querySelector(`#sheet tbody tr[data-layer="${CSS.escape(item.layer || "")}"]`);
+    const row = item.layer
+      ? document.querySelector(`#sheet tbody tr[data-layer="${CSS.escape(item.layer)}"]`)
+      : document.querySelector(`#sheet tbody tr[data-total="${CSS.escape(item.field)}"]`);
     if (!row) continue;
-    const cell = row.querySelector(".result");
-    const status = el("span", { class: `status status-${item.status}`, "data-field": item.field, text: `${MARKS[item.status]} ${item.field}: ${item.status.replace("_", " ")}${item.mistake ? ` (${item.mistake})` : ""}` });
-    const parts = [status];
+    const label = `${MARKS[item.status]} ${item.field}: ${item.status.replace("_", " ")}${item.mistake ? ` (${item.mistake})` : ""}`;
+    const parts = [el("span", { class: `status status-${item.status}`, "data-field": item.field, text: label })];
     if (item.hint && item.status !== "correct") parts.push(el("span", { class: "hint-text", text: item.hint }));
-    if (reveal && item.expected !== null) parts.push(el("span", { class: "expected", text: `answer: ${Array.isArray(item.expected) ? shapeText(item.expected) : number(item.expected)}` }));
-    cell.append(el("div", { class: "item" }, ...parts));
+    if (reveal && item.expected !== null) parts.push(el("span", { class: "expected", text: `answer: ${answerText(item.field, item.expected)}` }));
+    row.querySelector(".result").append(el("div", { class: "item" }, ...parts));
   }
   $("#exercise-score").textContent = `Score: ${report.score}/${report.max_score}`;
 }
