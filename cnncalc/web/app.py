@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -46,6 +46,10 @@ log = logging.getLogger("cnncalc.web")
 class TooLarge(Exception):
     """The request body is over MAX_BODY."""
 
+    def __init__(self, still_sending: bool) -> None:
+        super().__init__()
+        self.still_sending = still_sending
+
 
 def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
@@ -54,26 +58,37 @@ def error(status: int, message: str) -> JSONResponse:
 async def read_body(request: Request) -> bytes:
     """The body, refusing more than MAX_BODY bytes whatever Content-Length claims."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise TooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    if (
+        declared.isascii()
+        and declared.isdigit()
+        and (len(declared) > 9 or int(declared) > MAX_BODY)
+    ):
+        raise TooLarge(still_sending=True)
+    chunks, size, more = [], 0, True
+    while more:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunk = message.get("body", b"")
+        more = message.get("more_body", False)
         size += len(chunk)
         if size > MAX_BODY:
-            raise TooLarge
+            raise TooLarge(still_sending=more)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 async def drain(request: Request) -> None:
+    """Read and drop the rest of a body (up to MAX_DRAINED) so that the 413 reaches a client
+    that is still sending, instead of a reset connection."""
     size = 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_DRAINED:
-                return
-    except RuntimeError:  # the part already read is gone; nothing more to drop
-        return
+    while size <= MAX_DRAINED:
+        message = await request.receive()
+        if message["type"] != "http.request":
+            return
+        size += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -86,9 +101,12 @@ def endpoint(work: Callable[[Request, bytes], Response]) -> Handler:
         try:
             body = await read_body(request) if request.method == "POST" else b""
             return await run_in_threadpool(work, request, body)
-        except TooLarge:
-            await drain(request)
+        except TooLarge as refusal:
+            if refusal.still_sending:
+                await drain(request)
             return error(413, f"the request body is over {MAX_BODY:,} bytes")
+        except ClientDisconnect:
+            return Response(status_code=400)  # nobody is listening for the reply
         except CnncalcError as failure:
             return error(422 if isinstance(failure, NetworkError) else 400, str(failure))
         except RecursionError:
