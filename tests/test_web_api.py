@@ -126,6 +126,15 @@ def test_cost_options_pass_straight_to_the_cli_options(
     assert (status, body) == (200, cli("analyze", str(spec), "--format", "json", *arguments)[1])
 
 
+@pytest.mark.parametrize("query", ["", "?style=graph", "?costs=true"])
+def test_the_diagram_is_the_clis_drawing(server: Server, query: str) -> None:
+    spec = ROOT / "cnncalc/presets/mnist.json"
+    status, body, headers = server.request("POST", f"/api/diagram{query}", spec.read_bytes())
+    flags = {"": [], "?style=graph": ["--style", "graph"], "?costs=true": ["--costs"]}[query]
+    assert (status, headers["content-type"]) == (200, "image/svg+xml")
+    assert body == cli("draw", str(spec), *flags)[1]
+
+
 def test_vgg16_has_its_published_parameter_count(server: Server) -> None:
     # keras.io/api/applications: VGG16 has 138.4M parameters; its summary prints 138,357,544.
     spec = (ROOT / "cnncalc/presets/vgg16.json").read_bytes()
@@ -174,6 +183,8 @@ def test_the_impossible_layer_is_named_with_its_working(server: Server) -> None:
         ("POST", "/api/analyze", b"[" * 100_000, 400, "nested too deeply"),
         ("POST", "/api/analyze?explain=maybe", b"{}", 400, "explain='maybe': give true"),
         ("POST", "/api/analyze?colour=red", b"{}", 400, "unknown query parameter 'colour'"),
+        ("POST", "/api/diagram?style=boxes", TINY, 400, "style='boxes': choose from"),
+        ("POST", "/api/diagram", json.dumps(TOO_BIG).encode(), 422, "a 9×9 kernel"),
         ("POST", "/api/analyze?dtype=float33", TINY, 400, "--dtype: 'float33' is not a Keras"),
         ("POST", "/api/analyze?batch_size=0", b"{}", 400, "batch_size='0': give a whole"),
         ("POST", "/api/analyze?optimizer=adamm", TINY, 400, "did you mean 'adam'"),

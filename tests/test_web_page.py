@@ -271,3 +271,15 @@ def test_an_exercise_asking_macs_names_a_counted_bias(page: Any) -> None:
     )
     # 7 layers × 3 fields + total_params and total_macs; only conv2d macs is not credited
     expect(page.locator("#exercise-score")).to_have_text("Score: 22/23")
+
+
+def test_the_diagram_follows_the_network(page: Any) -> None:
+    image = page.locator("#diagram img")
+    expect(image).to_be_visible()
+    first = image.get_attribute("src")
+    page.get_by_label("layer 0 filters").fill("16")
+    page.get_by_label("layer 0 filters").blur()
+    # (3·3·1 + 1)·16 + (3·3·16 + 1)·64 + (1600 + 1)·10 = 160 + 9,280 + 16,010
+    expect(page.locator("#total-params")).to_have_text("Total params: 25,450")
+    expect(image).not_to_have_attribute("src", first)
+    assert image.evaluate("img => img.naturalWidth") > 0  # a real picture, drawn

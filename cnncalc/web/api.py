@@ -76,6 +76,14 @@ def analyze_json(raw: bytes, query: Mapping[str, str]) -> str:
     return result.to_table("json", chosen["explain"], memory)
 
 
+def diagram_svg(raw: bytes, query: Mapping[str, str]) -> str:
+    """POST /api/diagram?style=&costs=: exactly `cnncalc draw SPEC [--style S] [--costs]`."""
+    chosen = options(query, {"style": "", "costs": False})
+    if chosen["style"] not in ("", "layers", "graph"):
+        raise SpecError(f"style={chosen['style']!r}: choose from layers, graph")
+    return analyze(spec_from_body(raw)).draw(chosen["style"] or None, chosen["costs"]).svg
+
+
 def import_json(raw: bytes) -> str:
     """POST /api/import: exactly `cnncalc import MODEL` (the spec of a saved Keras model)."""
     return spec_from_body(raw, "model").to_json()

@@ -128,6 +128,10 @@ def analyze(request: Request, body: bytes) -> Response:
     return text(api.analyze_json(body, query(request)))
 
 
+def diagram(request: Request, body: bytes) -> Response:
+    return text(api.diagram_svg(body, query(request)), "image/svg+xml")
+
+
 def import_model(request: Request, body: bytes) -> Response:
     return text(api.import_json(body))
 
@@ -212,6 +216,7 @@ def create_app(allowed_hosts: list[str] | None = None) -> Starlette:
         Route("/", page),
         Route("/api/analyze", endpoint(analyze), methods=["POST"]),
         Route("/api/import", endpoint(import_model), methods=["POST"]),
+        Route("/api/diagram", endpoint(diagram), methods=["POST"]),
         Route("/api/compare", endpoint(compare), methods=["POST"]),
         Route("/api/check", endpoint(check), methods=["POST"]),
         Route("/api/class", endpoint(grade_class), methods=["POST"]),
