@@ -330,15 +330,35 @@ def test_a_class_gets_a_gradebook(server: Server) -> None:
     assert "Most missed" in table and "missing_bias" in table
 
 
-def test_compare_and_import(server: Server) -> None:
-    summary = (ROOT / "tests/data/lecture_mnist_summary.txt").read_text(encoding="utf-8")
-    spec = (ROOT / "cnncalc/presets/mnist.json").read_text(encoding="utf-8")
-    body = json.dumps({"spec": spec, "summary": summary})
-    assert server.json("POST", "/api/compare", body)["agrees"] is True
-    table = server.request("POST", "/api/compare?format=table", body)[1]
-    assert table.endswith("cnncalc and Keras agree on every row and total the summary has.")
-    spec_text = server.request("POST", "/api/import", spec)[1]
-    assert json.loads(spec_text)["layers"][0]["filters"] == 32
+@pytest.mark.parametrize(
+    ("query", "flags"),
+    [
+        ("?partial=true", ["--partial", "--format", "json"]),
+        ("?partial=true&format=table", ["--partial"]),
+        ("", ["--format", "json"]),  # the lecture's printout is cut short: refused (exit 2)
+    ],
+)
+def test_compare_is_the_clis(server: Server, query: str, flags: list[str]) -> None:
+    summary = ROOT / "tests/data/lecture_mnist_summary.txt"
+    spec = ROOT / "cnncalc/presets/mnist.json"
+    body = json.dumps({"spec": spec.read_text(), "summary": summary.read_text()})
+    status, reply, _ = server.request("POST", f"/api/compare{query}", body)
+    code, out, err = cli("compare", str(spec), str(summary), *flags)
+    if code == 2:
+        message = "\n".join(line.removeprefix("error: ") for line in err.splitlines())
+        assert (status, json.loads(reply)) == (
+            400,
+            {"error": message.replace(str(summary), "summary")},
+        )
+    else:
+        assert (status, code, reply) == (200, 0, out.replace(str(summary), "summary"))
+
+
+def test_import_is_the_clis(server: Server) -> None:
+    spec = ROOT / "cnncalc/presets/mnist.json"
+    assert (
+        server.request("POST", "/api/import", spec.read_bytes())[1] == cli("import", str(spec))[1]
+    )
 
 
 def test_headers_forbid_foreign_scripts_and_framing(server: Server) -> None:

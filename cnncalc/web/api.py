@@ -191,12 +191,13 @@ def served_reference(exercise: str | None) -> str:
 
 
 def compare_text(raw: bytes, query: Mapping[str, str]) -> tuple[str, str]:
-    """POST /api/compare with {"spec": ..., "summary": ...}: exactly `cnncalc compare
-    --format F` (json or table). Returns the report and its media type."""
+    """POST /api/compare?partial=&model= with {"spec": ..., "summary": ...}: exactly `cnncalc
+    compare [--partial] [--model M] --format F` (json or table). Returns the report and its
+    media type."""
     from ..keras.compare import compare
     from ..keras.summary import parse_summary
 
-    chosen = options(query, {"format": "json"})
+    chosen = options(query, {"format": "json", "partial": False, "model": ""})
     if chosen["format"] not in ("json", "table"):
         raise SpecError(f"format={chosen['format']!r}: choose from json, table")
     expected = 'send {"spec": "<spec text>", "summary": "<model.summary() text>"}'
@@ -206,7 +207,8 @@ def compare_text(raw: bytes, query: Mapping[str, str]) -> tuple[str, str]:
     if not all(isinstance(data[key], str) for key in ("spec", "summary")):
         raise SpecError("body: 'spec' and 'summary' are texts")
     network = spec_from_body(data["spec"].encode("utf-8"))
-    comparison = compare(analyze(network), parse_summary(data["summary"], "summary"))
+    keras = parse_summary(data["summary"], "summary", chosen["model"] or None)
+    comparison = compare(analyze(network), keras, chosen["partial"], "summary")
     if chosen["format"] == "table":
         return comparison.to_table(), "text/plain"
     return comparison.to_json(), "application/json"

@@ -359,7 +359,8 @@ async function openFile(file, isSummary = /\.(txt|log)$/i.test(file ? file.name 
 async function compareWith(summary) {
   const box = $("#comparison");
   const body = JSON.stringify({ spec: $("#spec").value, summary });
-  const reply = await call("POST", "/api/compare?format=table", body, "application/json");
+  // partial: a printout cut short (a notebook cell's) is compared as far as it goes
+  const reply = await call("POST", "/api/compare?format=table&partial=true", body, "application/json");
   box.hidden = false;
   box.querySelector("pre").textContent = reply.ok ? reply.data : reply.data.error;
 }
