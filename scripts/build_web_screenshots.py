@@ -3,7 +3,8 @@
     python scripts/build_web_screenshots.py
 
 Starts a real server, drives Debian's chromium with Playwright (as the browser tests do) and
-saves the calculator (VGG16), an exercise checked with a typical mistake, and a graded class.
+saves the calculator (MNIST edited; VGG16's summary, costs and diagram), an exercise checked
+with a typical mistake, and a graded class.
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ def main() -> None:
         page.wait_for_selector("text=(None, 24, 24, 32)")
         page.locator("#layers tbody tr").first.click()
         page.screenshot(path=IMAGES / "web-calculator.png")
+
+        page.select_option("#preset", "vgg16")
+        page.wait_for_selector("text=Total params: 138,357,544")
+        page.wait_for_timeout(500)  # the diagram follows the summary
+        column = page.locator("#calculator .column").nth(1).bounding_box()
+        figure = page.locator("#diagram").bounding_box()
+        height = figure["y"] + figure["height"] + 10 - column["y"]
+        clip = {"x": column["x"], "y": column["y"], "width": column["width"], "height": height}
+        page.screenshot(path=IMAGES / "web-vgg16.png", clip=clip, full_page=True)
+        page.select_option("#preset", "mnist")
+        page.wait_for_selector("text=Total params: 34,826")
 
         page.get_by_label("layer 2 kernel_size").fill("14")
         page.get_by_label("layer 2 kernel_size").blur()
