@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.browser import VIEWPORT, chromium_path  # noqa: E402
 from tests.test_web_api import answer_sheet  # noqa: E402
 from tests.test_web_page import fill_worksheet  # noqa: E402
 from tests.webserver import serving  # noqa: E402
@@ -28,8 +29,8 @@ IMAGES = ROOT / "docs" / "images"
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
     with serving() as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        browser = playwright.chromium.launch(executable_path=chromium_path())
+        page = browser.new_page(viewport={**VIEWPORT, "height": 900})
         page.goto(server.url + "/")
         page.wait_for_selector("body[data-ready=true]")
         page.wait_for_selector("#total-params")

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import VIEWPORT
 from tests.test_web_api import MNIST_ANSWERS, answer_sheet
 from tests.webserver import Server, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("no chromium (apt-get install chromium)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +24,11 @@ def server() -> Iterator[Server]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser: Any, server: Server) -> Iterator[Any]:
-    """A fresh tab on the page, MNIST loaded; fails the test on any script error or dialog."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    """A fresh tab on cnncalc serve's page, MNIST loaded (the shared Chromium of
+    tests/browser.py); fails the test on any script error or dialog."""
+    context = browser.new_context(accept_downloads=True, viewport=VIEWPORT)
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
