@@ -16,8 +16,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .. import analyze, preset_summaries
-from ..costs import DEFAULT_OPTIMIZER
-from ..errors import CnncalcError, SpecError
+from ..errors import SpecError
 from ..sources import RANDOM_PREFIX, load_preset, parse_text
 from ..sources.textfiles import decode, parse_json_or_yaml
 from ..spec import Spec, parse_spec
@@ -61,19 +60,22 @@ def spec_from_body(raw: bytes, where: str = "spec") -> Spec:
 ANALYZE_OPTIONS: dict[str, Any] = {
     "explain": False,
     "costs": False,  # JSON always carries the costs, as with the CLI's --format json
-    "batch_size": 1,
+    "batch_size": 0,  # 0, "", "": not given (the spec's, else Keras's defaults)
     "dtype": "",
-    "optimizer": DEFAULT_OPTIMIZER,
+    "optimizer": "",
+    "expand_nested": False,
 }
 
 
 def analyze_json(raw: bytes, query: Mapping[str, str]) -> str:
     """POST /api/analyze: exactly `cnncalc analyze SPEC --format json` with the same options
-    (--explain, --costs, --batch-size, --dtype, --optimizer)."""
+    (--explain, --costs, --batch-size, --dtype, --optimizer, --expand-nested)."""
     chosen = options(query, ANALYZE_OPTIONS)
     result = analyze(spec_from_body(raw))
-    memory = result.memory(chosen["batch_size"], chosen["optimizer"], chosen["dtype"] or None)
-    return result.to_table("json", chosen["explain"], memory)
+    memory = result.memory(
+        chosen["batch_size"] or None, chosen["optimizer"] or None, chosen["dtype"] or None
+    )
+    return result.to_table("json", chosen["explain"], memory, chosen["expand_nested"])
 
 
 def diagram_svg(raw: bytes, query: Mapping[str, str]) -> str:
@@ -121,13 +123,16 @@ def served_network(reference: str) -> Spec:
 
 def exercise_json(query: Mapping[str, str]) -> str:
     """GET /api/exercise?spec=mnist&fields=…: exactly `cnncalc exercise mnist --fields …
-    --format json`."""
-    from ..classroom.worksheet import asked_fields, render_worksheet, worksheet
+    --format json` (a preset or random:…, named as the CLI names it)."""
+    from ..classroom.answers import asked_fields
+    from ..classroom.worksheet import render_worksheet, worksheet
 
     chosen = options(query, {"spec": "mnist", "fields": ""})
-    asked = asked_fields(chosen["fields"] or None)
+    asked = asked_fields(chosen["fields"] or None, "--fields")
     network = served_network(chosen["spec"])
-    return render_worksheet(worksheet(chosen["spec"], network, analyze(network), asked), "json")
+    random = chosen["spec"].startswith(RANDOM_PREFIX)
+    reference = chosen["spec"] if random else chosen["spec"].lower()
+    return render_worksheet(worksheet(reference, network, analyze(network), asked), "json")
 
 
 CHECK_FORMATS = {
@@ -153,41 +158,27 @@ def check_text(uploads: list[tuple[str, bytes]], query: Mapping[str, str]) -> tu
 
 
 def grade_uploads(uploads: list[tuple[str, bytes]], spec: str | None, reveal: bool) -> list[Any]:
-    """Grade uploaded answer files with the CLI's grader (``check_files``), one file at a time,
-    each under its own name; a sheet's 'exercise:' line may only name a preset or random:…"""
-    from ..classroom.answers import read_answers
-    from ..classroom.grading import Report, check_files
+    """Grade uploaded answer files with the CLI's grader (``check_files``), each under its own
+    name and in a folder of its own (a sheet names a preset, random:…, its embedded spec or a
+    file beside it, and the grader refuses any other file)."""
+    from ..classroom.checking import check_files
 
     if spec is not None:
-        served_network(spec)  # a bad choice is the request's error, not every file's
-    reports = []
+        served_network(spec)  # the request's choice: a preset or random:…, never a path
     with tempfile.TemporaryDirectory(prefix="cnncalc-upload-") as folder:
+        saved = []
         for number, (name, raw) in enumerate(uploads):
             shown = PurePath(name.replace("\\", "/")).name or f"answers{number + 1}"
             path = Path(folder, str(number), shown)
             path.parent.mkdir()
             path.write_bytes(raw)
-            try:
-                reference = spec or served_reference(read_answers(path).exercise)
-            except CnncalcError as error:
-                message = str(error).replace(str(path), shown).replace("\n", "; ")
-                reports.append(Report(shown, error=message))
-                continue
-            for report in check_files([path], reference, reveal):
-                report.file = shown
-                if report.error:
-                    report.error = report.error.replace(str(path), shown)
-                reports.append(report)
+            saved.append((path, shown))
+        reports = check_files([path for path, _ in saved], spec, reveal)
+    for report, (path, shown) in zip(reports, saved):
+        report.file = shown
+        if report.error:
+            report.error = report.error.replace(str(path), shown)
     return reports
-
-
-def served_reference(exercise: str | None) -> str:
-    if exercise is None:
-        raise SpecError(
-            "no 'exercise:' line; choose the network (the page's Network list, or ?spec=)"
-        )
-    served_network(exercise)
-    return exercise
 
 
 def compare_text(raw: bytes, query: Mapping[str, str]) -> tuple[str, str]:

@@ -299,9 +299,9 @@ function drawCosts(data) {
 /** The cost options as query parameters, once the server has shown it computes costs. */
 function costOptions() {
   if (!state.costs) return {};
-  const options = { batch_size: $("#batch-size").value || "1" };
-  if ($("#dtype").value.trim()) options.dtype = $("#dtype").value.trim();
-  if ($("#optimizer").value.trim()) options.optimizer = $("#optimizer").value.trim();
+  const given = { batch_size: "#batch-size", dtype: "#dtype", optimizer: "#optimizer" };
+  const options = {};
+  for (const [name, field] of Object.entries(given)) if ($(field).value.trim()) options[name] = $(field).value.trim();
   return options;
 }
 
