@@ -8,6 +8,7 @@ Keras and building VGG16; `cnncalc.analyze` on a 10,000-layer spec within 0.5 s,
 layers within 2.5× that time. Issue 9: `cnncalc analyze resnet50 --costs --batch-size 32
 --optimizer adam` still answers in a fraction of a second (target ≤ 0.5 s).
 Issue 10: drawing ResNet50 (analysis given, graph style, SVG text) well under a second.
+Issue 11: `cnncalc serve` answers its first request within 2 s.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from typing import Any
 
 import cnncalc
@@ -44,6 +47,24 @@ def wall_times(command: list[str], runs: int) -> list[float]:
 
 def wall_time(command: list[str], runs: int) -> float:
     return statistics.median(wall_times(command, runs))
+
+
+def serve_startup() -> float:
+    """Seconds from launching `cnncalc serve --port 0` to its first answered page."""
+    start = time.perf_counter()
+    command = [sys.executable, "-m", "cnncalc", "serve", "--port", "0"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        url = process.stderr.readline().split()[2]  # "cnncalc serve: http://…/ (Ctrl+C stops)"
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=1):
+                    return time.perf_counter() - start
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.01)
+    finally:
+        process.terminate()
+        process.wait()
 
 
 def chain_spec(n_layers: int) -> dict[str, Any]:
@@ -108,6 +129,12 @@ def main() -> None:
             f"import keras + build VGG16 (median of 3): {keras_time:.2f} s; "
             f"cnncalc is {keras_time / cli_time:.0f}× faster [target ≥ 15×]"
         )
+
+    serve_times = [serve_startup() for _ in range(5)]
+    print(
+        f"cnncalc serve, launch to first page (5 runs): median "
+        f"{statistics.median(serve_times):.3f} s, best {min(serve_times):.3f} s [target < 2 s]"
+    )
 
     cnncalc.analyze(chain_spec(30))  # warm up: pydantic builds validators on first use
     t10 = in_process_time(10_000)

@@ -35,6 +35,7 @@ __all__ = [
     "layers",
     "load_spec",
     "preset_names",
+    "preset_summaries",
 ]
 __version__ = "0.1.0"
 
@@ -74,3 +75,22 @@ def from_keras(model: Any) -> Spec:
         raise SpecError(f"{where}: its to_json() gave a {type(text).__name__}, not JSON text")
     data = parse_json_or_yaml(text, where, as_json=True)
     return parse_spec(spec_from_keras_json(data, where))
+
+
+def preset_summaries() -> list[dict[str, Any]]:
+    """Each shipped network's name, input shape, layer count, total and description: the rows
+    of `cnncalc presets` and of the web page's preset list."""
+    summaries = []
+    for name in preset_names():
+        spec = load_spec(name)
+        result = analyze_spec(spec)
+        summaries.append(
+            {
+                "name": name,
+                "input_shape": spec.input_shape,
+                "layers": len(result),
+                "total_params": result.total_params,
+                "description": spec.description,
+            }
+        )
+    return summaries

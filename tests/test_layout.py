@@ -99,6 +99,7 @@ LAYERS = {
     "cnncalc.sources": 5,
     "cnncalc.keras": 6,
     "cnncalc.classroom": 6,
+    "cnncalc.web": 7,  # below cli: `cnncalc serve` starts it
     "cnncalc.cli": 8,
 }
 

@@ -5,10 +5,10 @@ cannot be read or is invalid. Errors are one short message on stderr, never a tr
 reports go to stdout. One module per group of commands; ``app`` holds what they share.
 """
 
-from . import analyze, classroom, draw, keras
+from . import analyze, classroom, draw, keras, serve
 from .app import app
 
-__all__ = ["analyze", "app", "classroom", "draw", "keras", "main"]
+__all__ = ["analyze", "app", "classroom", "draw", "keras", "main", "serve"]
 
 
 def main() -> None:

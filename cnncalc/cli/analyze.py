@@ -71,22 +71,9 @@ def presets(
     """List the networks shipped with cnncalc, with their parameter totals."""
     from tabulate import tabulate
 
-    from .. import analyze as run
-    from ..sources import load_spec, preset_names
+    from .. import preset_summaries
 
-    rows = []
-    for name in preset_names():
-        spec = load_spec(name)
-        result = run(spec)
-        rows.append(
-            {
-                "name": name,
-                "input_shape": spec.input_shape,
-                "layers": len(result),
-                "total_params": result.total_params,
-                "description": spec.description,
-            }
-        )
+    rows = preset_summaries()
     if format is Format.json:
         typer.echo(json.dumps(rows, indent=2))
         return
