@@ -1,10 +1,14 @@
 """Hypothesis profiles, registered before pytest reads its options.
 
 `pytest` uses "cnncalc" (300 examples per property, 300 random networks built in Keras);
-`pytest --hypothesis-profile=long` draws 3,000.
+`pytest --hypothesis-profile=long` draws 3,000; "mutation" (scripts/mutation.py) draws 25, so that
+each of thousands of mutants is judged in seconds.
 """
 
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("cnncalc", max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "mutation", max_examples=25, suppress_health_check=list(HealthCheck), database=None
+)
