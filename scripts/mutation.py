@@ -34,7 +34,12 @@ SCRATCH = ROOT / ".mutation"
 
 # module (under cnncalc/, without .py) -> the fast test files that guard it
 MODULES: dict[str, list[str]] = {
-    "formulas": ["tests/test_formulas.py", "tests/test_properties.py", "tests/test_engine.py"],
+    "formulas": [
+        "tests/test_formulas_by_hand.py",
+        "tests/test_formulas.py",
+        "tests/test_properties.py",
+        "tests/test_engine.py",
+    ],
     "errors": ["tests/test_engine.py", "tests/test_cli.py"],
     "layers/conv": ["tests/test_formulas.py", "tests/test_properties.py", "tests/test_engine.py"],
     "layers/pooling": ["tests/test_formulas.py", "tests/test_engine.py"],
