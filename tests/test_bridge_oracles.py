@@ -100,6 +100,7 @@ def test_the_auto_names_are_keras_own(keras: Any) -> None:
 
 
 Literal = Callable[[Any], list[Any]]
+PAIRS = [[1, 2], [0, 3]]  # [before, after] per axis
 
 # (input shape, cnncalc layer, the Keras layers that mean the same written by hand, the
 #  output size per spatial axis worked by hand)

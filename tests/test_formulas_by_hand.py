@@ -112,11 +112,12 @@ COUNTS: list[tuple[list[Any], str, str]] = [
     ([[(2, 3)]], "max", "macs = 2·3 = 6  (max)"),
     ([[(2, 3)], [(4,)]], "", "macs = 2·3 + 4 = 6 + 4 = 10"),
     ([[(None, 4)]], "max", "macs = ?·4 = ? (a size is unknown)  (max)"),
+    ([[(None, 2)], [(3,)]], "", "macs = ?·2 + 3 = ? (a size is unknown)"),
 ]
 
 
 @pytest.mark.parametrize(("terms", "note", "line"), COUNTS)
 def test_count_by_hand(terms: list[Any], note: str, line: str) -> None:
-    step = count("macs", terms, note)
+    step = count("macs", terms, note) if note else count("macs", terms)  # the default too
     assert step.line == line
     assert step.value == (None if "?" in line else int(line.split("= ")[-1].split()[0]))
