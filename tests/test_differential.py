@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 import cnncalc
 from cnncalc import CnncalcError
-from cnncalc.keras.bridge import KerasMissing
+from cnncalc.keras.bridge import KerasMissing, KerasRejects, to_keras
 
 from .conftest import assert_matches_keras, needs_keras
 
@@ -134,7 +135,7 @@ def spatial_layer(draw: Any, rank: int, channels: int, data_format: str) -> dict
             **fmt,
         }
     if kind == "Pool":
-        padding = explicit if padding != "causal" else "valid"
+        padding = "valid" if explicit == "causal" else explicit  # causal is for Conv1D only
         kind_name = draw(st.sampled_from(["MaxPooling", "AveragePooling"]))
         layer = {
             "type": f"{kind_name}{d}",
@@ -154,7 +155,8 @@ def spatial_layer(draw: Any, rank: int, channels: int, data_format: str) -> dict
         layer = {"type": f"Cropping{d}", "cropping": edges(draw, rank, high=2)}
         return layer if rank == 1 else {**layer, **fmt}
     if kind == "UpSampling":
-        layer = {"type": f"UpSampling{d}", "size": per_axis(draw, rank, 1, 3)}
+        size = draw(st.integers(1, 3)) if rank == 1 else per_axis(draw, rank, 1, 3)  # Keras: int
+        layer = {"type": f"UpSampling{d}", "size": size}
         return layer if rank == 1 else {**layer, **fmt}
     if kind == "SpatialDropout":
         return {"type": f"SpatialDropout{d}", "rate": 0.3, **fmt}
@@ -376,7 +378,8 @@ def flat_layer(draw: Any, size: int) -> dict[str, Any]:
 
 
 @st.composite
-def networks(draw: Any) -> dict[str, Any]:
+def networks(draw: Any, refusals: list[tuple[dict, CnncalcError]] | None = None) -> dict[str, Any]:
+    """A network cnncalc accepts; each draft layer it refused goes to `refusals` with why."""
     rank = draw(st.sampled_from([1, 2, 2, 3]))
     data_format = draw(st.sampled_from(["channels_last", "channels_last", "channels_first"]))
     spatial = [draw(st.integers(1, 40 if rank < 3 else 12)) for _ in range(rank)]
@@ -394,7 +397,9 @@ def networks(draw: Any) -> dict[str, Any]:
         trial = {**spec, "layers": spec["layers"] + candidate}
         try:
             result = cnncalc.analyze(trial)
-        except CnncalcError:
+        except CnncalcError as refusal:
+            if refusals is not None:
+                refusals.append((trial, refusal))  # Keras must refuse it too
             continue  # an impossible layer here: draw the next one instead
         spec = trial
         shape = result.layers[-1].output_shape
@@ -523,11 +528,49 @@ def save_regression(spec: dict[str, Any]) -> Path:
     return SMALLEST_FAILURE["path"]
 
 
+# cnncalc's reason for refusing a network -> what Keras says for the same thing.
+CORRESPONDING_REASONS = {
+    "does not fit": ("would be zero or negative", "negative dimension"),
+    "leaves no output": ("would be zero or negative", "negative dimension"),
+    "do not match": ("incompatible shapes",),
+    "differ off the concatenation axis": ("requires inputs with matching shapes",),
+    "differ in rank": ("requires inputs with matching shapes",),
+}
+EMPTY_OUTPUT = ("does not fit", "leaves no output")  # Keras may build these empty instead
+
+
+def assert_keras_refuses_too(spec: dict[str, Any], refusal: CnncalcError) -> None:
+    """Keras builds nothing cnncalc calls impossible: it refuses the same layer in
+    corresponding words, or (Keras lets some layers build an empty tensor) the layer's
+    output has a zero size."""
+    assert refusal.exit_code == 1, f"the generator drew an invalid spec: {refusal}"
+    ours = str(refusal)
+    reasons = [keras for words, keras in CORRESPONDING_REASONS.items() if words in ours]
+    assert reasons, f"no Keras reason known to correspond to: {ours}"
+    found = re.match(r"layer (\d+) '([^']+)'", ours)
+    assert found, ours
+    index, name = int(found[1]), found[2]
+    up_to_refused = {**spec, "layers": spec["layers"][: index + 1]}
+    try:
+        model = to_keras(up_to_refused)
+    except KerasRejects as caught:
+        theirs = str(caught)
+        assert any(words in theirs for words in reasons[0]), f"cnncalc: {ours}\nKeras: {theirs}"
+        assert theirs.split(":")[0] == ours.split(":")[0], f"{theirs} is another layer"
+        return
+    assert any(words in ours for words in EMPTY_OUTPUT), f"Keras builds it: {ours}"
+    assert 0 in model.get_layer(name).output.shape, f"Keras builds {name} non-empty: {ours}"
+
+
 @settings(deadline=None)
-@given(spec=networks())
-def test_random_networks_match_keras(spec: dict[str, Any]) -> None:
+@given(data=st.data())
+def test_random_networks_match_keras(data: st.DataObject) -> None:
+    refusals: list[tuple[dict, CnncalcError]] = []
+    spec = data.draw(networks(refusals), label="spec")
     try:
         assert_matches_keras(spec)
+        for trial, refusal in refusals:
+            assert_keras_refuses_too(trial, refusal)
     except KerasMissing:
         raise  # no Keras to disagree with: not a regression
     except Exception:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -39,8 +40,11 @@ class KerasRejects(CnncalcError):
 
 
 def first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+    """The line of a Keras error that says why: not its "Exception encountered when calling
+    X.call()." wrapper, nor the terminal colour codes around the reason."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(error).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("Exception encountered")]
+    return lines[0] if lines else type(error).__name__
 
 
 def import_keras() -> Any:
