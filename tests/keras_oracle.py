@@ -45,7 +45,9 @@ def build(keras: Any, spec: dict[str, Any]) -> list[KerasLayer]:
         if entry["type"] == "InputLayer":
             shape = tuple(arguments.pop("shape"))
             previous = keras.Input(shape=shape, **arguments)
-            tensors[previous._keras_history.operation.name] = previous
+            input_layer = previous._keras_history.operation
+            tensors[input_layer.name] = previous
+            built.append((input_layer, ()))
             continue
         layer = getattr(keras.layers, entry["type"])(**arguments)
         names = tuple(entry.get("inputs", ()))
@@ -93,7 +95,8 @@ def assert_same_network(keras: Any, spec: dict[str, Any]) -> cnncalc.Analysis:
     """Layer order, names, types, wiring, shapes and parameter counts all agree with Keras."""
     analysis = cnncalc.analyze(spec)
     ours, theirs = as_keras_layers(analysis), build(keras, spec)
-    assert [layer.name for layer in ours] == [layer.name for layer in theirs]
+    names = [layer.name for layer in ours], [layer.name for layer in theirs]
+    assert names[0] == names[1], f"cnncalc's layers {names[0]} != Keras's {names[1]}"
     for mine, keras_layer in zip(ours, theirs):
         assert mine == keras_layer, f"cnncalc {mine} != Keras {keras_layer}"
     return analysis
