@@ -41,7 +41,12 @@ MODULES: dict[str, list[str]] = {
         "tests/test_engine.py",
     ],
     "errors": ["tests/test_engine.py", "tests/test_cli.py"],
-    "layers/conv": ["tests/test_formulas.py", "tests/test_properties.py", "tests/test_engine.py"],
+    "layers/conv": [
+        "tests/test_conv_by_hand.py",
+        "tests/test_formulas.py",
+        "tests/test_properties.py",
+        "tests/test_engine.py",
+    ],
     "layers/pooling": ["tests/test_formulas.py", "tests/test_engine.py"],
     "layers/core": ["tests/test_engine.py", "tests/test_spec.py"],
     "layers/merge": ["tests/test_engine.py", "tests/test_untested_paths.py"],
