@@ -535,8 +535,11 @@ CORRESPONDING_REASONS = {
     "do not match": ("incompatible shapes",),
     "differ off the concatenation axis": ("requires inputs with matching shapes",),
     "differ in rank": ("requires inputs with matching shapes",),
+    "cropping leaves nothing": ("should be smaller than", "must be smaller than"),
+    "cannot reshape": ("total size of the tensor must be unchanged",),
 }
-EMPTY_OUTPUT = ("does not fit", "leaves no output")  # Keras may build these empty instead
+# Keras may build these empty instead of refusing them:
+EMPTY_OUTPUT = ("does not fit", "leaves no output", "leaves nothing")
 
 
 def assert_keras_refuses_too(spec: dict[str, Any], refusal: CnncalcError) -> None:
