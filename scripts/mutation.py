@@ -48,7 +48,7 @@ MODULES: dict[str, list[str]] = {
         "tests/test_engine.py",
     ],
     "layers/pooling": ["tests/test_formulas.py", "tests/test_engine.py"],
-    "layers/core": ["tests/test_engine.py", "tests/test_spec.py"],
+    "layers/core": ["tests/test_engine.py", "tests/test_layer_families.py", "tests/test_spec.py"],
     "layers/merge": ["tests/test_engine.py", "tests/test_untested_paths.py"],
     "layers/normalization": ["tests/test_engine.py", "tests/test_spec.py"],
     "layers/reshaping": ["tests/test_engine.py", "tests/test_spec.py"],
@@ -62,8 +62,8 @@ MODULES: dict[str, list[str]] = {
     "keras/compare": ["tests/test_summary.py", "tests/test_crosscheck.py"],
     "sources/keras_config": ["tests/test_keras_import.py"],
     "classroom/answers": ["tests/test_answers.py"],
-    "classroom/grading": ["tests/test_grading.py"],
-    "render/tables": ["tests/test_render_formats.py", "tests/test_cli.py"],
+    "classroom/grading": ["tests/test_grading.py", "tests/test_class.py"],
+    "render/tables": ["tests/test_render_formats.py", "tests/test_tables.py", "tests/test_cli.py"],
 }
 
 # Deselect the tests that build real Keras models, and use few Hypothesis examples.

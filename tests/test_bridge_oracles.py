@@ -16,7 +16,10 @@ import pytest
 
 import cnncalc
 
+from .conftest import needs_keras
 from .keras_oracle import assert_same_network
+
+pytestmark = needs_keras
 
 # Unnamed layers of many kinds, several twice: Keras counts conv2d, conv2d_1, … itself.
 IMAGE_NETWORK = {
@@ -83,7 +86,7 @@ def test_names_order_wiring_and_counts_match_a_keras_built_model(
     assert_same_network(keras, spec)
 
 
-def test_the_auto_names_are_keras_own(keras: Any) -> None:
+def test_the_auto_names_are_keras_own() -> None:
     """Spelled out, so that a wrong snake-casing shows as itself."""
     names = [row.name for row in cnncalc.analyze(IMAGE_NETWORK)]
     assert names[6:8] == ["conv2d_transpose", "conv2d_transpose_1"]

@@ -13,6 +13,7 @@ import pytest
 import cnncalc
 from cnncalc import CnncalcError
 
+from .conftest import needs_keras
 from .keras_oracle import assert_same_network
 
 
@@ -22,45 +23,62 @@ def inputs_then(kind: str, shapes: list[list[int]], **arguments: Any) -> dict[st
     return {"layers": [*layers, merge]}
 
 
-@pytest.mark.parametrize(
-    ("kind", "shapes", "by_hand"),
-    [
-        # broadcasting with the 1 in the FIRST input: (1, 1, 4) with (8, 8, 4) → (8, 8, 4)
-        ("Add", [[1, 1, 4], [8, 8, 4]], (8, 8, 4)),
-        ("Multiply", [[1, 5], [3, 5]], (3, 5)),
-        ("Maximum", [[4], [6, 4]], (6, 4)),  # fewer axes first: aligned from the right
-    ],
-)
+BROADCASTS = [
+    # broadcasting with the 1 in the FIRST input: (1, 1, 4) with (8, 8, 4) → (8, 8, 4)
+    ("Add", [[1, 1, 4], [8, 8, 4]], (8, 8, 4)),
+    ("Multiply", [[1, 5], [3, 5]], (3, 5)),
+    ("Maximum", [[4], [6, 4]], (6, 4)),  # fewer axes first: aligned from the right
+]
+
+
+@pytest.mark.parametrize(("kind", "shapes", "by_hand"), BROADCASTS)
 def test_broadcasting_from_the_first_input(
-    keras: Any, kind: str, shapes: list[list[int]], by_hand: tuple[int, ...]
+    kind: str, shapes: list[list[int]], by_hand: tuple[int, ...]
 ) -> None:
     assert cnncalc.analyze(inputs_then(kind, shapes))[-1].output_shape == by_hand
+
+
+@needs_keras
+@pytest.mark.parametrize(("kind", "shapes", "by_hand"), BROADCASTS)
+def test_broadcasting_from_the_first_input_as_keras(
+    keras: Any, kind: str, shapes: list[list[int]], by_hand: tuple[int, ...]
+) -> None:
     assert_same_network(keras, inputs_then(kind, shapes))
 
 
-def test_subtract_takes_exactly_two_inputs(keras: Any) -> None:
+def test_subtract_takes_exactly_two_inputs() -> None:
     with pytest.raises(CnncalcError, match="Subtract needs exactly 2 inputs, got 3"):
         cnncalc.analyze(inputs_then("Subtract", [[3], [3], [3]]))
+
+
+@needs_keras
+def test_subtract_takes_exactly_two_inputs_in_keras(keras: Any) -> None:
     with pytest.raises(ValueError, match="exactly 2"):  # so does Keras
         x = [keras.Input((3,)) for _ in range(3)]
         keras.layers.Subtract()(x)
 
 
-@pytest.mark.parametrize(
-    ("input_shape", "layer"),
-    [
-        # ⌊(5 + 0 − 5)/1⌋ + 1 = 1: the window exactly covers the input
-        ([5, 5, 1], {"type": "Conv2D", "filters": 2, "kernel_size": 5}),
-        # ⌊(7 − 3)/4⌋ + 1 = 2 on height... and ⌊(3 − 3)/4⌋ + 1 = 1 on width
-        ([7, 3, 1], {"type": "Conv2D", "filters": 1, "kernel_size": 3, "strides": 4}),
-        # dilated span (3 − 1)·2 + 1 = 5 on a 5-long sequence: one output
-        ([5, 2], {"type": "Conv1D", "filters": 1, "kernel_size": 3, "dilation_rate": 2}),
-        ([2, 2, 3], {"type": "MaxPooling2D"}),  # ⌊(2 − 2)/2⌋ + 1 = 1
-    ],
-)
+ONE_OUTPUT = [
+    # ⌊(5 + 0 − 5)/1⌋ + 1 = 1: the window exactly covers the input
+    ([5, 5, 1], {"type": "Conv2D", "filters": 2, "kernel_size": 5}),
+    # ⌊(7 − 3)/4⌋ + 1 = 2 on height, ⌊(3 − 3)/4⌋ + 1 = 1 on width
+    ([7, 3, 1], {"type": "Conv2D", "filters": 1, "kernel_size": 3, "strides": 4}),
+    # dilated span (3 − 1)·2 + 1 = 5 on a 5-long sequence: one output
+    ([5, 2], {"type": "Conv1D", "filters": 1, "kernel_size": 3, "dilation_rate": 2}),
+    ([2, 2, 3], {"type": "MaxPooling2D"}),  # ⌊(2 − 2)/2⌋ + 1 = 1
+]
+
+
+@pytest.mark.parametrize(("input_shape", "layer"), ONE_OUTPUT)
 def test_a_window_leaving_exactly_one_output_is_not_refused(
+    input_shape: list[int], layer: dict[str, Any]
+) -> None:
+    assert 1 in cnncalc.analyze({"input_shape": input_shape, "layers": [layer]})[0].output_shape
+
+
+@needs_keras
+@pytest.mark.parametrize(("input_shape", "layer"), ONE_OUTPUT)
+def test_a_window_leaving_exactly_one_output_as_keras(
     keras: Any, input_shape: list[int], layer: dict[str, Any]
 ) -> None:
-    spec = {"input_shape": input_shape, "layers": [layer]}
-    assert 1 in cnncalc.analyze(spec)[0].output_shape
-    assert_same_network(keras, spec)
+    assert_same_network(keras, {"input_shape": input_shape, "layers": [layer]})
