@@ -166,3 +166,68 @@ def test_conv_kinds_by_hand(
 def test_a_frozen_separable_convolution_has_no_trainable_weight() -> None:
     row = one_layer([14, 14, 8], "SeparableConv2D", filters=16, kernel_size=3, trainable=False)
     assert (row.params, row.trainable_params, row.non_trainable_params) == (216, 0, 216)
+
+
+# (input shape, layer, a working line in the lecture's notation, ops) — written by hand;
+# ops are the bias additions, one per output element (none without a bias).
+WORKING: list[tuple[list[int], dict[str, Any], str, int]] = [
+    (
+        [14, 14, 8],
+        {"type": "DepthwiseConv2D", "kernel_size": 3},
+        "params = (3·3 + 1)·8·1 = 80",
+        12 * 12 * 8,
+    ),
+    (
+        [14, 14, 8],
+        {"type": "DepthwiseConv2D", "kernel_size": 3, "depth_multiplier": 3, "use_bias": False},
+        "params = 3·3·8·3 = 216  (no bias)",
+        0,
+    ),
+    (
+        [14, 14, 8],
+        {"type": "SeparableConv2D", "filters": 16, "kernel_size": 3},
+        "params = 3·3·8·1 + (8·1 + 1)·16 = 72 + 144 = 216",
+        12 * 12 * 16,
+    ),
+    (
+        [14, 14, 8],
+        {"type": "SeparableConv2D", "filters": 4, "kernel_size": 3, "use_bias": False},
+        "params = 3·3·8·1 + (8·1)·4 = 72 + 32 = 104",
+        0,
+    ),
+    (
+        [15, 15, 8],
+        {"type": "Conv2D", "filters": 6, "kernel_size": 3, "groups": 2},
+        "input_depth per group = 8/2 = 4",
+        13 * 13 * 6,
+    ),
+    (
+        [15, 15, 8],
+        {"type": "Conv2D", "filters": 8, "kernel_size": 1, "use_bias": False},
+        "params = 1·1·8·8 = 64  (no bias)",
+        0,
+    ),
+    (
+        [7, 7, 16],
+        {"type": "Conv2DTranspose", "filters": 8, "kernel_size": 3, "strides": 2},
+        "output_depth = filters = 8",
+        15 * 15 * 8,
+    ),
+]
+
+
+@pytest.mark.parametrize(("input_shape", "layer", "line", "ops"), WORKING)
+def test_conv_working_and_ops_by_hand(
+    input_shape: list[int], layer: dict[str, Any], line: str, ops: int
+) -> None:
+    arguments = {k: v for k, v in layer.items() if k != "type"}
+    row = one_layer(input_shape, layer["type"], **arguments)
+    assert line in row.working
+    assert row.ops == ops
+
+
+def test_transposed_macs_count_per_input_position() -> None:
+    """7·7 input positions × 8 filters × 3·3·16 weights = 392 · 144 = 56448."""
+    row = one_layer([7, 7, 16], "Conv2DTranspose", filters=8, kernel_size=3, strides=2)
+    assert row.macs == 56448
+    assert "macs = 7·7·8 · 3·3·16 = 56448  (per input position" in " ".join(row.cost_working)
