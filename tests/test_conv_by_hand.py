@@ -8,9 +8,12 @@ positions × weights per position. The mutation run (scripts/mutation.py) counts
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+
+from cnncalc import CnncalcError
 
 from .conftest import one_layer
 
@@ -230,4 +233,52 @@ def test_transposed_macs_count_per_input_position() -> None:
     """7·7 input positions × 8 filters × 3·3·16 weights = 392 · 144 = 56448."""
     row = one_layer([7, 7, 16], "Conv2DTranspose", filters=8, kernel_size=3, strides=2)
     assert row.macs == 56448
-    assert "macs = 7·7·8 · 3·3·16 = 56448  (per input position" in " ".join(row.cost_working)
+    note = "per input position, as fvcore and the TensorFlow profiler count it"
+    assert f"macs = 7·7·8 · 3·3·16 = 56448  ({note})" in row.cost_working
+    assert "output_height = (7 − 1)·2 + max(3, 2) = 15" in row.working
+
+
+# (input shape, layer, its MACs line written by hand)
+MACS_LINES: list[tuple[list[int], dict[str, Any], str]] = [
+    (
+        [15, 15, 8],
+        {"type": "Conv2D", "filters": 6, "kernel_size": 3, "groups": 2},
+        "macs = 13·13·6 · 3·3·4 = 36504",
+    ),
+    ([14, 14, 8], {"type": "DepthwiseConv2D", "kernel_size": 3}, "macs = 12·12·8 · 3·3 = 10368"),
+    (
+        [14, 14, 8],
+        {"type": "SeparableConv2D", "filters": 16, "kernel_size": 3},
+        "macs = 12·12·8 · 3·3 + 12·12·16 · 8 = 10368 + 18432 = 28800",
+    ),
+]
+
+
+@pytest.mark.parametrize(("input_shape", "layer", "line"), MACS_LINES)
+def test_conv_macs_working_by_hand(
+    input_shape: list[int], layer: dict[str, Any], line: str
+) -> None:
+    arguments = {k: v for k, v in layer.items() if k != "type"}
+    assert line in one_layer(input_shape, layer["type"], **arguments).cost_working
+
+
+def test_an_ungrouped_convolution_shows_no_group_line() -> None:
+    row = one_layer([15, 15, 8], "Conv2D", filters=6, kernel_size=3)
+    assert not [line for line in row.working if "per group" in line]
+
+
+def test_a_dilated_transposed_convolution_by_hand() -> None:
+    """Span (3 − 1)·2 + 1 = 5: (7 − 1)·1 + max(5, 1) = 11; 3·3·4·2 = 72 weights, no bias."""
+    row = one_layer(
+        [7, 7, 4], "Conv2DTranspose", filters=2, kernel_size=3, dilation_rate=2, use_bias=False
+    )
+    assert (row.output_shape, row.params) == ((11, 11, 2), 72)
+
+
+def test_a_transposed_convolution_leaving_no_output_is_refused_with_its_working() -> None:
+    """same, output_padding 0: (1 − 1)·1 + 2 − 2·(2 // 2) + 0 = 0 (Keras would build it empty)."""
+    message = "the padding leaves no output: output_length = (1 − 1)·1 + 2 mod 2 + 0 = 0  (same)"
+    with pytest.raises(CnncalcError, match=re.escape(message)):
+        one_layer(
+            [1, 1], "Conv1DTranspose", filters=1, kernel_size=2, padding="same", output_padding=0
+        )
