@@ -49,7 +49,11 @@ MODULES: dict[str, list[str]] = {
     ],
     "layers/pooling": ["tests/test_formulas.py", "tests/test_engine.py"],
     "layers/core": ["tests/test_engine.py", "tests/test_layer_families.py", "tests/test_spec.py"],
-    "layers/merge": ["tests/test_engine.py", "tests/test_untested_paths.py"],
+    "layers/merge": [
+        "tests/test_engine.py",
+        "tests/test_untested_paths.py",
+        "tests/test_layer_families.py",
+    ],
     "layers/normalization": ["tests/test_engine.py", "tests/test_spec.py"],
     "layers/reshaping": ["tests/test_engine.py", "tests/test_spec.py"],
     "layers/base": ["tests/test_engine.py", "tests/test_formulas.py", "tests/test_spec.py"],
