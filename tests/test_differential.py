@@ -566,15 +566,37 @@ def assert_keras_refuses_too(spec: dict[str, Any], refusal: CnncalcError) -> Non
     assert 0 in model.get_layer(name).output.shape, f"Keras builds {name} non-empty: {ours}"
 
 
+def in_random_valid_order(draw: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """The same graph with every layer's inputs written out, listed in a random order in
+    which each layer still comes after the layers it reads (as a user may write a graph)."""
+    layers, previous = [], "input"
+    for layer in spec["layers"]:
+        layers.append({**layer, "inputs": layer.get("inputs", [previous])})
+        previous = layer["name"]
+    placed, order = {"input"}, []
+    while layers:
+        ready = [layer for layer in layers if set(layer["inputs"]) <= placed]
+        chosen = draw(st.sampled_from(ready))
+        layers.remove(chosen)
+        order.append(chosen)
+        placed.add(chosen["name"])
+    return {**spec, "layers": order}
+
+
 @settings(deadline=None)
 @given(data=st.data())
 def test_random_networks_match_keras(data: st.DataObject) -> None:
+    from cnncalc.keras.bridge import crosscheck
+
     refusals: list[tuple[dict, CnncalcError]] = []
     spec = data.draw(networks(refusals), label="spec")
     try:
         assert_matches_keras(spec)
         for trial, refusal in refusals:
             assert_keras_refuses_too(trial, refusal)
+        if any("inputs" in layer for layer in spec["layers"]):  # a graph: any valid order agrees
+            result = crosscheck(in_random_valid_order(data.draw, spec))
+            assert result.agrees, result.to_table()
     except KerasMissing:
         raise  # no Keras to disagree with: not a regression
     except Exception:
