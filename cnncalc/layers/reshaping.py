@@ -63,6 +63,10 @@ class Edged(Spatial):
     def edges(self) -> list[tuple[int, int]]:
         return edge_pairs(getattr(self, self.edges_argument), self.rank)
 
+    def edges_of(self, shape: Shape) -> list[tuple[int, int]]:
+        """(before, after) per axis for this input (the receptive-field tracer asks)."""
+        return self.edges()
+
     def apply(self, shape: Shape) -> Outcome:
         spatial, depth = self.split(shape)
         out: list[int | None] = []
