@@ -108,6 +108,7 @@ class Flatten(OneInput):
     summary = "the product of all axes; no params"
 
     type: Literal["Flatten"] = "Flatten"
+    positions = "mixed"
     data_format: Literal["channels_last", "channels_first"] | None = None
 
     def apply(self, shape: Shape) -> Outcome:
@@ -119,6 +120,7 @@ class Reshape(OneInput):
     summary = "target_shape (one -1 is inferred); the total must not change"
 
     type: Literal["Reshape"] = "Reshape"
+    positions = "mixed"
     target_shape: Annotated[
         list[Annotated[int, Field(ge=-1, le=MAX_SIZE, strict=True)]], Field(max_length=MAX_RANK)
     ]

@@ -89,6 +89,7 @@ class GlobalPooling(Reducing):
     """One value per channel: the spatial axes vanish (or become 1 with keepdims)."""
 
     summary = "(C,), or 1 on every spatial axis with keepdims; no params"
+    positions = "mixed"
 
     keepdims: bool = False
 

@@ -174,6 +174,7 @@ class Permute(OneInput):
     summary = "the axes in the order of dims (from 1); no params"
 
     type: Literal["Permute"] = "Permute"
+    positions = "mixed"
     dims: list[PositiveInt]
 
     def apply(self, shape: Shape) -> Outcome:
@@ -191,6 +192,7 @@ class RepeatVector(OneInput):
     summary = "(F,) → (n, F); no params"
 
     type: Literal["RepeatVector"] = "RepeatVector"
+    positions = "mixed"
     n: PositiveInt
 
     def apply(self, shape: Shape) -> Outcome:
