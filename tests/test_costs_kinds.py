@@ -306,3 +306,22 @@ def own_positions(kind: type[Layer]) -> bool:
 def test_every_kind_sets_its_positions() -> None:
     """No kind falls back on Layer's default silently: each says how it reads positions."""
     assert [kind for kind in sorted(REGISTRY) if not own_positions(REGISTRY[kind])] == []
+
+
+@pytest.mark.parametrize(
+    ("layer", "steps"),
+    [
+        ({"type": "MultiHeadAttention", "num_heads": 2, "key_dim": 4}, 5),
+        ({"type": "MultiHeadAttention", "num_heads": 3, "key_dim": 2, "value_dim": 5}, 7),
+    ],
+)
+def test_attention_projections_are_keras_kernels_at_every_step(
+    keras: Any, layer: dict[str, Any], steps: int
+) -> None:
+    """Keras's four projection kernels at every step, plus QKᵀ and attention·V by hand."""
+    model = built(keras, layer, [steps, 6])
+    kernels = sum(math.prod(w.shape) for w in model.layers[-1].weights if len(w.shape) == 3)
+    heads, key_dim = layer["num_heads"], layer["key_dim"]
+    value_dim = layer.get("value_dim", key_dim)
+    products = heads * steps * steps * (key_dim + value_dim)
+    assert row_of(layer, [steps, 6]).macs == steps * kernels + products
