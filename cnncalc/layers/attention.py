@@ -64,7 +64,8 @@ class ScoreAttention(Layer):
         out = (*query[:-1], value[-1])
         params, line = self.weights(query[-1])
         outcome = Outcome(out, params, 0, (f"output: query steps, value features → {out}", line))
-        products = attention_products((), query, key, query[-1], value[-1])  # type: ignore[arg-type]
+        assert query[-1] is not None and value[-1] is not None  # checked by query_value_key
+        products = attention_products((), query, key, query[-1], value[-1])
         softmax = [(*query[:-1], *key[:-1])]
         if self.multiplies_scores():
             ops = count("ops", [softmax], "softmax over every score")

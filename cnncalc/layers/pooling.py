@@ -168,11 +168,9 @@ class AdaptivePooling(Reducing):
         note = "K − 1 comparisons per window of K" if not self.averages else "K per window of K"
         if depth is None or None in spatial:
             return Step(None, "ops", f"? (a size is unknown)  ({note})")
-        covered = [sum(adaptive_windows(size, n)) for size, n in zip(spatial, sizes)]  # type: ignore[arg-type]
-        sums = " · ".join(
-            "(" + " + ".join(map(str, adaptive_windows(size, n))) + ")"  # type: ignore[arg-type]
-            for size, n in zip(spatial, sizes)
-        )
+        windows_per_axis = [adaptive_windows(int(size or 0), n) for size, n in zip(spatial, sizes)]
+        covered = [sum(windows) for windows in windows_per_axis]
+        sums = " · ".join("(" + " + ".join(map(str, w)) + ")" for w in windows_per_axis)
         areas = product(covered) or 0
         if self.averages:
             value = depth * areas
