@@ -142,7 +142,7 @@ def windows(layer: Spatial, positions: str, shape: Shape, output: Shape) -> list
         return transposed_windows(layer, shape, output)
     if positions == "edges":
         sign = layer.sign
-        return [Window(1, 1, sign * before) for before, _ in layer.edges()]
+        return [Window(1, 1, sign * before) for before, _ in layer.edges_of(shape)]
     if positions == "upsampling":
         # nearest neighbour: output i reads input ⌊i/u⌋, the one integer in [(i − u + 1)/u, i/u]
         return [

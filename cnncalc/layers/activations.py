@@ -4,7 +4,7 @@ from typing import Literal
 
 from ..errors import LayerError
 from ..formulas import num, product, product_text
-from .base import Axes, OneInput, Outcome, Shape, keras_axis, shape_text
+from .base import Axes, OneInput, Outcome, Shape, elementwise, keras_axis, shape_text
 from .core import SAME_SHAPE
 
 
@@ -12,10 +12,12 @@ class ELU(OneInput):
     summary = "output = input; no params"
 
     type: Literal["ELU"] = "ELU"
+    positions = "own"
     alpha: float = 1.0
 
     def apply(self, shape: Shape) -> Outcome:
-        return Outcome(shape, working=(SAME_SHAPE,))
+        ops = elementwise(shape, 1, "ELU, one activation per element as ReLU counts")
+        return Outcome(shape, working=(SAME_SHAPE,)).costing(ops=ops)
 
 
 class PReLU(OneInput):
@@ -24,6 +26,7 @@ class PReLU(OneInput):
     summary = "output = input; params = the input's sizes, 1 on shared_axes"
 
     type: Literal["PReLU"] = "PReLU"
+    positions = "own"  # α is shared across positions, but each output reads its own input
     shared_axes: Axes | None = None
 
     def apply(self, shape: Shape) -> Outcome:
@@ -38,4 +41,6 @@ class PReLU(OneInput):
         params = product(alpha) or 1
         note = f" (shared_axes {shared} → 1)" if shared else ""
         line = f"params (α) = {product_text(alpha) or '1'}{note} = {num(params)}"
-        return Outcome(shape, params, 0, ("output shape = input shape", line))
+        # α multiplies only the negative part, so it is an activation, not a weight product
+        ops = elementwise(shape, 1, "PReLU, one activation per element as LeakyReLU counts")
+        return Outcome(shape, params, 0, ("output shape = input shape", line)).costing(ops=ops)

@@ -1,6 +1,11 @@
 """Attention layers. Inputs come in Keras's call order: [query, value] or [query, value, key]
 (the key defaults to the value). The output has the query's steps and the value's (or the
-output projection's) features."""
+output projection's) features.
+
+Their MACs: the projections are Dense kernels at every step; the scores multiply every query
+step by every key step over the key features (QKᵀ), and the weighted sum multiplies every
+score by the value's features (attention·V), per head. Every query step attends to every key
+step, so no position keeps its own field ('mixed')."""
 
 import math
 from typing import Literal
@@ -8,8 +13,21 @@ from typing import Literal
 from pydantic import Field
 
 from ..errors import LayerError
-from ..formulas import num, product_text
-from .base import Layer, Outcome, PositiveInt, Shape, shape_text
+from ..formulas import Step, count, num, product_text
+from .base import Layer, Outcome, PositiveInt, Shape, elementwise, shape_text
+
+
+def attention_products(
+    heads: tuple[int, ...], query: Shape, key: Shape, key_features: int, value_features: int
+) -> list[list[tuple[int | None, ...]]]:
+    """QKᵀ: heads·Tq·Tk·key_features; attention·V: heads·Tq·Tk·value_features."""
+    pairs = (*heads, *query[:-1], *key[:-1])
+    return [[pairs, (key_features,)], [pairs, (value_features,)]]
+
+
+def scores_softmax(heads: int, query: Shape, key: Shape) -> Step:
+    """One softmax operation per score."""
+    return elementwise((heads, *query[:-1], *key[:-1]), 1, "softmax over every score")
 
 
 def query_value_key(layer: Layer, inputs: list[Shape]) -> tuple[Shape, Shape, Shape]:
@@ -32,6 +50,8 @@ def query_value_key(layer: Layer, inputs: list[Shape]) -> tuple[Shape, Shape, Sh
 class ScoreAttention(Layer):
     """Scores query·key (or their sum), softmax over the value's steps, weighted values."""
 
+    positions = "mixed"
+
     def compute(self, inputs: list[Shape]) -> Outcome:
         query, value, key = query_value_key(self, inputs)
         if query[-1] != key[-1]:
@@ -43,10 +63,23 @@ class ScoreAttention(Layer):
             raise LayerError(f"the value {shape_text(value)} and key {shape_text(key)} differ")
         out = (*query[:-1], value[-1])
         params, line = self.weights(query[-1])
-        return Outcome(out, params, 0, (f"output: query steps, value features → {out}", line))
+        outcome = Outcome(out, params, 0, (f"output: query steps, value features → {out}", line))
+        assert query[-1] is not None and value[-1] is not None  # checked by query_value_key
+        products = attention_products((), query, key, query[-1], value[-1])
+        softmax = [(*query[:-1], *key[:-1])]
+        if self.multiplies_scores():
+            ops = count("ops", [softmax], "softmax over every score")
+            return outcome.costing(count("macs", products, "QKᵀ + attention·V"), ops)
+        macs = count("macs", products[1:], "attention·V; the scores only add")
+        ops = count("ops", [products[0], softmax], "q + k, tanh and sum per feature; softmax")
+        return outcome.costing(macs, ops)
 
     def weights(self, features: int) -> tuple[int, str]:
         raise NotImplementedError
+
+    def multiplies_scores(self) -> bool:
+        """Whether a score is a sum of products (dot, or a learned scale times tanh(q + k))."""
+        return True
 
 
 class Attention(ScoreAttention):
@@ -66,6 +99,9 @@ class Attention(ScoreAttention):
         ]
         return len(scalars), f"params = {len(scalars)} learned scalars: {', '.join(scalars) or '-'}"
 
+    def multiplies_scores(self) -> bool:
+        return self.score_mode == "dot"
+
 
 class AdditiveAttention(ScoreAttention):
     """Bahdanau-style: with use_scale, a learned scale per feature."""
@@ -80,6 +116,9 @@ class AdditiveAttention(ScoreAttention):
         if not self.use_scale:
             return 0, "params = 0 (use_scale=False)"
         return features, f"params (scale, one per feature) = {features}"
+
+    def multiplies_scores(self) -> bool:
+        return self.use_scale
 
 
 def projection(role: str, inputs: int, heads: int, size: int, bias: bool) -> tuple[int, str]:
@@ -99,6 +138,7 @@ class MultiHeadAttention(Layer):
     )
 
     type: Literal["MultiHeadAttention"] = "MultiHeadAttention"
+    positions = "mixed"
     inputs_as_arguments = True
     passed_arguments = frozenset({"attention_axes", "flash_attention"})
     num_heads: PositiveInt
@@ -139,7 +179,18 @@ class MultiHeadAttention(Layer):
             *(line for _, line in parts),
             f"params = {' + '.join(num(p) for p, _ in parts)} = {num(params)}",
         )
-        return Outcome(out, params, 0, working)
+        macs = count(
+            "macs",
+            [
+                [(*query[:-1], h, kd), (query[-1],)],
+                [(*key[:-1], h, kd), (key[-1],)],
+                [(*value[:-1], h, vd), (value[-1],)],
+                *attention_products((h,), query, key, kd, vd),
+                [(*query[:-1], width), (h, vd)],
+            ],
+            "projections of query, key, value; QKᵀ; attention·V; the output projection",
+        )
+        return Outcome(out, params, 0, working).costing(macs, scores_softmax(h, query, key))
 
 
 class GroupedQueryAttention(Layer):
@@ -148,6 +199,7 @@ class GroupedQueryAttention(Layer):
     summary = "the query's shape; params = query, key, value and output projections of head_dim"
 
     type: Literal["GroupedQueryAttention"] = "GroupedQueryAttention"
+    positions = "mixed"
     inputs_as_arguments = True
     passed_arguments = frozenset({"flash_attention", "seed"})
     head_dim: PositiveInt
@@ -188,4 +240,16 @@ class GroupedQueryAttention(Layer):
             *(line for _, line in parts),
             f"params = {' + '.join(num(p) for p, _ in parts)} = {num(params)}",
         )
-        return Outcome(query, params, 0, working)
+        macs = count(
+            "macs",
+            [
+                [(*query[:-1], hq, d), (query[-1],)],
+                [(*key[:-1], hkv, d), (key[-1],)],
+                [(*value[:-1], hkv, d), (value[-1],)],
+                *attention_products((hq,), query, key, d, d),
+                [(*query[:-1], query[-1]), (hq, d)],
+            ],
+            "projections (key and value heads shared by groups); QKᵀ and attention·V per "
+            "query head; the output projection",
+        )
+        return Outcome(query, params, 0, working).costing(macs, scores_softmax(hq, query, key))

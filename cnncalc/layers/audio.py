@@ -1,4 +1,8 @@
-"""Audio front ends: spectrograms computed inside the model."""
+"""Audio front ends: spectrograms computed inside the model.
+
+STFTSpectrogram multiplies by weights (its DFT kernels, a strided convolution over time);
+MelSpectrogram has none (its FFT and mel filters are constants: 0 MACs, not counted). Both
+mix a frame's samples into frequencies: positions 'mixed'."""
 
 import math
 from typing import Any, Literal
@@ -6,7 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from ..errors import LayerError
-from ..formulas import num, window_output
+from ..formulas import count, num, window_output
 from .base import DataFormat, OneInput, Outcome, PositiveInt, Shape, shape_text
 
 
@@ -17,6 +21,7 @@ class MelSpectrogram(OneInput):
     summary = "(samples,) → (num_mel_bins, ⌊(N + stride + 1)/stride⌋); no params"
 
     type: Literal["MelSpectrogram"] = "MelSpectrogram"
+    positions = "mixed"
     passed_arguments = frozenset(
         {
             "window",
@@ -65,6 +70,7 @@ class STFTSpectrogram(OneInput):
     )
 
     type: Literal["STFTSpectrogram"] = "STFTSpectrogram"
+    positions = "mixed"
     passed_arguments = frozenset({"window", "periodic", "scaling"})
     mode: Literal["log", "magnitude", "psd", "real", "imag", "angle", "stft"] = "log"
     frame_length: PositiveInt = 256
@@ -110,4 +116,9 @@ class STFTSpectrogram(OneInput):
             f"params ({' + '.join(kernels)} kernels) = {len(kernels)}·{self.frame_length}·{bins} "
             f"= {num(params)}",
         )
-        return Outcome(out, params, 0, working)
+        macs = count(
+            "macs",
+            [[(channels, t, len(kernels) * bins), (self.frame_length,)]],
+            "channels · frames · DFT kernels · frame_length",
+        )
+        return Outcome(out, params, 0, working).costing(macs)

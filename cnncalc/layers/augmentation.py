@@ -2,12 +2,17 @@
 
 Augmentations change values, not shapes: output = input, no params. Crops and resizing set
 the height and width; the channels stay.
+
+Costs are those of inference, where the random augmentations pass their input through (Keras
+transforms only when training): 0 operations, every position its own. AutoContrast runs at
+inference too; its per-image statistics mix every position.
 """
 
 from typing import Any, ClassVar, Literal
 
 from ..errors import LayerError
-from .base import Outcome, PositiveInt, Shape, Spatial
+from ..formulas import Step
+from .base import Outcome, PositiveInt, Shape, Spatial, elementwise
 
 
 class Augmentation(Spatial):
@@ -15,6 +20,8 @@ class Augmentation(Spatial):
 
     summary = "output = input; no params"
     rank = 2
+    positions = "own"
+    """At inference the input passes through unchanged."""
 
     rgb_only: ClassVar[bool] = False
     """Keras refuses any other number of channels than 3 (red, green, blue)."""
@@ -23,7 +30,13 @@ class Augmentation(Spatial):
         _, channels = self.split(shape)
         if self.rgb_only and channels not in (3, None):
             raise LayerError(f"{self.type} works on RGB images: 3 channels, got {channels}")
-        return Outcome(shape, working=("output shape = input shape; params = 0",))
+        outcome = Outcome(shape, working=("output shape = input shape; params = 0",))
+        ops = self.inference_ops(shape)
+        return outcome if ops is None else outcome.costing(ops=ops)
+
+    def inference_ops(self, shape: Shape) -> Step | None:
+        """Operations at inference: none, the input passes through."""
+        return None
 
 
 class Resized(Spatial):
@@ -31,6 +44,8 @@ class Resized(Spatial):
 
     summary = "(height, width, C); no params"
     rank = 2
+    positions = "mixed"
+    """Interpolation at a fractional stride that depends on the input's size: not traced."""
     height: PositiveInt
     width: PositiveInt
 
@@ -52,6 +67,27 @@ class CenterCrop(Resized):
     """Crops the centre; Keras resizes up first when the image is smaller."""
 
     type: Literal["CenterCrop"] = "CenterCrop"
+    sign: ClassVar[int] = -1
+
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        """A crop of (H − height)//2 rows before (Keras's split) when the image is at least
+        as large; a smaller one is resized first (mixed)."""
+        spatial, _ = self.split(inputs[0])
+        fits = all(size is not None and size >= want for size, want in zip(spatial, self.target))
+        return "edges" if fits else "mixed"
+
+    @property
+    def target(self) -> tuple[int, int]:
+        return self.height, self.width
+
+    def edges_of(self, shape: Shape) -> list[tuple[int, int]]:
+        spatial, _ = self.split(shape)
+        pairs = []
+        for size, want in zip(spatial, self.target):
+            assert size is not None
+            before = (size - want) // 2
+            pairs.append((before, size - want - before))
+        return pairs
 
 
 class RandomCrop(Resized):
@@ -66,12 +102,17 @@ class AugMix(Augmentation):
 class AutoContrast(Augmentation):
     type: Literal["AutoContrast"] = "AutoContrast"
     passed_arguments = frozenset({"value_range"})
+    positions = "mixed"  # each channel is stretched by its minimum and maximum over the image
+
+    def inference_ops(self, shape: Shape) -> Step | None:
+        return elementwise(shape, 2, "subtract the minimum, scale; the extremes not counted")
 
 
 class ContrastLimitedAdaptiveHistogramEqualization(Augmentation):
     type: Literal["ContrastLimitedAdaptiveHistogramEqualization"] = (
         "ContrastLimitedAdaptiveHistogramEqualization"
     )
+    positions = "mixed"  # every tile's histogram, interpolated between tiles
     passed_arguments = frozenset({"clip_limit", "tile_grid_size", "value_range"})
 
 

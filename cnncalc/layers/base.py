@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from ..dtypes import DTYPE_NAMES, dtype_name
 from ..errors import LayerError
-from ..formulas import AxisPadding, Step, count, dilated, dims, window_output
+from ..formulas import AxisPadding, Step, count, dilated, dims, num, window_output
 from .registry import REGISTRY
 
 Shape = tuple[int | None, ...]
@@ -187,6 +187,28 @@ class Outcome:
             ops=0 if ops is None else ops.value,
             cost_working=tuple(step.line for step in (macs, ops) if step is not None),
         )
+
+
+def total(label: str, parts: list[tuple[str, int | None]], note: str = "") -> Step:
+    """A cost that adds the costs of parts (a wrapper's layers): 'macs = 100 + 60 = 160'."""
+    values = [value for _, value in parts]
+    value = None if None in values else sum(v for v in values if v is not None)
+    terms = " + ".join(f"{num(v)} ({role})" for role, v in parts)
+    suffix = f"  ({note})" if note else ""
+    return Step(value, label, f"{terms} = {num(value)}{suffix}")
+
+
+def nested_costs(outcome: "Outcome", macs: Step, ops: Step, lines: list[str]) -> "Outcome":
+    """A wrapper's outcome with its costs, the held layers' cost working indented above."""
+    return Outcome(
+        outcome.shape,
+        outcome.params,
+        outcome.non_trainable,
+        outcome.working,
+        macs=macs.value,
+        ops=ops.value,
+        cost_working=(*lines, macs.line, ops.line),
+    )
 
 
 def elementwise(shape: Shape, per_element: int, note: str) -> Step:

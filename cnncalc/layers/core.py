@@ -6,7 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..errors import LayerError
-from ..formulas import count, num, product, product_text
+from ..formulas import Step, count, num, product, product_text
 from .base import (
     MAX_RANK,
     MAX_SIZE,
@@ -108,6 +108,7 @@ class Flatten(OneInput):
     summary = "the product of all axes; no params"
 
     type: Literal["Flatten"] = "Flatten"
+    positions = "mixed"
     data_format: Literal["channels_last", "channels_first"] | None = None
 
     def apply(self, shape: Shape) -> Outcome:
@@ -119,6 +120,7 @@ class Reshape(OneInput):
     summary = "target_shape (one -1 is inferred); the total must not change"
 
     type: Literal["Reshape"] = "Reshape"
+    positions = "mixed"
     target_shape: Annotated[
         list[Annotated[int, Field(ge=-1, le=MAX_SIZE, strict=True)]], Field(max_length=MAX_RANK)
     ]
@@ -281,6 +283,7 @@ class Embedding(OneInput):
     accepted and ignored, the input shape says it."""
 
     summary = "(…) → (…, output_dim); params input_dim·output_dim"
+    positions = "own"  # each token's vector comes from that token alone
 
     type: Literal["Embedding"] = "Embedding"
     input_dim: PositiveInt
@@ -295,7 +298,8 @@ class Embedding(OneInput):
         params, line = self.table()
         out = (*shape, self.output_dim)
         working = (f"output: each token id → {self.output_dim} values", f"{line} = {num(params)}")
-        return Outcome(out, params, 0, working)
+        lookup = Step(0, "macs", "0  (a lookup: each id selects a row, nothing is multiplied)")
+        return Outcome(out, params, 0, working).costing(lookup)
 
 
 class ReversibleEmbedding(Embedding):
@@ -321,6 +325,8 @@ class EinsumDense(OneInput):
     summary = "output_shape (with the batch and elided axes); params = kernel + bias axes"
 
     type: Literal["EinsumDense"] = "EinsumDense"
+    positions = "mixed"
+    """Its equation may sum over any axis; which positions stay apart is not traced."""
     equation: str
     output_shape: PositiveInt | DeclaredShape | None
     bias_axes: str | None = None
@@ -373,4 +379,11 @@ class EinsumDense(OneInput):
             else "no bias_axes: no bias",
             f"params = {num(weights)} + {num(biases)} = {num(weights + biases)}",
         )
-        return Outcome(tuple(out[1:]), weights + biases, 0, working)
+        sizes = {c: full[i] for c, i in in_at.items() if i > 0}
+        sizes.update(zip(w_spec, kernel))
+        sizes.update({c: out[i] for c, i in out_at.items() if i > 0 and c not in sizes})
+        outputs = (*full[1:elided], *(sizes[c] for c in out_spec if c in sizes))
+        summed = tuple(sizes[c] for c in dict.fromkeys(in_spec + w_spec) if c not in out_at)
+        macs = count("macs", [[outputs, summed]], "output values · the summed axes")
+        outcome = Outcome(tuple(out[1:]), weights + biases, 0, working)
+        return outcome.costing(macs, self.output_ops(tuple(out[1:]), bool(bias)))

@@ -3,6 +3,10 @@ weights; an encoded output's size is given by the config (vocabulary, num_tokens
 
 Keras's encodings, on the last axis: one_hot adds an axis of size depth (or replaces a last
 axis of 1); multi_hot, count and tf_idf replace the last axis by depth.
+
+Costs: no weights are multiplied (0 MACs); a lookup or a hash is not an arithmetic operation
+counted here (0 ops). In 'int' mode every value maps to its own id (positions 'own'); an
+encoding gathers a sample's values into one vector ('mixed').
 """
 
 from typing import Any, Literal
@@ -11,6 +15,14 @@ from pydantic import model_validator
 
 from ..errors import LayerError
 from .base import Layer, NonNegativeInt, OneInput, Outcome, PositiveInt, Shape, shape_text
+
+
+class Encoding(OneInput):
+    """A lookup layer whose positions depend on its output_mode."""
+
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        return "own" if getattr(self, "output_mode", "int") == "int" else "mixed"
+
 
 Mode = Literal["int", "one_hot", "multi_hot", "count", "tf_idf"]
 
@@ -39,7 +51,7 @@ def as_ids(shape: Shape) -> Outcome:
     return Outcome(shape, working=("output_mode 'int': one id per value, the shape stays",))
 
 
-class IndexLookup(OneInput):
+class IndexLookup(Encoding):
     """Maps tokens to ids in the given vocabulary (never adapted: it must be in the spec)."""
 
     summary = "int: output = input; encoded: depth = len(vocabulary) + num_oov_indices"
@@ -88,6 +100,7 @@ class IntegerLookup(IndexLookup):
 class TextVectorization(OneInput):
     """Splits strings into tokens (an axis of unknown length) and looks them up."""
 
+    positions = "mixed"  # a string becomes a sequence of tokens
     summary = (
         "int: (output_sequence_length,); encoded: depth = len(vocabulary) + 1 on the "
         "split tokens' axis"
@@ -125,6 +138,7 @@ class TextVectorization(OneInput):
 class CategoryEncoding(OneInput):
     type: Literal["CategoryEncoding"] = "CategoryEncoding"
     summary = "depth num_tokens: one_hot adds (or replaces a 1) axis, else the last axis"
+    positions = "mixed"
     input_dtype = "int32"
     num_tokens: PositiveInt
     output_mode: Literal["one_hot", "multi_hot", "count"] = "multi_hot"
@@ -133,7 +147,7 @@ class CategoryEncoding(OneInput):
         return encoded(shape, self.output_mode, self.num_tokens, f"num_tokens = {self.num_tokens}")
 
 
-class Hashing(OneInput):
+class Hashing(Encoding):
     """Hashes values into num_bins ids; every encoding replaces the last axis (one_hot too)."""
 
     summary = "int: output = input; encoded: the last axis becomes num_bins"
@@ -158,6 +172,7 @@ class HashedCrossing(Layer):
     summary = "int: the first input's shape; one_hot: num_bins added (or replacing a 1)"
 
     type: Literal["HashedCrossing"] = "HashedCrossing"
+    positions = "merge"  # value i of one input is crossed with value i of the other
     input_dtype = "int64"
     num_bins: PositiveInt
     output_mode: Literal["int", "one_hot"] = "int"
@@ -176,7 +191,7 @@ class HashedCrossing(Layer):
         return encoded(first, "one_hot", self.num_bins, f"num_bins = {self.num_bins}")
 
 
-class Discretization(OneInput):
+class Discretization(Encoding):
     """Buckets values by bin_boundaries (or num_bins); multi_hot and count drop axis 1."""
 
     summary = "int: output = input; encoded: depth = len(bin_boundaries) + 1 or num_bins"

@@ -5,6 +5,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from ..errors import LayerError
+from ..formulas import count
 from .base import Axes, Axis, Layer, Outcome, Shape, elementwise, keras_axis, last_axis, shape_text
 
 
@@ -134,6 +135,7 @@ class Dot(Layer):
     summary = "both shapes without the summed axes, joined (at least (1,)); no params"
 
     type: Literal["Dot"] = "Dot"
+    positions = "mixed"
     axes: Axes
     normalize: bool = False
 
@@ -149,4 +151,6 @@ class Dot(Layer):
             raise LayerError(f"the summed axes differ: {a[i]} ≠ {b[j]} ({shapes_text(inputs)})")
         out = (*a[:i], *a[i + 1 :], *b[:j], *b[j + 1 :]) or (1,)
         line = f"sum over {a[i]} values: {shapes_text(inputs)} → {shape_text(out)}; params = 0"
-        return Outcome(out, working=(line,))
+        # a product of two tensors, counted like attention's QKᵀ (normalize's norms are not)
+        macs = count("macs", [[out, (a[i] if a[i] is not None else b[j],)]], "outputs · summed")
+        return Outcome(out, working=(line,)).costing(macs)

@@ -28,6 +28,12 @@ def feature_count(shape: Shape, axis: int | list[int] | None) -> tuple[int, str]
     return features, f"features = {product_text(sizes) or '1'} = {features} (axis {axis})"
 
 
+NORMALIZE_OPS = (
+    "subtract the mean, divide by the deviation, scale, shift; computing the statistics is "
+    "not counted"
+)
+
+
 class BatchNormalization(OneInput):
     """γ and β are trained; the moving mean and variance are not: 4·C weights, 2·C trainable."""
 
@@ -54,19 +60,25 @@ class BatchNormalization(OneInput):
         return Outcome(shape, trainable + statistics, statistics, working).costing(ops=ops)
 
 
-class LayerNormalization(OneInput):
+class OnLastAxis(OneInput):
+    """A normalization whose statistics are over `axis`: on the channels each position keeps
+    its own field, over spatial axes every position is mixed."""
+
+    axis: Axes = -1
+
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        return "own" if last_axis(self.axis, inputs[0]) else "mixed"
+
+
+class LayerNormalization(OnLastAxis):
     """γ and β over the normalized axes (their product of sizes each)."""
 
     summary = "output = input; 2·C params over the normalized axes"
 
     type: Literal["LayerNormalization"] = "LayerNormalization"
-    axis: Axes = -1
     center: bool = True
     scale: bool = True
     rms_scaling: bool = False
-
-    def reads_positions(self, inputs: list[Shape]) -> str:
-        return "own" if last_axis(self.axis, inputs[0]) else "mixed"
 
     def apply(self, shape: Shape) -> Outcome:
         features, line = feature_count(shape, self.axis)
@@ -78,14 +90,8 @@ class LayerNormalization(OneInput):
             line,
             f"params (γ, β) = {learned}·{features} = {num(params)}",
         )
-        ops = elementwise(
-            shape,
-            4,
-            "subtract the mean, divide by the deviation, scale, shift; "
-            "computing the statistics is not counted",
-        )
+        ops = elementwise(shape, 4, NORMALIZE_OPS)
         return Outcome(shape, params, 0, working).costing(ops=ops)
-        return Outcome(shape, params, 0, working)
 
 
 class GroupNormalization(OneInput):
@@ -94,6 +100,7 @@ class GroupNormalization(OneInput):
     summary = "output = input; 2·C params (γ, β); C must divide into groups"
 
     type: Literal["GroupNormalization"] = "GroupNormalization"
+    positions = "mixed"  # a group's statistics are over every spatial position
     groups: PositiveInt = 32
     axis: Axis = -1
     center: bool = True
@@ -109,28 +116,33 @@ class GroupNormalization(OneInput):
         learned = int(self.center) + int(self.scale)
         params = learned * features
         working = (line, f"params (γ, β) = {learned}·{features} = {num(params)}")
-        return Outcome(shape, params, 0, working)
+        ops = elementwise(shape, 4, NORMALIZE_OPS)
+        return Outcome(shape, params, 0, working).costing(ops=ops)
 
 
-class RMSNormalization(OneInput):
+class RMSNormalization(OnLastAxis):
     """Scales by the root mean square: one learned scale per feature."""
 
     summary = "output = input; C params (scale)"
 
     type: Literal["RMSNormalization"] = "RMSNormalization"
-    axis: Axes = -1
 
     def apply(self, shape: Shape) -> Outcome:
         features, line = feature_count(shape, self.axis)
-        return Outcome(shape, features, 0, (line, f"params (scale) = {num(features)}"))
+        ops = elementwise(
+            shape, 2, "divide by the root mean square, scale; computing it is not counted"
+        )
+        outcome = Outcome(shape, features, 0, (line, f"params (scale) = {num(features)}"))
+        return outcome.costing(ops=ops)
 
 
-class UnitNormalization(OneInput):
+class UnitNormalization(OnLastAxis):
     summary = "output = input; no params"
 
     type: Literal["UnitNormalization"] = "UnitNormalization"
-    axis: Axes = -1
 
     def apply(self, shape: Shape) -> Outcome:
         feature_count(shape, self.axis)  # the axis must exist
-        return Outcome(shape, working=("output shape = input shape; params = 0",))
+        ops = elementwise(shape, 1, "divide by the norm; computing it is not counted")
+        outcome = Outcome(shape, working=("output shape = input shape; params = 0",))
+        return outcome.costing(ops=ops)

@@ -5,13 +5,16 @@ Each gate has an input kernel (input_dim·units), a recurrent kernel (units·uni
     SimpleRNN: params = (input_dim + units)·units + units
     LSTM:      params = 4·((input_dim + units)·units + units)
     GRU:       params = 3·((input_dim + units)·units + 2·units)   (reset_after, Keras's default)
+
+Each step multiplies the step's input by every gate's input kernel and the previous state by
+every gate's recurrent kernel: macs = steps · gates·(input_dim·units + units·units).
 """
 
 import math
 from typing import ClassVar, Literal
 
 from ..errors import LayerError
-from ..formulas import num, product_text
+from ..formulas import count, num, product_text
 from .base import Layer, OneInput, Outcome, PositiveInt, Shape, shape_text
 from .conv import Windowed
 from .wrappers import NestedLayer
@@ -19,6 +22,8 @@ from .wrappers import NestedLayer
 
 class Step(Layer):
     """One time step of a recurrent layer: used as an RNN's `cell`, never on its own."""
+
+    positions = "mixed"  # its state carries every earlier step
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         raise LayerError(
@@ -28,6 +33,10 @@ class Step(Layer):
 
     def step(self, input_dim: int) -> tuple[int, int, list[str]]:
         """(params, output size, working) for inputs of input_dim features per step."""
+        raise NotImplementedError
+
+    def step_macs(self, input_dim: int) -> list[list[tuple[int, ...]]]:
+        """One step's multiply-accumulates as factor groups: (gates,) · (rows, columns)."""
         raise NotImplementedError
 
 
@@ -53,6 +62,12 @@ class Cell(Step):
             f"params = {text} = {num(params)}",
         ]
         return params, u, lines
+
+    def step_macs(self, input_dim: int) -> list[list[tuple[int, ...]]]:
+        """Input and recurrent kernels of every gate; GRU's reset_after moves where the reset
+        applies, not how many products there are."""
+        gates = [(self.gates,)] if self.gates > 1 else []
+        return [[*gates, (input_dim, self.units)], [*gates, (self.units, self.units)]]
 
 
 class SimpleRNNCell(Cell):
@@ -103,6 +118,14 @@ class StackedRNNCells(Step):
         lines.append(f"params = the sum over the {len(self.cells)} cells = {num(total)}")
         return total, size, lines
 
+    def step_macs(self, input_dim: int) -> list[list[tuple[int, ...]]]:
+        terms, size = [], input_dim
+        for index, cell in enumerate(self.cells):
+            step = as_step(cell, f"cells[{index}]")
+            terms += step.step_macs(size)
+            size = step.step(size)[1]
+        return terms
+
 
 def as_step(layer: Layer, role: str) -> Step:
     if not isinstance(layer, Step):
@@ -113,6 +136,8 @@ def as_step(layer: Layer, role: str) -> Step:
 class Sequence(OneInput):
     """Reads (time, features); outputs the last step's (units,) or every step's (time, units)."""
 
+    positions = "mixed"
+    """Step t reads steps 0…t through the state; the last step reads the whole sequence."""
     return_sequences: bool = False
     return_state: bool = False
 
@@ -129,7 +154,13 @@ class Sequence(OneInput):
         params, size, lines = step.step(features)
         out = (steps, size) if self.return_sequences else (size,)
         which = "every step (return_sequences)" if self.return_sequences else "the last step"
-        return Outcome(out, params, 0, (f"output: {which} → {shape_text(out)}", *lines))
+        macs = count(
+            "macs",
+            [[(steps,), *term] for term in step.step_macs(features)],
+            "steps · the input and recurrent kernels of every gate",
+        )
+        outcome = Outcome(out, params, 0, (f"output: {which} → {shape_text(out)}", *lines))
+        return outcome.costing(macs)
 
 
 class RNN(Sequence):
@@ -188,6 +219,9 @@ class ConvLSTM(Windowed):
         "params 4·(k·k·C·f + k·k·f·f + f)"
     )
 
+    positions = "mixed"
+    """Over time every earlier step; in space the state's 'same' convolution widens the field
+    by k − 1 at every step, so no single (r, S, P) describes it."""
     padding: Literal["valid", "same"] = "valid"
     filters: PositiveInt
     use_bias: bool = True
@@ -214,11 +248,20 @@ class ConvLSTM(Windowed):
         line = f"params = 4·({k}·{depth}·{f} + {k}·{f}·{f}{plus}) = {num(params)}"
         slid = self.slide(spatial)
         working = (*(step.line for step in slid), f"output_depth = filters = {f}", line)
-        out = self.join(tuple(step.value for step in slid), f)
+        spatial_out = tuple(step.value for step in slid)
+        out = self.join(spatial_out, f)
         if self.return_sequences:
             out = (steps, *out)
             working = (*working, f"every step (return_sequences): {shape_text(out)}")
-        return Outcome(out, params, 0, working)
+        macs = count(
+            "macs",
+            [
+                [(steps,), (*spatial_out, 4, f), (*self.kernel, depth)],
+                [(steps,), (*spatial_out, 4, f), (*self.kernel, f)],
+            ],
+            "steps · 4 gates' input and recurrent convolutions at every output position",
+        )
+        return Outcome(out, params, 0, working).costing(macs)
 
 
 class ConvLSTM1D(ConvLSTM):

@@ -63,6 +63,10 @@ class Edged(Spatial):
     def edges(self) -> list[tuple[int, int]]:
         return edge_pairs(getattr(self, self.edges_argument), self.rank)
 
+    def edges_of(self, shape: Shape) -> list[tuple[int, int]]:
+        """(before, after) per axis for this input (the receptive-field tracer asks)."""
+        return self.edges()
+
     def apply(self, shape: Shape) -> Outcome:
         spatial, depth = self.split(shape)
         out: list[int | None] = []
@@ -170,6 +174,7 @@ class Permute(OneInput):
     summary = "the axes in the order of dims (from 1); no params"
 
     type: Literal["Permute"] = "Permute"
+    positions = "mixed"
     dims: list[PositiveInt]
 
     def apply(self, shape: Shape) -> Outcome:
@@ -187,6 +192,7 @@ class RepeatVector(OneInput):
     summary = "(F,) → (n, F); no params"
 
     type: Literal["RepeatVector"] = "RepeatVector"
+    positions = "mixed"
     n: PositiveInt
 
     def apply(self, shape: Shape) -> Outcome:

@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, SerializeAsAny, ValidationError
 
 from ..errors import LayerError, did_you_mean
-from ..formulas import num
-from .base import KERAS_ALIASES, Layer, OneInput, Outcome, Shape, shape_text
+from ..formulas import count, num
+from .base import KERAS_ALIASES, Layer, OneInput, Outcome, Shape, nested_costs, shape_text, total
 from .registry import REGISTRY
 
 
@@ -50,6 +50,26 @@ def inner_lines(role: str, layer: Layer, outcome: Outcome) -> list[str]:
     return [head, *(f"  {line}" for line in outcome.working)]
 
 
+def inner_costs(role: str, outcome: Outcome) -> list[str]:
+    """The held layer's cost working, indented under its role."""
+    return [f"{role}:", *(f"  {line}" for line in outcome.cost_working)]
+
+
+def summed(outcome: Outcome, parts: list[tuple[str, Outcome]], note: str) -> Outcome:
+    """The wrapper's costs: the sum of its held layers' (each direction, each stage)."""
+    macs = total("macs", [(role, part.macs) for role, part in parts], note)
+    ops = total("ops", [(role, part.ops) for role, part in parts], note)
+    lines = [line for role, part in parts for line in inner_costs(role, part)]
+    return nested_costs(outcome, macs, ops, lines)
+
+
+def held_positions(layer: Layer, shape: Shape) -> str:
+    """A wrapper's positions from its held layer's: 'own' and 'mixed' carry over; a window
+    is inside the held layer, which the tracer does not enter ('untraced')."""
+    positions = layer.reads_positions([shape])
+    return positions if positions in ("own", "mixed") else "untraced"
+
+
 class Bidirectional(OneInput):
     """A recurrent layer run forwards and a copy (or `backward_layer`) run backwards."""
 
@@ -59,6 +79,7 @@ class Bidirectional(OneInput):
     )
 
     type: Literal["Bidirectional"] = "Bidirectional"
+    positions = "mixed"  # the backward direction reads every later step too
     wrapped_fields = ("layer", "backward_layer")
     layer: NestedLayer
     merge_mode: Literal["concat", "sum", "mul", "ave"] | None = "concat"
@@ -103,7 +124,8 @@ class Bidirectional(OneInput):
             f"output: {merge} → {shape_text(out)}",
             f"params = {num(forward.params)} + {num(backward.params)} = {num(params)}",
         )
-        return Outcome(out, params, forward.non_trainable + backward.non_trainable, working)
+        outcome = Outcome(out, params, forward.non_trainable + backward.non_trainable, working)
+        return summed(outcome, [("forward", forward), ("backward", backward)], "both directions")
 
 
 class TimeDistributed(OneInput):
@@ -114,6 +136,12 @@ class TimeDistributed(OneInput):
     type: Literal["TimeDistributed"] = "TimeDistributed"
     wrapped_fields = ("layer",)
     layer: NestedLayer
+
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        """Step t reads only step t: with a vector per step that is all ('own'); otherwise
+        the held layer's positions within a step decide."""
+        step = inputs[0][1:]
+        return "own" if len(step) <= 1 else held_positions(self.layer, step)
 
     def apply(self, shape: Shape) -> Outcome:
         if len(shape) < 2:
@@ -129,7 +157,11 @@ class TimeDistributed(OneInput):
             *inner_lines("layer", self.layer, inner),
             f"params = the layer's, shared by every step = {num(inner.params)}",
         )
-        return Outcome(out, inner.params, inner.non_trainable, working)
+        outcome = Outcome(out, inner.params, inner.non_trainable, working)
+        note = "the layer's, at every step"
+        macs = count("macs", [[(shape[0],), (inner.macs,)]], note)
+        ops = count("ops", [[(shape[0],), (inner.ops,)]], note)
+        return nested_costs(outcome, macs, ops, inner_costs("each step", inner))
 
 
 class Pipeline(OneInput):
@@ -138,20 +170,24 @@ class Pipeline(OneInput):
     summary = "the layers in order; params = the sum of theirs"
 
     type: Literal["Pipeline"] = "Pipeline"
+    positions = "untraced"  # its layers are not traced one by one
     wrapped_fields = ("layers",)
     layers: list[NestedLayer]
 
     def apply(self, shape: Shape) -> Outcome:
         working: list[str] = []
         params = non_trainable = 0
+        stages = []
         for index, layer in enumerate(self.layers):
             outcome = run_inner(layer, [shape], f"layers[{index}]")
+            stages.append((f"layers[{index}]", outcome))
             working += inner_lines(f"layers[{index}]", layer, outcome)
             shape = outcome.shape
             params += outcome.params
             non_trainable += outcome.non_trainable
         working.append(f"params = the sum over its {len(self.layers)} layers = {num(params)}")
-        return Outcome(shape, params, non_trainable, tuple(working))
+        outcome = Outcome(shape, params, non_trainable, tuple(working))
+        return summed(outcome, stages, "its layers in order")
 
 
 class SpectralNormalization(OneInput):
@@ -165,6 +201,9 @@ class SpectralNormalization(OneInput):
     passed_arguments = frozenset({"power_iterations"})
     layer: NestedLayer
 
+    def reads_positions(self, inputs: list[Shape]) -> str:
+        return held_positions(self.layer, inputs[0])
+
     def apply(self, shape: Shape) -> Outcome:
         inner = run_inner(self.layer, [shape], "layer")
         columns = kernel_columns(self.layer, shape)
@@ -174,7 +213,9 @@ class SpectralNormalization(OneInput):
             f"u = the kernel's last axis = {num(columns)} (non-trainable)",
             f"params = {num(inner.params)} + {num(columns)} = {num(params)}",
         )
-        return Outcome(inner.shape, params, inner.non_trainable + columns, working)
+        outcome = Outcome(inner.shape, params, inner.non_trainable + columns, working)
+        # at inference the normalized kernel is a kernel like any other
+        return summed(outcome, [("layer", inner)], "the layer's; the power iteration trains")
 
 
 def kernel_columns(layer: Layer, shape: Shape) -> int:
