@@ -273,3 +273,31 @@ def test_the_diagram_follows_the_network(page: Any) -> None:
     expect(page.locator("#total-params")).to_have_text("Total params: 25,450")
     expect(image).not_to_have_attribute("src", first)
     assert image.evaluate("img => img.naturalWidth") > 0  # a real picture, drawn
+
+
+def open_worksheet(page: Any, *asked: str) -> None:
+    """The MNIST worksheet, asking output shapes, params and the given extra fields."""
+    page.get_by_role("tab", name="Exercise").click()
+    for field in asked:
+        page.check(f"input.ask-field[value={field}]")
+    page.select_option("#exercise-network", "mnist")
+    page.click("#exercise-new")
+    expect(page.locator("#sheet")).to_be_visible()
+
+
+def test_the_worksheet_placeholders_give_no_answer_away(page: Any) -> None:
+    open_worksheet(page, "macs", "receptive_field")
+    placeholders = page.locator("#sheet input").evaluate_all(
+        "inputs => inputs.map(input => input.placeholder)"
+    )
+    # MNIST's conv2d: 26×26×32, (3·3·1 + 1)·32 = 320 params, 26·26·32·9 = 194,688 MACs, 3×3
+    # field: a greyed number reads as a hint, or as the expected answer for every row
+    assert placeholders and all(not any(c.isdigit() for c in text) for text in placeholders)
+
+
+def test_each_total_sits_under_its_own_column(page: Any) -> None:
+    open_worksheet(page, "macs", "receptive_field")
+    for total, column in (("total params", "conv2d params"), ("total macs", "conv2d macs")):
+        under = page.get_by_label(total, exact=True).bounding_box()
+        field = page.get_by_label(column, exact=True).bounding_box()
+        assert abs(under["x"] - field["x"]) < 2, (total, under, field)

@@ -381,7 +381,8 @@ function setUpDrop(panel) {
 // ---------------------------------------------------------------- exercise
 
 const sheetState = { sheet: null };
-const FIELD_EXAMPLES = { output_shape: "26x26x32", params: "320", macs: "194688", receptive_field: "3x3" };
+// Format hints only: a number greyed in a field reads as a hint (or the answer) for every row.
+const FIELD_EXAMPLES = { output_shape: "shape, e.g. HxWxC", params: "count", macs: "count", receptive_field: "e.g. HxW" };
 
 /** What the worksheet asks: its fields per layer (output_shape and params unless it says). */
 const askedFields = (sheet) => sheet.fields || ["output_shape", "params"];
