@@ -418,8 +418,11 @@ async function newWorksheet() {
       el(
         "tr",
         { "data-total": total },
-        el("td", { colspan: String(2 + asked.length), text: total }),
-        el("td", {}, el("input", { name: total, "aria-label": total.replace("_", " ") })),
+        el("td", { colspan: "3", text: total }),
+        // each total under its own field's column (total_macs under macs)
+        ...asked.map((field) =>
+          el("td", {}, total === `total_${field}` ? el("input", { name: total, "aria-label": total.replace("_", " ") }) : null),
+        ),
         el("td", { class: "result" }),
       ),
     ),
