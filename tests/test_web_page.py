@@ -301,3 +301,24 @@ def test_each_total_sits_under_its_own_column(page: Any) -> None:
         under = page.get_by_label(total, exact=True).bounding_box()
         field = page.get_by_label(column, exact=True).bounding_box()
         assert abs(under["x"] - field["x"]) < 2, (total, under, field)
+
+
+def test_an_emptied_spec_box_clears_the_summary_and_offers_the_form(page: Any) -> None:
+    page.get_by_label("layer 6 units").fill("-3")
+    page.get_by_label("layer 6 units").blur()
+    expect(page.locator("#error")).to_be_visible()
+    page.fill("#spec", "")
+    expect(page.locator("#error")).to_be_hidden()  # the old error is about a network gone
+    expect(page.locator("#layers")).to_be_hidden()
+    expect(page.locator("#model-name")).to_contain_text("add layers in the form")
+    page.fill("#input-shape", "8, 8, 3")
+    page.locator("#input-shape").blur()
+    page.select_option("#new-layer-type", "Conv2D")
+    page.click("#add-layer")
+    page.get_by_label("layer 0 filters").fill("4")
+    page.get_by_label("layer 0 filters").blur()
+    page.get_by_label("layer 0 kernel_size").fill("3")
+    page.get_by_label("layer 0 kernel_size").blur()
+    # 8 − 3 + 1 = 6; (3·3·3 + 1)·4 = 112
+    expect(page.locator("#total-params")).to_have_text("Total params: 112")
+    assert shapes(page) == ["(None, 6, 6, 4)"]

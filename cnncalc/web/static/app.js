@@ -94,6 +94,7 @@ function specText(spec) {
 }
 
 function parsedSpec(text) {
+  if (!text.trim()) return { layers: [] }; // an empty box: a new network, built in the form
   if (!text.trim().startsWith("{")) return null;
   try {
     const spec = JSON.parse(text);
@@ -204,26 +205,33 @@ let analysisNumber = 0;
 
 async function analyze() {
   const text = $("#spec").value;
-  if (!text.trim()) return;
   const mine = ++analysisNumber;
+  if (!text.trim()) {
+    markErrors(null);
+    clearSummary();
+    $("#model-name").textContent = "No network yet: pick a preset, open a model, or give input_shape and add layers in the form.";
+    return;
+  }
   const isJson = text.trim().startsWith("{");
   const query = new URLSearchParams({ explain: "true", ...costOptions() });
   const reply = await call("POST", `/api/analyze?${query}`, text, isJson ? "application/json" : "application/yaml");
   if (mine !== analysisNumber) return; // a newer edit has been sent since
   markErrors(reply.ok ? null : reply.data.error);
-  if (!reply.ok) {
-    $("#layers").hidden = true;
-    $("#totals").replaceChildren();
-    $("#cost-figures").replaceChildren();
-    $("#diagram").hidden = true;
-    $("#working").textContent = "";
-    $("#working-layer").textContent = "";
-    $("#model-name").textContent = "";
-    return;
-  }
+  if (!reply.ok) return clearSummary();
   state.analysis = reply.data;
   drawSummary(reply.data);
   drawDiagram(text, isJson);
+}
+
+/** No network to show (an error, or an empty box): nothing of the last one may stay. */
+function clearSummary() {
+  $("#layers").hidden = true;
+  $("#totals").replaceChildren();
+  $("#cost-figures").replaceChildren();
+  $("#diagram").hidden = true;
+  $("#working").textContent = "";
+  $("#working-layer").textContent = "";
+  $("#model-name").textContent = "";
 }
 
 /** An error names the layer ("layers[3]…", "layer 3 'name' (Conv2D): …") and maybe the field. */
