@@ -322,3 +322,15 @@ def test_an_emptied_spec_box_clears_the_summary_and_offers_the_form(page: Any) -
     # 8 − 3 + 1 = 6; (3·3·3 + 1)·4 = 112
     expect(page.locator("#total-params")).to_have_text("Total params: 112")
     assert shapes(page) == ["(None, 6, 6, 4)"]
+
+
+def test_a_comparison_goes_when_the_network_changes(page: Any) -> None:
+    summary = Path(__file__).parent / "data" / "lecture_mnist_summary.txt"  # Keras's printout
+    page.set_input_files("#summary-file", str(summary))
+    report = page.locator("#comparison pre")
+    expect(report).to_contain_text("agree on every row")
+    # a box table wider than the column scrolls; wrapped, its │ rows break in two
+    assert report.evaluate("pre => getComputedStyle(pre).whiteSpace") == "pre"
+    page.select_option("#preset", "vgg16")
+    expect(page.locator("#total-params")).to_have_text("Total params: 138,357,544")
+    expect(page.locator("#comparison")).to_be_hidden()  # it was MNIST's, not VGG16's

@@ -185,6 +185,7 @@ function layerRow(layer, index) {
 /** The form changed: it writes the text box, which is what gets analyzed. */
 function fromBuilder(redraw = false) {
   $("#spec").value = specText(state.spec);
+  forgetComparison();
   if (redraw) drawBuilder();
   analyzeSoon(0);
 }
@@ -192,6 +193,7 @@ function fromBuilder(redraw = false) {
 /** The text box changed: redraw the form from it (when it is JSON) and analyze. */
 function fromText() {
   state.spec = parsedSpec($("#spec").value);
+  forgetComparison();
   drawBuilder();
   analyzeSoon(300);
 }
@@ -362,6 +364,12 @@ async function openFile(file, isSummary = /\.(txt|log)$/i.test(file ? file.name 
   $("#spec").value = reply.data;
   fromText();
   analyzeSoon(0);
+}
+
+/** A comparison is of the network it was made with: it goes when the network changes. */
+function forgetComparison() {
+  $("#comparison").hidden = true;
+  $("#comparison pre").textContent = "";
 }
 
 async function compareWith(summary) {
