@@ -236,7 +236,7 @@ def test_costs_follow_the_network_and_the_options(page: Any) -> None:
     assert memory.inner_text() != one
     page.fill("#dtype", "float33")
     page.locator("#dtype").blur()
-    expect(page.locator("#error")).to_contain_text("--dtype: 'float33' is not a Keras dtype")
+    expect(page.locator("#cost-error")).to_contain_text("dtype: 'float33' is not a Keras dtype")
     expect(page.locator("#cost-options")).to_be_visible()  # still there to put right
 
 
@@ -334,3 +334,34 @@ def test_a_comparison_goes_when_the_network_changes(page: Any) -> None:
     page.select_option("#preset", "vgg16")
     expect(page.locator("#total-params")).to_have_text("Total params: 138,357,544")
     expect(page.locator("#comparison")).to_be_hidden()  # it was MNIST's, not VGG16's
+
+
+def test_a_typo_in_a_cost_option_is_shown_at_that_field(page: Any) -> None:
+    page.fill("#optimizer", "adamm")
+    page.locator("#optimizer").blur()
+    error = page.locator("#cost-error")
+    expect(error).to_have_text("Optimizer: unknown 'adamm'; did you mean 'adam'?")
+    expect(page.locator("#optimizer")).to_have_class("has-error")
+    # the network is fine: its summary stays while the option is put right
+    expect(page.locator("#total-params")).to_have_text("Total params: 34,826")
+    expect(page.locator("#layers")).to_be_visible()
+    page.fill("#batch-size", "-3")
+    page.locator("#batch-size").blur()
+    expect(error).to_contain_text("Batch size")
+    expect(error).not_to_contain_text("batch_size")
+    page.fill("#batch-size", "")
+    page.fill("#optimizer", "adam")
+    page.locator("#optimizer").blur()
+    expect(error).to_be_hidden()
+    expect(page.locator("#cost-figures p").nth(1)).to_contain_text("(float32, adam)")
+
+
+def test_class_errors_name_the_pages_network_list_not_a_flag(page: Any, tmp_path: Path) -> None:
+    (tmp_path / "alice.yaml").write_text(answer_sheet(), encoding="utf-8")  # MNIST's sheet
+    page.get_by_role("tab", name="Class").click()
+    page.select_option("#class-network", "vgg16")
+    page.set_input_files("#class-files", str(tmp_path / "alice.yaml"))
+    page.click("#class-grade")
+    problem = page.locator("#class-scores tbody td").nth(4)
+    expect(problem).to_contain_text("the Network list has")
+    assert "--" not in problem.inner_text() + page.locator("#class-report").inner_text()

@@ -42,9 +42,23 @@ async function call(method, path, body, contentType, asText = false) {
 }
 
 function showError(box, message) {
-  box.textContent = message || "";
+  box.textContent = pageWords(message || "");
   box.hidden = !message;
 }
+
+/** The library's messages name the CLI's options; the page has fields and lists instead. */
+const PAGE_WORDS = [
+  [/--batch-size\b/g, "Batch size"],
+  [/^batch_size=/, "Batch size "],
+  [/--dtype\b/g, "dtype"],
+  [/^dtype=/, "dtype "],
+  [/--optimizer\b/g, "Optimizer"],
+  [/^optimizer=/, "Optimizer "],
+  [/but --spec is /g, "but the Network list has "],
+  [/leave out --spec to grade the sheet's own/g, "choose “each file's exercise: line” to grade the sheet's own"],
+  [/give the network with --spec/g, "choose its network in the Network list"],
+];
+const pageWords = (message) => PAGE_WORDS.reduce((text, [pattern, words]) => text.replace(pattern, words), message);
 
 // ---------------------------------------------------------------- tabs
 
@@ -218,6 +232,9 @@ async function analyze() {
   const query = new URLSearchParams({ explain: "true", ...costOptions() });
   const reply = await call("POST", `/api/analyze?${query}`, text, isJson ? "application/json" : "application/yaml");
   if (mine !== analysisNumber) return; // a newer edit has been sent since
+  const costField = reply.ok ? null : costFieldOf(reply.data.error);
+  markCostError(costField, costField && reply.data.error);
+  if (costField) return; // the network is fine: its summary stays while the option is put right
   markErrors(reply.ok ? null : reply.data.error);
   if (!reply.ok) return clearSummary();
   state.analysis = reply.data;
@@ -304,6 +321,17 @@ function drawCosts(data) {
     el("p", { id: "total-macs", text: `MACs: ${number(data.total_macs)} (FLOPs: ${number(data.total_flops)})` }),
     el("p", { text: `Memory for a batch of ${memory.batch_size} (${memory.dtype}, ${memory.optimizer}): training ${bytes(memory.training_bytes)}, inference peak ${bytes(memory.inference_peak_bytes)}` }),
   );
+}
+
+const COST_FIELDS = { "#batch-size": /^(--batch-size\b|batch_size=)/, "#dtype": /^(--dtype\b|dtype=)/, "#optimizer": /^(--optimizer\b|optimizer=)/ };
+
+/** The cost option an error is about (the library's messages start with its name), if any. */
+const costFieldOf = (message) => Object.keys(COST_FIELDS).find((field) => COST_FIELDS[field].test(message || "")) || null;
+
+/** An error in a cost option is shown beside the options, its field outlined. */
+function markCostError(field, message) {
+  for (const name of Object.keys(COST_FIELDS)) $(name).classList.toggle("has-error", name === field);
+  showError($("#cost-error"), message);
 }
 
 /** The cost options as query parameters, once the server has shown it computes costs. */
@@ -522,7 +550,7 @@ async function gradeClass() {
         el("td", { class: "num", text: report.error ? "" : String(report.score) }),
         el("td", { class: "num", text: report.error ? "" : String(report.max_score) }),
         el("td", { class: "num", text: report.error ? "" : `${Math.round((100 * report.score) / report.max_score)}%` }),
-        el("td", { text: report.error || "" }),
+        el("td", { text: pageWords(report.error || "") }),
       ),
     ),
   );
@@ -530,7 +558,7 @@ async function gradeClass() {
   $("#class-downloads").hidden = false;
   const table = await call("POST", classQuery("table"), body, "application/json");
   const report = $("#class-report");
-  report.textContent = table.ok ? table.data : table.data.error;
+  report.textContent = pageWords(table.ok ? table.data : table.data.error);
   $("#class-details").hidden = false;
   report.scrollTop = report.scrollHeight; // the class summary and most missed items come last
 }
