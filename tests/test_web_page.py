@@ -307,7 +307,8 @@ def test_an_emptied_spec_box_clears_the_summary_and_offers_the_form(page: Any) -
     page.get_by_label("layer 6 units").fill("-3")
     page.get_by_label("layer 6 units").blur()
     expect(page.locator("#error")).to_be_visible()
-    page.fill("#spec", "")
+    page.click("#new-network")
+    expect(page.locator("#spec")).to_have_value("")
     expect(page.locator("#error")).to_be_hidden()  # the old error is about a network gone
     expect(page.locator("#layers")).to_be_hidden()
     expect(page.locator("#model-name")).to_contain_text("add layers in the form")

@@ -580,6 +580,11 @@ async function start() {
   $("#spec").addEventListener("input", fromText);
   for (const option of ["#batch-size", "#dtype", "#optimizer"]) $(option).addEventListener("change", () => analyzeSoon(0));
   $("#preset").addEventListener("change", (event) => loadPreset(event.target.value));
+  $("#new-network").addEventListener("click", () => {
+    $("#spec").value = "";
+    $("#preset").value = "";
+    fromText();
+  });
   // Each input is emptied after use, so that choosing the same file again (edited) is a change.
   $("#model-file").addEventListener("change", async (event) => {
     await openFile(event.target.files[0]);
