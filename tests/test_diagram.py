@@ -10,6 +10,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -313,3 +314,19 @@ def test_the_python_example_in_the_docs_runs(tmp_path: Path, monkeypatch: Any) -
     monkeypatch.chdir(tmp_path)
     exec(compile(example, "docs/pictures.md", "exec"), {})
     assert parse((tmp_path / "net.svg").read_text(encoding="utf-8")).get("aria-label")
+
+
+@pytest.mark.parametrize("preset", ["mnist", "vgg16", "lenet5"])
+def test_slanted_labels_with_costs_never_run_into_each_other(preset: str) -> None:
+    """Labels are rotated 45°, their lines 13 px apart, each later line stepping down-left
+    under the previous box's label. Two anchors d apart horizontally sit d·sin 45° apart
+    across the lines, so the later label's n lines need d·sin 45° ≥ n·13 to stay clear."""
+    root = parse(cnncalc.analyze(preset).draw("layers", costs=True).svg)
+    labels = []
+    for group in root.iter(f"{SVG}g"):
+        found = re.match(r"translate\(([\d.]+),[\d.]+\) rotate\(45\)", group.get("transform", ""))
+        if found:
+            labels.append((float(found.group(1)), len(group.findall(f"{SVG}text"))))
+    assert len(labels) == len(drawn_layers(root)) and any(n == 3 for _, n in labels)
+    for (before, _), (after, lines) in pairwise(labels):
+        assert (after - before) * math.sin(math.radians(45)) >= lines * 13 - 0.1

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import cnncalc
+from cnncalc.render.plots import bars_svg
 from cnncalc.render.report import POLICY, report_html
 
 from .test_diagram import DATA, HOSTILE
@@ -153,3 +155,18 @@ def test_diagram_alone_renders_in_chromium(page: Any, style: str) -> None:
     texts = visible_texts(page)
     assert {row.name for row in cnncalc.analyze("vgg16").layers} <= texts
     assert_not_blank(page.screenshot())
+
+
+@pytest.mark.parametrize("network", ["vgg16", str(DATA / "resnet50.json")])
+def test_bar_column_headings_stay_apart(network: str) -> None:
+    """Each column's heading lines end before the next column starts. The font is monospace:
+    a character is 0.6 em (DejaVu Sans Mono's advance is 1233/2048), 6.6 px at 11 px."""
+    svg = bars_svg(cnncalc.analyze(network))
+    headings = re.findall(r'<text x="([\d.]+)" y="([\d.]+)">([^<]*)</text>', svg)
+    lines: dict[str, list[tuple[float, str]]] = {}
+    for x, y, text in headings:
+        lines.setdefault(y, []).append((float(x), text))
+    for row in lines.values():
+        for (left, text), (next_left, _) in pairwise(sorted(row)):
+            assert left + len(text) * 0.6 * 11 < next_left, (text, left, next_left)
+    assert " 0%" not in "".join(text for _, _, text in headings)  # 'dense 0%' says nothing

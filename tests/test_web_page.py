@@ -236,7 +236,7 @@ def test_costs_follow_the_network_and_the_options(page: Any) -> None:
     assert memory.inner_text() != one
     page.fill("#dtype", "float33")
     page.locator("#dtype").blur()
-    expect(page.locator("#error")).to_contain_text("--dtype: 'float33' is not a Keras dtype")
+    expect(page.locator("#cost-error")).to_contain_text("dtype: 'float33' is not a Keras dtype")
     expect(page.locator("#cost-options")).to_be_visible()  # still there to put right
 
 
@@ -273,3 +273,96 @@ def test_the_diagram_follows_the_network(page: Any) -> None:
     expect(page.locator("#total-params")).to_have_text("Total params: 25,450")
     expect(image).not_to_have_attribute("src", first)
     assert image.evaluate("img => img.naturalWidth") > 0  # a real picture, drawn
+
+
+def open_worksheet(page: Any, *asked: str) -> None:
+    """The MNIST worksheet, asking output shapes, params and the given extra fields."""
+    page.get_by_role("tab", name="Exercise").click()
+    for field in asked:
+        page.check(f"input.ask-field[value={field}]")
+    page.select_option("#exercise-network", "mnist")
+    page.click("#exercise-new")
+    expect(page.locator("#sheet")).to_be_visible()
+
+
+def test_the_worksheet_placeholders_give_no_answer_away(page: Any) -> None:
+    open_worksheet(page, "macs", "receptive_field")
+    placeholders = page.locator("#sheet input").evaluate_all(
+        "inputs => inputs.map(input => input.placeholder)"
+    )
+    # MNIST's conv2d: 26×26×32, (3·3·1 + 1)·32 = 320 params, 26·26·32·9 = 194,688 MACs, 3×3
+    # field: a greyed number reads as a hint, or as the expected answer for every row
+    assert placeholders and all(not any(c.isdigit() for c in text) for text in placeholders)
+
+
+def test_each_total_sits_under_its_own_column(page: Any) -> None:
+    open_worksheet(page, "macs", "receptive_field")
+    for total, column in (("total params", "conv2d params"), ("total macs", "conv2d macs")):
+        under = page.get_by_label(total, exact=True).bounding_box()
+        field = page.get_by_label(column, exact=True).bounding_box()
+        assert abs(under["x"] - field["x"]) < 2, (total, under, field)
+
+
+def test_an_emptied_spec_box_clears_the_summary_and_offers_the_form(page: Any) -> None:
+    page.get_by_label("layer 6 units").fill("-3")
+    page.get_by_label("layer 6 units").blur()
+    expect(page.locator("#error")).to_be_visible()
+    page.click("#new-network")
+    expect(page.locator("#spec")).to_have_value("")
+    expect(page.locator("#error")).to_be_hidden()  # the old error is about a network gone
+    expect(page.locator("#layers")).to_be_hidden()
+    expect(page.locator("#model-name")).to_contain_text("add layers in the form")
+    page.fill("#input-shape", "8, 8, 3")
+    page.locator("#input-shape").blur()
+    page.select_option("#new-layer-type", "Conv2D")
+    page.click("#add-layer")
+    page.get_by_label("layer 0 filters").fill("4")
+    page.get_by_label("layer 0 filters").blur()
+    page.get_by_label("layer 0 kernel_size").fill("3")
+    page.get_by_label("layer 0 kernel_size").blur()
+    # 8 − 3 + 1 = 6; (3·3·3 + 1)·4 = 112
+    expect(page.locator("#total-params")).to_have_text("Total params: 112")
+    assert shapes(page) == ["(None, 6, 6, 4)"]
+
+
+def test_a_comparison_goes_when_the_network_changes(page: Any) -> None:
+    summary = Path(__file__).parent / "data" / "lecture_mnist_summary.txt"  # Keras's printout
+    page.set_input_files("#summary-file", str(summary))
+    report = page.locator("#comparison pre")
+    expect(report).to_contain_text("agree on every row")
+    # a box table wider than the column scrolls; wrapped, its │ rows break in two
+    assert report.evaluate("pre => getComputedStyle(pre).whiteSpace") == "pre"
+    page.select_option("#preset", "vgg16")
+    expect(page.locator("#total-params")).to_have_text("Total params: 138,357,544")
+    expect(page.locator("#comparison")).to_be_hidden()  # it was MNIST's, not VGG16's
+
+
+def test_a_typo_in_a_cost_option_is_shown_at_that_field(page: Any) -> None:
+    page.fill("#optimizer", "adamm")
+    page.locator("#optimizer").blur()
+    error = page.locator("#cost-error")
+    expect(error).to_have_text("Optimizer: unknown 'adamm'; did you mean 'adam'?")
+    expect(page.locator("#optimizer")).to_have_class("has-error")
+    # the network is fine: its summary stays while the option is put right
+    expect(page.locator("#total-params")).to_have_text("Total params: 34,826")
+    expect(page.locator("#layers")).to_be_visible()
+    page.fill("#batch-size", "-3")
+    page.locator("#batch-size").blur()
+    expect(error).to_contain_text("Batch size")
+    expect(error).not_to_contain_text("batch_size")
+    page.fill("#batch-size", "")
+    page.fill("#optimizer", "adam")
+    page.locator("#optimizer").blur()
+    expect(error).to_be_hidden()
+    expect(page.locator("#cost-figures p").nth(1)).to_contain_text("(float32, adam)")
+
+
+def test_class_errors_name_the_pages_network_list_not_a_flag(page: Any, tmp_path: Path) -> None:
+    (tmp_path / "alice.yaml").write_text(answer_sheet(), encoding="utf-8")  # MNIST's sheet
+    page.get_by_role("tab", name="Class").click()
+    page.select_option("#class-network", "vgg16")
+    page.set_input_files("#class-files", str(tmp_path / "alice.yaml"))
+    page.click("#class-grade")
+    problem = page.locator("#class-scores tbody td").nth(4)
+    expect(problem).to_contain_text("the Network list has")
+    assert "--" not in problem.inner_text() + page.locator("#class-report").inner_text()

@@ -156,6 +156,14 @@ def stacks(analysis: Analysis) -> list[Stack]:
     return drawn
 
 
+def label_lines(stack: Stack, costs: bool) -> list[str]:
+    """The slanted label under a box: name, shape and, with costs, its MACs."""
+    lines = [stack.name, compact_shape(stack.shape)]
+    if costs and stack.macs:
+        lines.append(f"MACs {count_text(stack.macs)}")
+    return lines
+
+
 def layers_svg_parts(analysis: Analysis, costs: bool) -> tuple[list[str], float, float]:
     """The lecture's figure, left to right: params slanting above, name and shape below."""
     drawn = stacks(analysis)
@@ -174,11 +182,9 @@ def layers_svg_parts(analysis: Analysis, costs: bool) -> tuple[list[str], float,
     parts = [heading(analysis, families, MARGIN)]
     x = MARGIN + 10
     label_reach = 0.0
-    for stack, (width, height, recede) in zip(drawn, sizes):
+    all_lines = [label_lines(stack, costs) for stack in drawn]
+    for index, (stack, lines, (width, height, recede)) in enumerate(zip(drawn, all_lines, sizes)):
         centre = x + width / 2
-        lines = [stack.name, compact_shape(stack.shape)]
-        if costs and stack.macs:
-            lines.append(f"MACs {count_text(stack.macs)}")
         labels = "".join(
             f'<text y="{i * LABEL_LINE:.1f}"{"" if i else BOLD}>{attr(line)}</text>'
             for i, line in enumerate(lines)
@@ -200,7 +206,10 @@ def layers_svg_parts(analysis: Analysis, costs: bool) -> tuple[list[str], float,
             f'font-size="{LABEL_SIZE}">{labels}</g></g>'
         )
         label_reach = max(label_reach, max(text_width(line, LABEL_SIZE) for line in lines) * SLANT)
-        x += max(width + recede * DIAGONAL + 14, min_slot(len(lines)))
+        # a label's later lines step back under the previous label: the slot before a stack
+        # is sized by that stack's lines (a third MACs line needs more room than two)
+        following = all_lines[index + 1] if index + 1 < len(drawn) else lines
+        x += max(width + recede * DIAGONAL + 14, min_slot(len(following)))
     width = max(x + label_reach, legend_width(families) + 2 * MARGIN)
     height = label_top + label_reach + 2 * LABEL_LINE + MARGIN
     return parts, width, height

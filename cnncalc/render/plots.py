@@ -48,12 +48,15 @@ def share_text(value: int, total: int) -> str:
 
 
 def family_shares(analysis: Analysis, values: list[int], total: int) -> str:
-    """'dense 89% · convolution 11%': the two families holding most of a column."""
+    """'dense 89% · convolution 11%': the two families holding most of a column (a family
+    whose share rounds to 0% is left out: 'dense 0%' says nothing)."""
     by_family: Counter[str] = Counter()
     for row, value in zip(analysis.layers, values):
         by_family[family(row.type)] += value
     return " · ".join(
-        f"{name} {value / total:.0%}" for name, value in by_family.most_common(2) if value
+        f"{name} {value / total:.0%}"
+        for name, value in by_family.most_common(2)
+        if total and value / total >= 0.005
     )
 
 
@@ -61,20 +64,28 @@ def bars_svg(analysis: Analysis) -> str:
     """One row per layer (the name, then a bar per measure), measures side by side."""
     measures = columns(analysis)
     name_width = max(text_width(row.name, FONT_SIZE) for row in analysis.layers) + 10
+    columns_values = [[measure(row) or 0 for row in analysis.layers] for _, measure in measures]
+    headings = [
+        (f"total {sum(values):,}", family_shares(analysis, values, sum(values)))
+        for values in columns_values
+    ]
+    # wide enough for the bars with their labels and for the headings ('convolution 29% ·
+    # normalization 29%' would otherwise run into the next column's)
     label_room = text_width("102.8M 100%", FONT_SIZE) + 6
-    panel = PANEL + label_room
+    heading_room = max(text_width(line, FONT_SIZE) for pair in headings for line in pair) + 16
+    panel = max(PANEL + label_room, heading_room)
     width = 2 * MARGIN + name_width + len(measures) * panel
     height = 2 * MARGIN + HEADING + len(analysis.layers) * ROW
     parts = [f'<g font-size="{FONT_SIZE}">']
-    for index, (title, measure) in enumerate(measures):
-        values = [measure(row) or 0 for row in analysis.layers]
+    for index, ((title, _), values, (total_text, shares)) in enumerate(
+        zip(measures, columns_values, headings)
+    ):
         total, largest = sum(values), max(values, default=0) or 1
         left = MARGIN + name_width + index * panel
         parts.append(
             f'<text x="{left:.1f}" y="{MARGIN + 14:.1f}" font-size="13"{BOLD}>{title}</text>'
-            f'<text x="{left:.1f}" y="{MARGIN + 30:.1f}">total {total:,}</text>'
-            f'<text x="{left:.1f}" y="{MARGIN + 44:.1f}">{family_shares(analysis, values, total)}'
-            "</text>"
+            f'<text x="{left:.1f}" y="{MARGIN + 30:.1f}">{total_text}</text>'
+            f'<text x="{left:.1f}" y="{MARGIN + 44:.1f}">{shares}</text>'
         )
         for position, value in enumerate(values):
             if not value:

@@ -42,9 +42,23 @@ async function call(method, path, body, contentType, asText = false) {
 }
 
 function showError(box, message) {
-  box.textContent = message || "";
+  box.textContent = pageWords(message || "");
   box.hidden = !message;
 }
+
+/** The library's messages name the CLI's options; the page has fields and lists instead. */
+const PAGE_WORDS = [
+  [/--batch-size\b/g, "Batch size"],
+  [/^batch_size=/, "Batch size "],
+  [/--dtype\b/g, "dtype"],
+  [/^dtype=/, "dtype "],
+  [/--optimizer\b/g, "Optimizer"],
+  [/^optimizer=/, "Optimizer "],
+  [/but --spec is /g, "but the Network list has "],
+  [/leave out --spec to grade the sheet's own/g, "choose “each file's exercise: line” to grade the sheet's own"],
+  [/give the network with --spec/g, "choose its network in the Network list"],
+];
+const pageWords = (message) => PAGE_WORDS.reduce((text, [pattern, words]) => text.replace(pattern, words), message);
 
 // ---------------------------------------------------------------- tabs
 
@@ -94,6 +108,7 @@ function specText(spec) {
 }
 
 function parsedSpec(text) {
+  if (!text.trim()) return { layers: [] }; // an empty box: a new network, built in the form
   if (!text.trim().startsWith("{")) return null;
   try {
     const spec = JSON.parse(text);
@@ -184,6 +199,7 @@ function layerRow(layer, index) {
 /** The form changed: it writes the text box, which is what gets analyzed. */
 function fromBuilder(redraw = false) {
   $("#spec").value = specText(state.spec);
+  forgetComparison();
   if (redraw) drawBuilder();
   analyzeSoon(0);
 }
@@ -191,6 +207,7 @@ function fromBuilder(redraw = false) {
 /** The text box changed: redraw the form from it (when it is JSON) and analyze. */
 function fromText() {
   state.spec = parsedSpec($("#spec").value);
+  forgetComparison();
   drawBuilder();
   analyzeSoon(300);
 }
@@ -204,26 +221,36 @@ let analysisNumber = 0;
 
 async function analyze() {
   const text = $("#spec").value;
-  if (!text.trim()) return;
   const mine = ++analysisNumber;
+  if (!text.trim()) {
+    markErrors(null);
+    clearSummary();
+    $("#model-name").textContent = "No network yet: pick a preset, open a model, or give input_shape and add layers in the form.";
+    return;
+  }
   const isJson = text.trim().startsWith("{");
   const query = new URLSearchParams({ explain: "true", ...costOptions() });
   const reply = await call("POST", `/api/analyze?${query}`, text, isJson ? "application/json" : "application/yaml");
   if (mine !== analysisNumber) return; // a newer edit has been sent since
+  const costField = reply.ok ? null : costFieldOf(reply.data.error);
+  markCostError(costField, costField && reply.data.error);
+  if (costField) return; // the network is fine: its summary stays while the option is put right
   markErrors(reply.ok ? null : reply.data.error);
-  if (!reply.ok) {
-    $("#layers").hidden = true;
-    $("#totals").replaceChildren();
-    $("#cost-figures").replaceChildren();
-    $("#diagram").hidden = true;
-    $("#working").textContent = "";
-    $("#working-layer").textContent = "";
-    $("#model-name").textContent = "";
-    return;
-  }
+  if (!reply.ok) return clearSummary();
   state.analysis = reply.data;
   drawSummary(reply.data);
   drawDiagram(text, isJson);
+}
+
+/** No network to show (an error, or an empty box): nothing of the last one may stay. */
+function clearSummary() {
+  $("#layers").hidden = true;
+  $("#totals").replaceChildren();
+  $("#cost-figures").replaceChildren();
+  $("#diagram").hidden = true;
+  $("#working").textContent = "";
+  $("#working-layer").textContent = "";
+  $("#model-name").textContent = "";
 }
 
 /** An error names the layer ("layers[3]…", "layer 3 'name' (Conv2D): …") and maybe the field. */
@@ -296,6 +323,17 @@ function drawCosts(data) {
   );
 }
 
+const COST_FIELDS = { "#batch-size": /^(--batch-size\b|batch_size=)/, "#dtype": /^(--dtype\b|dtype=)/, "#optimizer": /^(--optimizer\b|optimizer=)/ };
+
+/** The cost option an error is about (the library's messages start with its name), if any. */
+const costFieldOf = (message) => Object.keys(COST_FIELDS).find((field) => COST_FIELDS[field].test(message || "")) || null;
+
+/** An error in a cost option is shown beside the options, its field outlined. */
+function markCostError(field, message) {
+  for (const name of Object.keys(COST_FIELDS)) $(name).classList.toggle("has-error", name === field);
+  showError($("#cost-error"), message);
+}
+
 /** The cost options as query parameters, once the server has shown it computes costs. */
 function costOptions() {
   if (!state.costs) return {};
@@ -356,6 +394,12 @@ async function openFile(file, isSummary = /\.(txt|log)$/i.test(file ? file.name 
   analyzeSoon(0);
 }
 
+/** A comparison is of the network it was made with: it goes when the network changes. */
+function forgetComparison() {
+  $("#comparison").hidden = true;
+  $("#comparison pre").textContent = "";
+}
+
 async function compareWith(summary) {
   const box = $("#comparison");
   const body = JSON.stringify({ spec: $("#spec").value, summary });
@@ -381,7 +425,8 @@ function setUpDrop(panel) {
 // ---------------------------------------------------------------- exercise
 
 const sheetState = { sheet: null };
-const FIELD_EXAMPLES = { output_shape: "26x26x32", params: "320", macs: "194688", receptive_field: "3x3" };
+// Format hints only: a number greyed in a field reads as a hint (or the answer) for every row.
+const FIELD_EXAMPLES = { output_shape: "shape, e.g. HxWxC", params: "count", macs: "count", receptive_field: "e.g. HxW" };
 
 /** What the worksheet asks: its fields per layer (output_shape and params unless it says). */
 const askedFields = (sheet) => sheet.fields || ["output_shape", "params"];
@@ -417,8 +462,11 @@ async function newWorksheet() {
       el(
         "tr",
         { "data-total": total },
-        el("td", { colspan: String(2 + asked.length), text: total }),
-        el("td", {}, el("input", { name: total, "aria-label": total.replace("_", " ") })),
+        el("td", { colspan: "3", text: total }),
+        // each total under its own field's column (total_macs under macs)
+        ...asked.map((field) =>
+          el("td", {}, total === `total_${field}` ? el("input", { name: total, "aria-label": total.replace("_", " ") }) : null),
+        ),
         el("td", { class: "result" }),
       ),
     ),
@@ -502,7 +550,7 @@ async function gradeClass() {
         el("td", { class: "num", text: report.error ? "" : String(report.score) }),
         el("td", { class: "num", text: report.error ? "" : String(report.max_score) }),
         el("td", { class: "num", text: report.error ? "" : `${Math.round((100 * report.score) / report.max_score)}%` }),
-        el("td", { text: report.error || "" }),
+        el("td", { text: pageWords(report.error || "") }),
       ),
     ),
   );
@@ -510,7 +558,7 @@ async function gradeClass() {
   $("#class-downloads").hidden = false;
   const table = await call("POST", classQuery("table"), body, "application/json");
   const report = $("#class-report");
-  report.textContent = table.ok ? table.data : table.data.error;
+  report.textContent = pageWords(table.ok ? table.data : table.data.error);
   $("#class-details").hidden = false;
   report.scrollTop = report.scrollHeight; // the class summary and most missed items come last
 }
@@ -532,6 +580,11 @@ async function start() {
   $("#spec").addEventListener("input", fromText);
   for (const option of ["#batch-size", "#dtype", "#optimizer"]) $(option).addEventListener("change", () => analyzeSoon(0));
   $("#preset").addEventListener("change", (event) => loadPreset(event.target.value));
+  $("#new-network").addEventListener("click", () => {
+    $("#spec").value = "";
+    $("#preset").value = "";
+    fromText();
+  });
   // Each input is emptied after use, so that choosing the same file again (edited) is a change.
   $("#model-file").addEventListener("change", async (event) => {
     await openFile(event.target.files[0]);
