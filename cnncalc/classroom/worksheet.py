@@ -25,6 +25,8 @@ from .grading import right_answer
 
 FORMATS = ("yaml", "json", "csv", "markdown")
 SUFFIXES = {"yaml": ".yaml", "json": ".json", "csv": ".csv", "markdown": ".md"}
+FORMAT_OF_SUFFIX = {".yml": "yaml", ".markdown": "markdown"} | {s: f for f, s in SUFFIXES.items()}
+"""The suffixes `check` reads by (any other is read as YAML or JSON)."""
 ASKS = {
     "output_shape": "output_shape (without the batch dimension)",
     "params": "params",
@@ -103,6 +105,23 @@ def spoken(items: list[str]) -> str:
 
 def sheet_fields(sheet: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sheet.get("fields", DEFAULT_FIELDS))
+
+
+def sheet_format(chosen: str | None, file_name: str | None) -> str:
+    """The sheet's format: --format, else the file's suffix (as `check` will read it), else
+    YAML; a --format its suffix contradicts is refused (check could not read the sheet).
+
+    >>> sheet_format(None, "mnist.csv"), sheet_format(None, "a.txt"), sheet_format("json", None)
+    ('csv', 'yaml', 'json')
+    """
+    suffix = "" if file_name is None else file_name[file_name.rfind(".") :].lower()
+    implied = FORMAT_OF_SUFFIX.get(suffix) if "." in (file_name or "") else None
+    if chosen is not None and implied is not None and chosen != implied:
+        raise SpecError(
+            f"{file_name}: a {suffix} file is read as {implied}, but --format is {chosen}; "
+            f"name the file {SUFFIXES[chosen]} or leave out --format"
+        )
+    return chosen or implied or "yaml"
 
 
 def render_worksheet(sheet: dict[str, Any], fmt: str) -> str:
