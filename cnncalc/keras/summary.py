@@ -142,8 +142,9 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
     summary = Summary(style="keras3" if boxed else "keras2", line=at + 1)
     rows: list[tuple[int, int, dict[str, list[str]]]] = []  # line, nesting, pieces per column
     body = [(n, lines[n]) for n in range(at + 1, end)]
-    separated = [not is_table_line(a) and is_table_line(b) for (_, a), (_, b) in pairwise(body)]
-    ruled = sum(separated) > 1  # more than the rule under the header
+    table = body[: next((i for i, (_, line) in enumerate(body) if ends_table(line)), len(body))]
+    separated = [not is_table_line(a) and is_table_line(b) for (_, a), (_, b) in pairwise(table)]
+    ruled = sum(separated) > 1  # more than the rule under the header (the footer is no row)
     new_row, under_header = True, True
     for number, line in body:
         if line.lstrip().startswith("Model:"):
@@ -176,6 +177,11 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
                 rows[-1][2].setdefault(role, []).append(cell)
     summary.rows = [make_row(number, depth, pieces, boxed) for number, depth, pieces in rows]
     return summary
+
+
+def ends_table(line: str) -> bool:
+    """The footer's first total, or the next summary's 'Model:' line."""
+    return bool(footer_total(line)[0]) or line.lstrip().startswith("Model:")
 
 
 def footer_total(line: str) -> tuple[str, int]:
