@@ -529,3 +529,37 @@ def test_an_unknown_field_exits_2() -> None:
     assert "--fields: unknown flops; choose from output_shape, params, macs, receptive_field" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("network", "first", "depth_first", "second", "written", "mistake"),
+    [
+        # MNIST: conv2d is (26, 26, 32); its 2×2 pool with stride 1 gives 26 − 2 + 1 = 25
+        ("mnist", "conv2d", (32, 26, 26), "max_pooling2d", (25, 25, 32), "pool_stride_default"),
+        # LeNet-5: conv2d is (28, 28, 6); 'same' read as 'valid' is no mistake here, but a 2×2
+        # pool with stride 1 gives 28 − 2 + 1 = 27
+        ("lenet5", "conv2d", (6, 28, 28), "average_pooling2d", (27, 27, 6), "pool_stride_default"),
+        # MNIST: the pool right on the reordered conv2d: ⌊26/2⌋ = 13, depth 32, no mistake
+        ("mnist", "conv2d", (32, 26, 26), "max_pooling2d", (13, 13, 32), None),
+    ],
+)
+def test_after_a_depth_first_answer_the_next_layer_is_judged_on_the_depth_last_shape(
+    network: str,
+    first: str,
+    depth_first: tuple[int, ...],
+    second: str,
+    written: tuple[int, ...],
+    mistake: str | None,
+) -> None:
+    """The order mistake is named once; the next layer reads height, width, depth (the
+    review's bug 4: it read the depth as the height and missed its own mistake)."""
+    report = graded(
+        network, {(first, "output_shape"): depth_first, (second, "output_shape"): written}
+    )
+    assert item(report, first, "output_shape").mistake == "channels_first_order"
+    found = item(report, second, "output_shape")
+    if mistake is None:
+        assert found.status == "correct"
+    else:
+        assert (found.status, found.mistake) == ("wrong", mistake)
+        assert not re.search(r"\((32|6) \+ 2·0", found.hint), found.hint  # the depth as height

@@ -172,11 +172,21 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
             else:
                 report.items.append(grade_item(context, layer, row, field_name, given, own_inputs))
         if isinstance(answer.output_shape, tuple) and answer.output_shape:
-            theirs[row.name] = answer.output_shape
+            graded = [i for i in report.items if i.layer == row.name and i.field == "output_shape"]
+            theirs[row.name] = carried_shape(answer.output_shape, graded)
     for field_name in ("params", "macs"):
         if field_name in sheet.fields:
             report.items.append(grade_total(context, sheet, answers, rows, field_name))
     return report
+
+
+def carried_shape(given: Shape, graded: list[Item]) -> Shape:
+    """The shape the next layers are judged on: the student's own, with the depth moved back
+    last once its order was named a mistake (else the next layer would read the depth as the
+    height and miss its own real mistake)."""
+    if any(item.mistake == "channels_first_order" for item in graded):
+        return (*given[1:], given[0])
+    return given
 
 
 def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> dict[str, Answer]:
