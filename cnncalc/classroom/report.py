@@ -83,27 +83,41 @@ def student_table(report: Report, reveal: bool) -> str:
 def class_summary(reports: list[Report]) -> str:
     from tabulate import tabulate
 
-    graded = [r for r in reports if r.error is None]
     rows = [
         [submission(r), r.score, r.max_score, f"{100 * r.score / r.max_score:.0f}%"]
         if r.error is None
         else [submission(r), "", "", f"not graded: {r.error}"]
         for r in reports
     ]
-    parts = ["Class", tabulate(rows, headers=["file", "score", "max", ""], tablefmt="simple")]
-    missed = Counter(
-        (item.layer or "total", item.field, item.mistake)
-        for report in graded
-        for item in report.items
-        if not item.credited
-    )
-    if missed:
-        top = [
-            [f"{layer} {field}", count, f"{100 * count / len(graded):.0f}%", mistake or ""]
-            for (layer, field, mistake), count in missed.most_common(10)
-        ]
-        parts += ["", "Most missed", tabulate(top, headers=["item", "students", "", "mistake"])]
+    headers = ["file", "score", "max", "percent (or why not graded)"]
+    parts = ["Class", tabulate(rows, headers=headers, tablefmt="simple")]
+    top = most_missed([r for r in reports if r.error is None])
+    if top:
+        headers = ["item", "missed by", "of those asked", "how (students)"]
+        parts += ["", "Most missed", tabulate(top, headers=headers, disable_numparse=True)]
     return "\n".join(parts)
+
+
+def most_missed(graded: list[Report], limit: int = 10) -> list[list[str]]:
+    """One row per item (a layer's field, or a total): how many students missed it, of how
+    many were asked it (a class of random networks has different layers), and every way they
+    missed it: a mistake code, else wrong, missing or unreadable."""
+    asked: Counter[str] = Counter()
+    ways: dict[str, Counter[str]] = {}
+    for report in graded:
+        for item in report.items:
+            asked[item.label] += 1
+            if not item.credited:
+                ways.setdefault(item.label, Counter())[item.mistake or item.status] += 1
+    ranked = sorted(ways, key=lambda label: -sum(ways[label].values()))  # stable: sheet order
+    rows = []
+    for label in ranked[:limit]:
+        missed = sum(ways[label].values())
+        how = ", ".join(f"{way} ×{count}" for way, count in ways[label].most_common())
+        rows.append(
+            [label, f"{missed}", f"{100 * missed / asked[label]:.0f}% of {asked[label]}", how]
+        )
+    return rows
 
 
 def submission(report: Report) -> str:
