@@ -447,3 +447,9 @@ def test_exercise_refuses_a_format_its_file_name_contradicts(tmp_path: Path) -> 
     result = runner.invoke(app, ["exercise", "mnist", "-f", "json", "-o", str(path)])
     assert result.exit_code == 2 and not path.exists()
     assert "a .csv file is read as csv, but --format is json" in result.stderr
+
+
+def test_check_help_names_every_field_a_sheet_may_ask() -> None:
+    text = " ".join(runner.invoke(app, ["check", "--help"]).stdout.split())
+    for field in ("output_shape", "params", "macs", "receptive_field", "total_macs", "--fields"):
+        assert field in text, field

@@ -202,7 +202,8 @@ def check(
         False, "--force", help="Overwrite the output file (or the Gradescope files)."
     ),
 ) -> None:
-    """Grade answer files: every layer's output_shape and params, and total_params.
+    """Grade answer files: every layer's output_shape and params and total_params, or the
+    fields the sheet asks (exercise --fields: also macs, receptive_field and total_macs).
 
     Each sheet names its exercise (a preset, random:…, a class exercise, or the spec itself);
     --spec is for sheets that name none. Wrong answers that follow from a student's own
