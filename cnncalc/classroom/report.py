@@ -33,8 +33,9 @@ def render_reports(reports: list[Report], fmt: str, reveal: bool = False) -> str
         return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "csv":
         return gradebook_csv(reports)
-    parts = [student_table(r, reveal) for r in reports]
-    if len(reports) > 1:
+    batch = len(reports) > 1  # a file not graded is a row of the class table
+    parts = [student_table(r, reveal) for r in reports if not (batch and r.error is not None)]
+    if batch:
         parts.append(class_summary(reports))
     return "\n\n".join(parts)
 
