@@ -169,6 +169,8 @@ def test_the_class_folder_must_be_a_folder(tmp_path: Path) -> None:
         ),
         (["mnist", "--secret", "s"], "--secret only applies with --roster"),
         (["--random", "--roster", "R", "--secret", " ", "-o", "D"], "the class secret is empty"),
+        ([], "give a SPEC (a preset such as mnist, or a spec file), or --random"),
+        (["mnist", "--random"], "give a SPEC or --random, not both (got 'mnist' and --random)"),
     ],
 )
 def test_class_options_say_what_they_need(tmp_path: Path, options: list[str], message: str) -> None:

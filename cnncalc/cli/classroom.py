@@ -92,8 +92,10 @@ def exercise(
     from ..classroom.worksheet import render_worksheet, sheet_format, worksheet
     from ..sources import load_spec
 
-    if random == (spec is not None):
-        raise SpecError("give a SPEC, or --random (with --seed), not both")
+    if random and spec is not None:
+        raise SpecError(f"give a SPEC or --random, not both (got '{spec}' and --random)")
+    if not random and spec is None:
+        raise SpecError("give a SPEC (a preset such as mnist, or a spec file), or --random")
     require("--seed", seed is not None, "--random", random)
     require("--difficulty", difficulty is not None, "--random", random)
     require("--roster", roster is not None, "--random", random)
