@@ -563,3 +563,19 @@ def test_after_a_depth_first_answer_the_next_layer_is_judged_on_the_depth_last_s
     else:
         assert (found.status, found.mistake) == ("wrong", mistake)
         assert not re.search(r"\((32|6) \+ 2·0", found.hint), found.hint  # the depth as height
+
+
+def test_the_carry_goes_through_a_layer_left_blank() -> None:
+    """The review's m2.yaml: MNIST with the last pool rounded up, (6, 6, 64), so flatten is
+    6·6·64 = 2304; dropout left blank; dense (2304 + 1)·10 = 23,050 follows from that."""
+    report = graded(
+        "mnist",
+        {
+            ("max_pooling2d_1", "output_shape"): (6, 6, 64),
+            ("flatten", "output_shape"): (2304,),
+            ("dense", "params"): (2304 + 1) * 10,
+        },
+    )
+    assert item(report, "flatten", "output_shape").status == "carried_forward"
+    assert item(report, "dropout", "output_shape").status == "missing"
+    assert item(report, "dense", "params").status == "carried_forward"

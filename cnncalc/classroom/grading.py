@@ -174,6 +174,10 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
         if isinstance(answer.output_shape, tuple) and answer.output_shape:
             graded = [i for i in report.items if i.layer == row.name and i.field == "output_shape"]
             theirs[row.name] = carried_shape(answer.output_shape, graded)
+        elif own_inputs != list(row.input_shapes):  # a blank: what follows from their inputs
+            outcome = run(layer, own_inputs)  # (a Dropout passes their own shape on)
+            if outcome is not None:
+                theirs[row.name] = outcome.shape
     for field_name in ("params", "macs"):
         if field_name in sheet.fields:
             report.items.append(grade_total(context, sheet, answers, rows, field_name))
