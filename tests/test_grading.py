@@ -579,3 +579,23 @@ def test_the_carry_goes_through_a_layer_left_blank() -> None:
     assert item(report, "flatten", "output_shape").status == "carried_forward"
     assert item(report, "dropout", "output_shape").status == "missing"
     assert item(report, "dense", "params").status == "carried_forward"
+
+
+def test_a_layer_named_in_another_case_is_that_layer() -> None:
+    """'Dense' (the layer's type, as a student may write it) is MNIST's only dense layer;
+    its (1600 + 1)·10 = 16,010 is graded, not ignored."""
+    sheet = AnswerSheet("sheet.yaml", layers=[Answer("Dense", (10,), 16010)])
+    spec = spec_of("mnist")
+    report = grade(sheet, spec, cnncalc.analyze(spec))
+    assert item(report, "dense", "params").status == "correct"
+    assert item(report, "dense", "output_shape").status == "correct"
+    assert report.notes == []
+
+
+def test_a_name_that_matches_no_layer_suggests_the_close_one() -> None:
+    sheet = AnswerSheet("sheet.yaml", layers=[Answer("conv2d_2", (11, 11, 64), 18496)])
+    spec = spec_of("mnist")
+    notes = grade(sheet, spec, cnncalc.analyze(spec)).notes
+    assert notes == [
+        "the answer for 'conv2d_2' matches no layer of the exercise; did you mean 'conv2d_1'?"
+    ]

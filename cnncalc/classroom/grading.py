@@ -17,12 +17,13 @@ swapped, stride 1, no bias, ...) with the same rules that compute the right answ
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis import Analysis, LayerRow
 from ..engine import IMPLICIT_INPUT, analyze_spec
-from ..errors import CnncalcError, LayerError
+from ..errors import CnncalcError, LayerError, did_you_mean
 from ..formulas import product
 from ..layers import REGISTRY
 from ..layers.base import Layer, Outcome, Padded, Spatial, shape_text, tuple_text
@@ -197,14 +198,19 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
     """Answers by layer name; unnamed answers by position."""
     by_name: dict[str, Answer] = {}
     names = {row.name for row in rows}
+    folded = Counter(name.casefold() for name in names)
+    any_case = {name.casefold(): name for name in names if folded[name.casefold()] == 1}
     for position, answer in enumerate(sheet.layers):
         name = answer.name
         if name is None and position < len(rows):
             name = rows[position].name
+        if name not in names and name is not None and name.casefold() in any_case:
+            name = any_case[name.casefold()]  # 'Dense' for 'dense': the same layer
         if name in names:
             by_name[name] = answer
         else:
-            report.notes.append(f"the answer for '{name}' matches no layer of the exercise")
+            hint = did_you_mean(str(name), sorted(names))
+            report.notes.append(f"the answer for '{name}' matches no layer of the exercise{hint}")
     return by_name
 
 
