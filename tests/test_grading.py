@@ -599,3 +599,16 @@ def test_a_name_that_matches_no_layer_suggests_the_close_one() -> None:
     assert notes == [
         "the answer for 'conv2d_2' matches no layer of the exercise; did you mean 'conv2d_1'?"
     ]
+
+
+def test_a_formula_their_inputs_do_not_change_is_not_from_their_own_answer() -> None:
+    """The review's hint 4: conv2d answered (25, 25, 32), so the pool's inputs are the
+    student's; but a pool's params are 0 whatever its input, so no 'from your own answer'."""
+    answers = {("conv2d", "output_shape"): (25, 25, 32), ("max_pooling2d", "params"): 320}
+    found = item(graded("mnist", answers, reveal=True), "max_pooling2d", "params")
+    assert found.mistake == "params_on_parameterless_layer"
+    assert "from your own answer" not in found.hint and "params = 0" in found.hint
+    # the pool's shape does follow from their (25, 25, 32): ⌊(25 − 2)/2⌋ + 1 = 12
+    shape = {**answers, ("max_pooling2d", "output_shape"): (11, 11, 32)}
+    hint = item(graded("mnist", shape), "max_pooling2d", "output_shape").hint
+    assert "Compute from your own answer for 'conv2d'" in hint and "(25 + 2·0 − 2)/2" in hint

@@ -553,11 +553,13 @@ def hint(
             lines.append("You computed: " + "; ".join(computed) + ".")
     answers = {basis.value(field), row.output_shape if field == "output_shape" else row.params}
     formula = [w for w in segments(basis.outcome.working) if relevant(w, field)]
+    truth = [w for w in segments(row.working) if relevant(w, field)]
+    from_own = basis.own and formula != truth  # else their inputs change nothing (pool params)
     if not context.reveal:
         formula = [w for w in hide_results(formula) if not any(leaks(w, a) for a in answers)]
     if formula:
         names = ", ".join(f"'{name}'" for name in row.inputs)
-        source = f" from your own answer for {names}" if basis.own else ""
+        source = f" from your own answer for {names}" if from_own else ""
         lines.append(f"Compute{source}: " + "; ".join(formula) + ".")
     if context.reveal:
         expected = row.output_shape if field == "output_shape" else row.params
