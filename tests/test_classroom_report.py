@@ -5,7 +5,7 @@ Reports are built here by hand, so the expected counts are this file's arithmeti
 from __future__ import annotations
 
 from cnncalc.classroom.grading import Item, Report
-from cnncalc.classroom.report import class_summary, most_missed
+from cnncalc.classroom.report import class_summary, most_missed, student_table
 
 
 def student(name: str, conv_params: str, total: str = "correct") -> Report:
@@ -61,3 +61,17 @@ def test_the_class_tables_label_every_column_and_no_item_twice() -> None:
     assert "not graded: e.yaml: cannot be read" in text
     most = text.split("Most missed\n")[1].splitlines()[0]
     assert most.split("  ")[0] == "item" and "missed by" in most and "how" in most
+
+
+def test_a_receptive_field_reads_as_the_costs_column_writes_it() -> None:
+    """MNIST's conv2d_1 sees 3 + 1 + 2·2 = 8 pixels each way (3×3 conv, 2×2 pool, 3×3 conv)."""
+    report = Report(
+        "a.yaml",
+        items=[
+            Item("conv2d", "receptive_field", (3, 3), (3, 3), "correct"),
+            Item("conv2d_1", "receptive_field", (6, 6), (8, 8), "wrong", "rf_stride_jump_ignored"),
+        ],
+    )
+    table = student_table(report, reveal=True)
+    assert "3×3" in table and "6×6" in table and "8×8" in table
+    assert "(3, 3)" not in table

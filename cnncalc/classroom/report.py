@@ -41,11 +41,18 @@ def render_reports(reports: list[Report], fmt: str, reveal: bool = False) -> str
 
 
 def given_text(item: Item) -> str:
-    return value_text(item.given)
+    return item_text(item, item.given)
 
 
 def expected_text(item: Item) -> str:
-    return value_text(item.expected)
+    return item_text(item, item.expected)
+
+
+def item_text(item: Item, value: Any) -> str:
+    """A receptive field as the --costs column writes it (3×3); anything else as written."""
+    if item.field == "receptive_field" and isinstance(value, tuple):
+        return "×".join(map(str, value))
+    return value_text(value)
 
 
 def student_table(report: Report, reveal: bool) -> str:
