@@ -75,3 +75,18 @@ def test_a_receptive_field_reads_as_the_costs_column_writes_it() -> None:
     table = student_table(report, reveal=True)
     assert "3×3" in table and "6×6" in table and "8×8" in table
     assert "(3, 3)" not in table
+
+
+def test_long_hints_wrap_at_spaces_and_lose_nothing() -> None:
+    hint = (
+        "You wrote 23,040. Each filter (or unit) also has one bias: the + 1 in the lecture's "
+        "(k·k·d + 1)·n. You computed: params = 2304·10 = 23040  (no bias). Compute from your "
+        "own answer for 'dropout': params = (2304 + 1)·10 = ?."
+    )
+    report = Report("a.yaml", items=[Item("dense", "params", 23040, 16010, "wrong", None, hint)])
+    table = student_table(report, reveal=False)
+    lines = table.split("Hints:\n")[1].splitlines()
+    assert len(lines) > 1 and all(len(line) <= 95 for line in lines)
+    assert lines[0].startswith("  1. You wrote 23,040.")
+    assert all(line.startswith("     ") for line in lines[1:])
+    assert " ".join(line.strip() for line in lines).split() == f"1. {hint}".split()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def student_table(report: Report, reveal: bool) -> str:
             ]
         )
         if item.hint and item.status != "correct":
-            hints.append(f"  {number}. {item.hint}")
+            hints.append(wrapped_hint(number, item.hint))
     flagged = f", {report.unreadable} unreadable" if report.unreadable else ""
     lines = [f"{submission(report)}: {report.score}/{report.max_score}{flagged}"]
     lines.append(tabulate(rows, headers=headers, tablefmt="simple_outline", disable_numparse=True))
@@ -86,6 +87,22 @@ def student_table(report: Report, reveal: bool) -> str:
         lines += ["Hints:", *hints]
     lines += [f"Note: {note}" for note in report.notes]
     return "\n".join(lines)
+
+
+HINT_WIDTH = 95
+"""A hint's lines fit a terminal (and docs/exercise.md's example)."""
+
+
+def wrapped_hint(number: int, hint: str) -> str:
+    """'  7. You wrote …', wrapped at spaces, its later lines under the text."""
+    return textwrap.fill(
+        f"{number}. {hint}",
+        width=HINT_WIDTH,
+        initial_indent="  ",
+        subsequent_indent="     ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def class_summary(reports: list[Report]) -> str:
