@@ -234,6 +234,19 @@ def test_a_sheet_for_another_network_names_the_first_difference(
     assert first_mismatch(read_answers(path), spec, cnncalc.analyze(spec)) == expected
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
+def test_random_sheets_state_nothing_their_network_contradicts(
+    tmp_path: Any, difficulty: str, fmt: str
+) -> None:
+    """No false alarm: a sheet read back agrees with its own network (30 per difficulty)."""
+    for seed in range(30):
+        network = f"random:{difficulty}:{seed}"
+        spec = load_spec(network)
+        sheet = read_answers(written_sheet(tmp_path, network, fmt))
+        assert first_mismatch(sheet, spec, cnncalc.analyze(spec)) is None, network
+
+
 def test_yaml_reads_an_exponent_as_text_and_still_agrees() -> None:
     assert same_value("1e-05", 1e-05) and same_value([3, 3], [3, 3])
     assert not same_value("1e-04", 1e-05)
