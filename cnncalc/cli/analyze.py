@@ -89,18 +89,18 @@ def presets(
 
 def presets_csv(rows: list[dict[str, Any]]) -> str:
     """Real CSV (a spreadsheet reads the counts as numbers): no padding, no separators."""
-    import csv
     import io
 
-    from ..classroom.report import spreadsheet_safe
+    from ..render.escaping import SafeCsvWriter
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(list(rows[0]))
     for row in rows:
         shape = row["input_shape"]
-        cells = {**row, "input_shape": "" if shape is None else json.dumps(list(shape))}
-        writer.writerow([spreadsheet_safe(cell) for cell in cells.values()])
+        writer.writerow(
+            [*{**row, "input_shape": "" if shape is None else json.dumps(list(shape))}.values()]
+        )
     return out.getvalue().rstrip("\n")
 
 
