@@ -52,18 +52,13 @@ def check_files(
         try:
             reports.append(check_file(path, given, cache, secret, reveal))
         except CnncalcError as error:
-            reports.append(Report(str(path), error=one_line(without_path(str(error), path))))
+            reports.append(Report(str(path), error=one_line(str(error))))
         except Exception as error:  # one sheet must never stop the batch
             reason = f"unexpected {type(error).__name__}: {error}"
             reports.append(Report(str(path), error=one_line(reason)))
         if progress:
             progress()
     return reports
-
-
-def without_path(message: str, path: Path) -> str:
-    """The reason alone: the report names the file once, in front of it."""
-    return message.removeprefix(f"{path}: ")
 
 
 def one_line(text: str) -> str:

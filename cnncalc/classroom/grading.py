@@ -136,6 +136,11 @@ class Report:
         return self.error is None and self.score == self.max_score
 
     @property
+    def reason(self) -> str:
+        """The error without the file's name in front: for text that names the file itself."""
+        return (self.error or "").removeprefix(f"{self.file}: ")
+
+    @property
     def unreadable(self) -> int:
         return sum(item.status == "unreadable" for item in self.items)
 

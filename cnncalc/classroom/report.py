@@ -60,7 +60,7 @@ def student_table(report: Report, reveal: bool) -> str:
     from tabulate import tabulate
 
     if report.error is not None:
-        return f"{report.file}: could not be graded: {report.error}"
+        return f"{report.file}: could not be graded: {report.reason}"
     headers = ["#", "", "layer", "field", "given", *(["expected"] if reveal else []), "result"]
     rows = []
     hints = []
@@ -111,7 +111,7 @@ def class_summary(reports: list[Report]) -> str:
     rows = [
         [submission(r), r.score, r.max_score, f"{100 * r.score / r.max_score:.0f}%"]
         if r.error is None
-        else [submission(r), "", "", f"not graded: {r.error}"]
+        else [submission(r), "", "", f"not graded: {r.reason}"]
         for r in reports
     ]
     headers = ["file", "score", "max", "percent (or why not graded)"]
@@ -178,7 +178,7 @@ def gradescope(report: Report) -> dict[str, Any]:
     if report.error is not None:
         return {
             "score": 0,
-            "output": f"{report.file} could not be graded: {report.error}",
+            "output": f"{report.file} could not be graded: {report.reason}",
             "tests": [],
         }
     tests = [

@@ -239,7 +239,7 @@ def check(
     if any(r.error for r in reports):
         for r in reports:
             if r.error:
-                typer.echo(visible(f"error: {r.file}: could not be graded: {r.error}"), err=True)
+                typer.echo(visible(f"error: {r.file}: could not be graded: {r.reason}"), err=True)
         raise typer.Exit(2)
     raise typer.Exit(0 if all(r.full_marks for r in reports) else 1)
 
