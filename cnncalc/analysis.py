@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .dtypes import DEFAULT_DTYPE, bytes_per_weight
+from .errors import did_you_mean
 from .formulas import product
-from .layers.base import Shape
+from .layers.base import Shape, tuple_text
 from .render import render, working_text
 
 if TYPE_CHECKING:
@@ -191,7 +192,16 @@ class Analysis:
         for row in self.layers:
             if row.name == key:
                 return row
-        raise KeyError(key)
+        names = [row.name for row in self.layers]
+        raise KeyError(f"no layer named {key!r}{did_you_mean(str(key), names)}")
+
+    def __repr__(self) -> str:
+        """One line (the REPL's `>>> result`); print() gives the table."""
+        shape, count = tuple_text(self.output_shape), len(self.layers)
+        return (
+            f"<Analysis {self.name or 'unnamed'}: {count} layer{'s' * (count != 1)}, "
+            f"{self.total_params:,} params, output {shape}>"
+        )
 
     def __iter__(self) -> Iterator[LayerRow]:
         return iter(self.layers)

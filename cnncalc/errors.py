@@ -38,5 +38,11 @@ class LayerError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A '; did you mean ...?' suffix, or '' when nothing is close."""
+    close = closest(word, choices)
+    return f"; did you mean '{close}'?" if close else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a typo most likely meant, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None

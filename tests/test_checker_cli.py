@@ -264,11 +264,11 @@ def test_a_broken_file_costs_nobody_else_their_grade(tmp_path: Path) -> None:
         app, ["check", str(broken), *map(str, paths), str(empty), str(wide), "--spec", "mnist"]
     )
     assert result.exit_code == 2
+    assert f"error: {broken}: could not be graded: invalid YAML at line 5" in result.stderr
+    assert result.output.count(f"{broken}: invalid") == 0  # the file is named once per line
+    assert result.stdout.count(str(broken)) == 1  # its row of the class table, not a section too
     assert (
-        f"error: {broken}: could not be graded: {broken}: invalid YAML at line 5" in result.stderr
-    )
-    assert (
-        f"{empty}: is empty" in result.stderr
+        f"{empty}: could not be graded: is empty" in result.stderr
         and f"error: {wide}: could not be graded" in result.stderr
     )
     for path in paths:
@@ -415,3 +415,41 @@ def test_a_sheet_from_standard_input_embeds_the_spec(tmp_path: Path) -> None:
     assert json.loads(sheet.read_text())["exercise"]["layers"][0]["units"] == 2
     fill(sheet, {("d", "output_shape"): (2,), ("d", "params"): 10, ("total", "params"): 10})
     assert runner.invoke(app, ["check", str(sheet)]).exit_code == 0  # (4 + 1)·2 = 10
+
+
+def parsed_as(text: str, fmt: str) -> Any:
+    """The sheet read with the standard reader for its format (not cnncalc's)."""
+    if fmt == "csv":
+        return next(csv.reader(io.StringIO(text)))
+    if fmt == "json":
+        return json.loads(text)
+    if fmt == "markdown":
+        return [line for line in text.splitlines() if line.startswith("| name |")]
+    return yaml.safe_load(text)["layers"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("s.csv", "csv"), ("s.md", "markdown"), ("s.markdown", "markdown"), ("s.json", "json"),
+     ("s.yml", "yaml"), ("s.yaml", "yaml"), ("s.txt", "yaml"), ("S.CSV", "csv")],
+)  # fmt: skip
+def test_exercise_writes_the_format_its_file_name_says(tmp_path: Path, name: str, fmt: str) -> None:
+    path = tmp_path / name
+    result = runner.invoke(app, ["exercise", "mnist", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert parsed_as(path.read_text(encoding="utf-8"), fmt)
+    checked = runner.invoke(app, ["check", str(path)])
+    assert checked.exit_code == 1, checked.output  # read and graded: every answer is blank
+
+
+def test_exercise_refuses_a_format_its_file_name_contradicts(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    result = runner.invoke(app, ["exercise", "mnist", "-f", "json", "-o", str(path)])
+    assert result.exit_code == 2 and not path.exists()
+    assert "a .csv file is read as csv, but --format is json" in result.stderr
+
+
+def test_check_help_names_every_field_a_sheet_may_ask() -> None:
+    text = " ".join(runner.invoke(app, ["check", "--help"]).stdout.split())
+    for field in ("output_shape", "params", "macs", "receptive_field", "total_macs", "--fields"):
+        assert field in text, field

@@ -91,7 +91,24 @@ def test_without_the_secret_nothing_grades_or_prints_the_key(tmp_path: Path) -> 
     wrong_secret = runner.invoke(
         app, ["check", str(folder / "keys" / "st00.yaml"), "--secret", "guess"]
     )
-    assert wrong_secret.exit_code != 0  # another secret is another network
+    assert wrong_secret.exit_code == 2  # another secret is another network: refused, not graded
+    assert "wrong --secret (or CNNCALC_SECRET), or the sheet was edited" in wrong_secret.stderr
+    assert "/19" not in wrong_secret.stdout and "matches no layer" not in wrong_secret.output
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "markdown"])
+def test_a_wrong_secret_refuses_every_sheet_naming_what_differs(tmp_path: Path, fmt: str) -> None:
+    """The teacher mistypes the secret: each key is refused (exit 2) with the first given that
+    differs, never graded against another student's network."""
+    folder = make_class(tmp_path, 3, "--difficulty", "medium", "-f", fmt)
+    keys = sorted((folder / "keys").iterdir())
+    result = runner.invoke(app, ["check", *map(str, keys), "--secret", "mistyped", "-f", "csv"])
+    assert result.exit_code == 2
+    book = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(book) == 3
+    for row in book:
+        assert "is not the network's" in row["error"] or ", the network's" in row["error"], row
+        assert row["error"].endswith("wrong --secret (or CNNCALC_SECRET), or the sheet was edited")
 
 
 def test_a_class_network_is_the_hmac_of_secret_and_id(tmp_path: Path) -> None:
@@ -152,6 +169,8 @@ def test_the_class_folder_must_be_a_folder(tmp_path: Path) -> None:
         ),
         (["mnist", "--secret", "s"], "--secret only applies with --roster"),
         (["--random", "--roster", "R", "--secret", " ", "-o", "D"], "the class secret is empty"),
+        ([], "give a SPEC (a preset such as mnist, or a spec file), or --random"),
+        (["mnist", "--random"], "give a SPEC or --random, not both (got 'mnist' and --random)"),
     ],
 )
 def test_class_options_say_what_they_need(tmp_path: Path, options: list[str], message: str) -> None:

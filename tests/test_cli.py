@@ -156,6 +156,19 @@ def test_presets_lists_every_preset_with_its_total() -> None:
     assert {p["name"]: p["total_params"] for p in data}["vgg19"] == 143_667_240
 
 
+def test_presets_csv_is_csv_a_spreadsheet_reads() -> None:
+    """Read with the standard csv module: plain cells, counts as digits (the published totals:
+    vgg16 138,357,544 from keras.applications, lenet5 61,706 from LeCun et al. 1998)."""
+    text = run("presets", "--format", "csv").stdout
+    assert "\t" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["vgg16"]["total_params"] == "138357544"
+    assert by_name["lenet5"]["total_params"] == "61706"
+    assert json.loads(by_name["vgg16"]["input_shape"]) == [224, 224, 3]
+    assert all(cell == cell.strip() for row in rows for cell in row.values())
+
+
 def test_schema_is_a_json_schema_that_allows_ignored_keras_arguments() -> None:
     schema = json.loads(run("schema").stdout)
     conv = schema["$defs"]["Conv2D"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import runpy
 from pathlib import Path
 
@@ -88,3 +89,15 @@ def test_readme_outputs_are_what_cnncalc_prints() -> None:
         assert (process.stdout + process.stderr).rstrip("\n") == shown, command
         checked += 1
     assert checked >= 2
+
+
+def test_the_docs_layer_counts_are_cnncalcs() -> None:
+    """'ResNet50 (176 layers' in the docs is the number of rows cnncalc lists (Keras's
+    model.layers counts one more, its InputLayer)."""
+    counted = {"ResNet50": "resnet50", "DenseNet121": str(ROOT / "tests/data/densenet121.json")}
+    for page in (ROOT / "docs").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        for name, spec in counted.items():
+            for found in re.finditer(rf"{name} \(([0-9,]+) layers", text):
+                stated = int(found.group(1).replace(",", ""))
+                assert stated == len(cnncalc.analyze(spec).layers), (page.name, found.group(0))

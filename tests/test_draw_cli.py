@@ -34,7 +34,10 @@ def test_draw_writes_the_format_its_suffix_names(
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["draw", "mnist", "-o", "{tmp}/net.gif"], 2, "cannot write '.gif'; name the file"),
+        (["draw", "mnist", "-o", "{tmp}/net.gif"], 2, "cannot draw a .gif file; name the file"),
+        (["draw", "mnist", "-o", "{tmp}/noext"], 2, "noext: cannot draw a file without a suffix"),
+        (["draw", "mnist", "-o", "{tmp}"], 2, "is a folder; give a file name inside it"),
+        (["draw", "mnist", "-o", "{tmp}/sub.svg"], 2, "sub.svg: is a folder; give a file name"),
         (["draw", "mnist", "-o", "{tmp}/exists.svg"], 2, "already exists; use --force"),
         (["report", "mnist", "-o", "{tmp}/exists.svg"], 2, "already exists; use --force"),
         (["draw", "no_such_net"], 2, "no_such_net"),
@@ -46,6 +49,7 @@ def test_errors_are_one_line_with_the_exit_code(
     tmp_path: Path, args: list[str], code: int, message: str
 ) -> None:
     (tmp_path / "exists.svg").write_text("mine", encoding="utf-8")
+    (tmp_path / "sub.svg").mkdir()
     result = run(*(arg.format(tmp=tmp_path) for arg in args), stdin=TOO_BIG)
     assert result.exit_code == code
     assert message in result.stderr and "Traceback" not in result.stderr

@@ -246,3 +246,24 @@ def test_unknown_sizes_propagate_like_keras() -> None:
     )
     result = assert_matches_keras(spec)
     assert result[0].output_shape == (None, None, 4)
+
+
+def test_a_missing_layer_name_suggests_the_close_one() -> None:
+    result = cnncalc.analyze("vgg16")
+    with pytest.raises(KeyError, match="no layer named 'block1_conv'; did you mean 'block1_conv"):
+        result["block1_conv"]
+    assert result["block1_conv1"].params == (3 * 3 * 3 + 1) * 64
+
+
+@pytest.mark.parametrize(
+    ("spec", "text"),
+    [  # VGG16's 138,357,544 is keras.applications' published count; (4 + 1)·2 = 10 by hand
+        ("vgg16", "<Analysis vgg16: 22 layers, 138,357,544 params, output (None, 1000)>"),
+        (
+            {"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]},
+            "<Analysis unnamed: 1 layer, 10 params, output (None, 2)>",
+        ),
+    ],
+)
+def test_the_repl_shows_one_line(spec: Any, text: str) -> None:
+    assert repr(cnncalc.analyze(spec)) == text

@@ -529,3 +529,86 @@ def test_an_unknown_field_exits_2() -> None:
     assert "--fields: unknown flops; choose from output_shape, params, macs, receptive_field" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("network", "first", "depth_first", "second", "written", "mistake"),
+    [
+        # MNIST: conv2d is (26, 26, 32); its 2×2 pool with stride 1 gives 26 − 2 + 1 = 25
+        ("mnist", "conv2d", (32, 26, 26), "max_pooling2d", (25, 25, 32), "pool_stride_default"),
+        # LeNet-5: conv2d is (28, 28, 6); 'same' read as 'valid' is no mistake here, but a 2×2
+        # pool with stride 1 gives 28 − 2 + 1 = 27
+        ("lenet5", "conv2d", (6, 28, 28), "average_pooling2d", (27, 27, 6), "pool_stride_default"),
+        # MNIST: the pool right on the reordered conv2d: ⌊26/2⌋ = 13, depth 32, no mistake
+        ("mnist", "conv2d", (32, 26, 26), "max_pooling2d", (13, 13, 32), None),
+    ],
+)
+def test_after_a_depth_first_answer_the_next_layer_is_judged_on_the_depth_last_shape(
+    network: str,
+    first: str,
+    depth_first: tuple[int, ...],
+    second: str,
+    written: tuple[int, ...],
+    mistake: str | None,
+) -> None:
+    """The order mistake is named once; the next layer reads height, width, depth (the
+    review's bug 4: it read the depth as the height and missed its own mistake)."""
+    report = graded(
+        network, {(first, "output_shape"): depth_first, (second, "output_shape"): written}
+    )
+    assert item(report, first, "output_shape").mistake == "channels_first_order"
+    found = item(report, second, "output_shape")
+    if mistake is None:
+        assert found.status == "correct"
+    else:
+        assert (found.status, found.mistake) == ("wrong", mistake)
+        assert not re.search(r"\((32|6) \+ 2·0", found.hint), found.hint  # the depth as height
+
+
+def test_the_carry_goes_through_a_layer_left_blank() -> None:
+    """The review's m2.yaml: MNIST with the last pool rounded up, (6, 6, 64), so flatten is
+    6·6·64 = 2304; dropout left blank; dense (2304 + 1)·10 = 23,050 follows from that."""
+    report = graded(
+        "mnist",
+        {
+            ("max_pooling2d_1", "output_shape"): (6, 6, 64),
+            ("flatten", "output_shape"): (2304,),
+            ("dense", "params"): (2304 + 1) * 10,
+        },
+    )
+    assert item(report, "flatten", "output_shape").status == "carried_forward"
+    assert item(report, "dropout", "output_shape").status == "missing"
+    assert item(report, "dense", "params").status == "carried_forward"
+
+
+def test_a_layer_named_in_another_case_is_that_layer() -> None:
+    """'Dense' (the layer's type, as a student may write it) is MNIST's only dense layer;
+    its (1600 + 1)·10 = 16,010 is graded, not ignored."""
+    sheet = AnswerSheet("sheet.yaml", layers=[Answer("Dense", (10,), 16010)])
+    spec = spec_of("mnist")
+    report = grade(sheet, spec, cnncalc.analyze(spec))
+    assert item(report, "dense", "params").status == "correct"
+    assert item(report, "dense", "output_shape").status == "correct"
+    assert report.notes == []
+
+
+def test_a_name_that_matches_no_layer_suggests_the_close_one() -> None:
+    sheet = AnswerSheet("sheet.yaml", layers=[Answer("conv2d_2", (11, 11, 64), 18496)])
+    spec = spec_of("mnist")
+    notes = grade(sheet, spec, cnncalc.analyze(spec)).notes
+    assert notes == [
+        "the answer for 'conv2d_2' matches no layer of the exercise; did you mean 'conv2d_1'?"
+    ]
+
+
+def test_a_formula_their_inputs_do_not_change_is_not_from_their_own_answer() -> None:
+    """The review's hint 4: conv2d answered (25, 25, 32), so the pool's inputs are the
+    student's; but a pool's params are 0 whatever its input, so no 'from your own answer'."""
+    answers = {("conv2d", "output_shape"): (25, 25, 32), ("max_pooling2d", "params"): 320}
+    found = item(graded("mnist", answers, reveal=True), "max_pooling2d", "params")
+    assert found.mistake == "params_on_parameterless_layer"
+    assert "from your own answer" not in found.hint and "params = 0" in found.hint
+    # the pool's shape does follow from their (25, 25, 32): ⌊(25 − 2)/2⌋ + 1 = 12
+    shape = {**answers, ("max_pooling2d", "output_shape"): (11, 11, 32)}
+    hint = item(graded("mnist", shape), "max_pooling2d", "output_shape").hint
+    assert "Compute from your own answer for 'conv2d'" in hint and "(25 + 2·0 − 2)/2" in hint

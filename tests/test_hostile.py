@@ -244,7 +244,7 @@ CASES = [
         "check reads a bounded, textual sheet: /dev/zero stops at its first block",
         "",
         2,
-        r"/dev/zero: is a binary file, not an answer sheet",
+        r"/dev/zero: could not be graded: is a binary file, not an answer sheet",
         command=("check", "/dev/zero", "--spec", "mnist"),
         seconds=5,
     ),

@@ -313,7 +313,7 @@ def test_import_writes_nested_models_as_clean_specs(keras: Any, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     layers = len(model.layers)
     inner = len(model.get_layer("block").layers)
-    assert f"{saved}: {layers} layers (+ {inner} in nested models) written" in result.stderr
+    assert result.stderr == f"wrote {out} ({layers} layers, + {inner} in nested models)\n"
     text = out.read_text(encoding="utf-8")
     for noise in ("DTypePolicy", "initializer", "shared_object_id", "registered_name", "module"):
         assert noise not in text, noise
@@ -395,3 +395,17 @@ def test_lookup_encoding_and_audio_layers_import_with_their_sizes(
     saved.write_text(model.to_json(), encoding="utf-8")
     result = CliRunner().invoke(app, ["analyze", str(saved), "--costs"])
     assert result.exit_code == 0 and "Total params: 1,088" in result.stdout  # 2·32·(32/2 + 1)
+
+
+def test_import_says_what_it_wrote_as_the_docs_show(tmp_path: Path) -> None:
+    """docs/cli.md: `wrote my_model.json (182 layers)`; a hand-written Keras 3 Sequential
+    config with an InputLayer (the spec's input_shape) and one Dense layer."""
+    from .test_output import KERAS_JSON
+
+    model, out = tmp_path / "keras_model.json", tmp_path / "my_model.json"
+    model.write_text(KERAS_JSON, encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(model), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {out} (1 layer)\n"
+    printed = CliRunner().invoke(app, ["import", str(model)])
+    assert printed.stderr == "" and json.loads(printed.stdout)["input_shape"] == [4]

@@ -29,10 +29,14 @@ def conv_spec(**layer: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (
+        (  # the typo explains the missing argument: one line, not two
             conv_spec(filters=32, kernal_size=3),
-            "layers[0].kernel_size: missing (Conv2D needs it)\n"
             "layers[0].kernal_size: unknown argument for Conv2D; did you mean 'kernel_size'?",
+        ),
+        (  # an unknown argument that explains nothing leaves the missing one said
+            conv_spec(filters=32, zzz=3),
+            "layers[0].kernel_size: missing (Conv2D needs it)\n"
+            "layers[0].zzz: unknown argument for Conv2D",
         ),
         (conv_spec(kernel_size=3), "layers[0].filters: missing (Conv2D needs it)"),
         (
@@ -107,7 +111,6 @@ def test_every_problem_is_reported_at_once() -> None:
         load_spec(data)
     assert caught.value.lines == [
         "layers[0].units: missing (Dense needs it)",
-        "layers[1].units: missing (Dense needs it)",
         "layers[1].unit: unknown argument for Dense; did you mean 'units'?",
     ]
 

@@ -485,3 +485,79 @@ def test_a_long_name_cut_by_its_column_matches_by_its_start() -> None:
     }
     result = compared(text, spec)
     assert result.agrees, result.differences
+
+
+UNRULED_BOX = """\
+Model: "mnist"
+┌────────────────────────────────┬────────────────────┬───────────┐
+│ Layer (type)                   │ Output Shape       │   Param # │
+├────────────────────────────────┼────────────────────┼───────────┤
+│ conv2d (Conv2D)                │ (None, 26, 26, 32) │       320 │
+│ max_pooling2d (MaxPooling2D)   │ (None, 13, 13, 32) │         0 │
+│ conv2d_1 (Conv2D)              │ (None, 11, 11, 64) │    18,496 │
+│ max_pooling2d_1 (MaxPooling2D) │ (None, 5, 5, 64)   │         0 │
+│ flatten (Flatten)              │ (None, 1600)       │         0 │
+│ dropout (Dropout)              │ (None, 1600)       │         0 │
+│ dense (Dense)                  │ (None, 10)         │    16,010 │
+└────────────────────────────────┴────────────────────┴───────────┘
+ Total params: 34,826 (136.04 KB)
+ Trainable params: 34,826 (136.04 KB)
+ Non-trainable params: 0 (0.00 B)
+"""
+"""A box table with no rules between its rows (as `cnncalc analyze` prints it); the numbers are
+the lecture's MNIST printout's (keras.io/examples/vision/mnist_convnet)."""
+
+
+def test_a_box_table_without_rules_between_rows_is_one_row_per_layer() -> None:
+    summary = parse_summary(UNRULED_BOX)
+    assert [(r.name, r.params) for r in summary.rows] == [
+        ("conv2d", 320), ("max_pooling2d", 0), ("conv2d_1", 18496), ("max_pooling2d_1", 0),
+        ("flatten", 0), ("dropout", 0), ("dense", 16010),
+    ]  # fmt: skip
+    assert summary.totals["total"] == 34826
+
+
+MARKDOWN = """\
+**Model: mnist**
+
+| Layer (type)                   | Output Shape       |   Param # |
+|--------------------------------|--------------------|-----------|
+| conv2d (Conv2D)                | (None, 26, 26, 32) |       320 |
+| max_pooling2d (MaxPooling2D)   | (None, 13, 13, 32) |         0 |
+| conv2d_1 (Conv2D)              | (None, 11, 11, 64) |    18,496 |
+| max_pooling2d_1 (MaxPooling2D) | (None, 5, 5, 64)   |         0 |
+| flatten (Flatten)              | (None, 1600)       |         0 |
+| dropout (Dropout)              | (None, 1600)       |         0 |
+| dense (Dense)                  | (None, 10)         |    16,010 |
+
+- Total params: 34,826 (136.04 KB)
+- Trainable params: 34,826 (136.04 KB)
+- Non-trainable params: 0 (0.00 B)
+"""
+"""The lecture's MNIST as a markdown table (`cnncalc analyze -f markdown`'s layout)."""
+
+
+def test_a_markdown_table_is_read() -> None:
+    summary = parse_summary(MARKDOWN)
+    assert (summary.name, summary.style) == ("mnist", "markdown")
+    assert [(r.name, r.type, r.params) for r in summary.rows][2] == ("conv2d_1", "Conv2D", 18496)
+    assert [r.output_shapes for r in summary.rows][4] == ((None, 1600),)
+    assert summary.totals == {"total": 34826, "trainable": 34826, "non-trainable": 0}
+    assert compare(cnncalc.analyze("mnist"), summary).agrees
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+@pytest.mark.parametrize("spec", ["mnist", "lenet5", "vgg16", "resnet50", "alexnet_grouped"])
+def test_compare_reads_cnncalcs_own_table(spec: str, fmt: str) -> None:
+    """`cnncalc analyze X > t.txt; cnncalc compare X t.txt` agrees (the review's bug 3)."""
+    from typer.testing import CliRunner
+
+    from cnncalc.cli import app
+
+    runner = CliRunner()
+    table = runner.invoke(app, ["analyze", spec, "-f", fmt]).stdout
+    result = compare(cnncalc.analyze(spec), parse_summary(table))
+    assert result.agrees and not result.missing, result.differences
+    assert len([r for r in parse_summary(table).rows if not r.nested]) >= len(
+        [layer for layer in cnncalc.analyze(spec)]
+    )

@@ -18,7 +18,15 @@ import pytest
 import yaml
 
 import cnncalc
-from cnncalc.classroom.worksheet import FORMATS, render_worksheet, worksheet
+from cnncalc.classroom.answers import read_answers
+from cnncalc.classroom.worksheet import (
+    FORMATS,
+    SUFFIXES,
+    first_mismatch,
+    render_worksheet,
+    same_value,
+    worksheet,
+)
 from cnncalc.layers import REGISTRY
 from cnncalc.sources import load_spec, preset_names
 
@@ -178,3 +186,67 @@ def test_the_sheet_writes_out_keras_defaults() -> None:
     assert by_name["up"]["given"] == {"size": 2}
     first = yaml.safe_load(sheet_text(CHANNELS_FIRST, "yaml"))["layers"][0]["given"]
     assert first["data_format"] == "channels_first"
+
+
+def written_sheet(tmp_path: Any, network: Any, fmt: str) -> Any:
+    """A blank sheet for the network, written where `check` reads it."""
+    path = tmp_path / f"sheet{SUFFIXES[fmt]}"
+    path.write_text(sheet_text(network, fmt), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "network", [*preset_names(), "two_inputs", "channels_first", "random:hard:3", "random:easy:8"]
+)
+def test_a_sheet_states_nothing_its_own_network_contradicts(
+    tmp_path: Any, network: str, fmt: str
+) -> None:
+    source = {"two_inputs": TWO_INPUTS, "channels_first": CHANNELS_FIRST}.get(network, network)
+    spec = load_spec(source)
+    sheet = read_answers(written_sheet(tmp_path, source, fmt))
+    assert sheet.stated, "the reader keeps the sheet's givens"
+    assert first_mismatch(sheet, spec, cnncalc.analyze(spec)) is None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    ("pattern", "replacement", "expected"),
+    [
+        (r"\[\s*28,\s*28,\s*1\s*\]", "[48, 48, 3]",
+         "the sheet's input_shape [48, 48, 3] is not the network's [28, 28, 1]"),
+        (r'(filters"?[:=] ?)32', r"\g<1>16",
+         "the sheet's layer 'conv2d' has filters=16, the network's filters=32"),
+        (r"\bDropout\b", "Dense",
+         "the sheet's layer 'dropout' is a Dense, the network's a Dropout"),
+    ],
+)  # fmt: skip
+def test_a_sheet_for_another_network_names_the_first_difference(
+    tmp_path: Any, fmt: str, pattern: str, replacement: str, expected: str
+) -> None:
+    """The sheet's givens, edited as a different network (another class secret) would state
+    them, against the mnist network (the lecture's: conv2d is 32 3×3 filters on 28×28×1)."""
+    path = written_sheet(tmp_path, "mnist", fmt)
+    text, edits = re.subn(pattern, replacement, path.read_text(encoding="utf-8"), count=1)
+    assert edits == 1, (fmt, pattern)
+    path.write_text(text, encoding="utf-8")
+    spec = load_spec("mnist")
+    assert first_mismatch(read_answers(path), spec, cnncalc.analyze(spec)) == expected
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("difficulty", ["easy", "medium", "hard"])
+def test_random_sheets_state_nothing_their_network_contradicts(
+    tmp_path: Any, difficulty: str, fmt: str
+) -> None:
+    """No false alarm: a sheet read back agrees with its own network (30 per difficulty)."""
+    for seed in range(30):
+        network = f"random:{difficulty}:{seed}"
+        spec = load_spec(network)
+        sheet = read_answers(written_sheet(tmp_path, network, fmt))
+        assert first_mismatch(sheet, spec, cnncalc.analyze(spec)) is None, network
+
+
+def test_yaml_reads_an_exponent_as_text_and_still_agrees() -> None:
+    assert same_value("1e-05", 1e-05) and same_value([3, 3], [3, 3])
+    assert not same_value("1e-04", 1e-05)

@@ -54,6 +54,16 @@ class Answer:
     """The size r per spatial axis, or WHOLE_INPUT."""
 
 
+@dataclass(frozen=True)
+class StatedLayer:
+    """What a worksheet states about a layer: its type and arguments (the givens)."""
+
+    name: str
+    type: str | None
+    given: dict[str, Any] | str | None
+    """The arguments as data (YAML, JSON) or as the table's 'given' cell (CSV, markdown)."""
+
+
 @dataclass
 class AnswerSheet:
     path: str
@@ -64,6 +74,10 @@ class AnswerSheet:
     total_macs: int | Unreadable | None = None
     fields: tuple[str, ...] = DEFAULT_FIELDS
     """The fields the worksheet asked for (its 'fields:' line, or its table's columns)."""
+    input_shape: Any = None
+    """The input shape the sheet states (a list, or the table's cell), None if it states none."""
+    stated: list[StatedLayer] = field(default_factory=list)
+    """Every layer's stated type and givens, the inputs' too, in the sheet's order."""
 
 
 def read_answers(path: Path) -> AnswerSheet:
@@ -93,8 +107,16 @@ def sheet_from_data(data: Any, where: str) -> AnswerSheet:
             raise SpecError(
                 f"{where}: layers[{number}] is not a mapping with name, output_shape, params"
             )
+        name, kind, given = (
+            text_or_none(item.get("name")),
+            text_or_none(item.get("type")),
+            item.get("given"),
+        )
+        if name is not None and (kind is not None or given is not None):
+            sheet.stated.append(StatedLayer(name, kind, given))
         if item.get("type") != "InputLayer":  # given, not asked
-            sheet.layers.append(answer(text_or_none(item.get("name")), item))
+            sheet.layers.append(answer(name, item))
+    sheet.input_shape = data.get("input_shape")
     sheet.total_params = read_count(data.get("total_params"))
     sheet.total_macs = read_count(data.get("total_macs"))
     return sheet
@@ -126,11 +148,17 @@ def sheet_from_rows(rows: list[dict[str, str]], where: str) -> AnswerSheet:
         if name == "total_params":
             sheet.total_params = read_count(row.get("params"))
             sheet.total_macs = read_count(row.get("macs"))
-        elif name == "exercise":
-            sheet.exercise = exercise_cell(row.get("given") or "", where)
-        elif name == "input_shape" or (row.get("type") or "").strip() == "InputLayer":
             continue
-        elif name or any(row.get(f) for f in FIELDS):
+        if name == "exercise":
+            sheet.exercise = exercise_cell(row.get("given") or "", where)
+            continue
+        if name == "input_shape":
+            sheet.input_shape = text_or_none(row.get("given"))
+            continue
+        kind, given = text_or_none(row.get("type")), text_or_none(row.get("given"))
+        if name and (kind or given):
+            sheet.stated.append(StatedLayer(name, kind, given))
+        if kind != "InputLayer" and (name or any(row.get(f) for f in FIELDS)):
             sheet.layers.append(answer(name or None, row))
     return sheet
 

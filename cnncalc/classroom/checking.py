@@ -22,6 +22,7 @@ from ..spec import Spec, parse_spec
 from .answers import AnswerSheet, read_answers
 from .classes import class_network, is_class_reference, network_fingerprint
 from .grading import Report, grade
+from .worksheet import first_mismatch
 
 MAX_REFERENCE = 255
 """Longer than any file name: an exercise name past it is not a name."""
@@ -86,6 +87,14 @@ def check_file(
                 f"{path}: the sheet is the exercise {exercise.label} but --spec is "
                 f"{given.label}: different networks (leave out --spec to grade the sheet's own)"
             )
+    mismatch = first_mismatch(sheet, exercise.spec, exercise.analysis)
+    if mismatch is not None:
+        cause = (
+            "wrong --secret (or CNNCALC_SECRET), or the sheet was edited"
+            if is_class_reference(sheet.exercise)
+            else "the sheet was edited, or made for another network"
+        )
+        raise SpecError(f"{path}: {mismatch}: {cause}")
     report = grade(sheet, exercise.spec, exercise.analysis, reveal)
     if is_class_reference(sheet.exercise):
         report.student = str(sheet.exercise).split(":")[2]

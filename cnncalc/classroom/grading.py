@@ -17,12 +17,13 @@ swapped, stride 1, no bias, ...) with the same rules that compute the right answ
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis import Analysis, LayerRow
 from ..engine import IMPLICIT_INPUT, analyze_spec
-from ..errors import CnncalcError, LayerError
+from ..errors import CnncalcError, LayerError, did_you_mean
 from ..formulas import product
 from ..layers import REGISTRY
 from ..layers.base import Layer, Outcome, Padded, Spatial, shape_text, tuple_text
@@ -135,6 +136,11 @@ class Report:
         return self.error is None and self.score == self.max_score
 
     @property
+    def reason(self) -> str:
+        """The error without the file's name in front: for text that names the file itself."""
+        return (self.error or "").removeprefix(f"{self.file}: ")
+
+    @property
     def unreadable(self) -> int:
         return sum(item.status == "unreadable" for item in self.items)
 
@@ -172,25 +178,44 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
             else:
                 report.items.append(grade_item(context, layer, row, field_name, given, own_inputs))
         if isinstance(answer.output_shape, tuple) and answer.output_shape:
-            theirs[row.name] = answer.output_shape
+            graded = [i for i in report.items if i.layer == row.name and i.field == "output_shape"]
+            theirs[row.name] = carried_shape(answer.output_shape, graded)
+        elif own_inputs != list(row.input_shapes):  # a blank: what follows from their inputs
+            outcome = run(layer, own_inputs)  # (a Dropout passes their own shape on)
+            if outcome is not None:
+                theirs[row.name] = outcome.shape
     for field_name in ("params", "macs"):
         if field_name in sheet.fields:
             report.items.append(grade_total(context, sheet, answers, rows, field_name))
     return report
 
 
+def carried_shape(given: Shape, graded: list[Item]) -> Shape:
+    """The shape the next layers are judged on: the student's own, with the depth moved back
+    last once its order was named a mistake (else the next layer would read the depth as the
+    height and miss its own real mistake)."""
+    if any(item.mistake == "channels_first_order" for item in graded):
+        return (*given[1:], given[0])
+    return given
+
+
 def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> dict[str, Answer]:
     """Answers by layer name; unnamed answers by position."""
     by_name: dict[str, Answer] = {}
     names = {row.name for row in rows}
+    folded = Counter(name.casefold() for name in names)
+    any_case = {name.casefold(): name for name in names if folded[name.casefold()] == 1}
     for position, answer in enumerate(sheet.layers):
         name = answer.name
         if name is None and position < len(rows):
             name = rows[position].name
+        if name not in names and name is not None and name.casefold() in any_case:
+            name = any_case[name.casefold()]  # 'Dense' for 'dense': the same layer
         if name in names:
             by_name[name] = answer
         else:
-            report.notes.append(f"the answer for '{name}' matches no layer of the exercise")
+            hint = did_you_mean(str(name), sorted(names))
+            report.notes.append(f"the answer for '{name}' matches no layer of the exercise{hint}")
     return by_name
 
 
@@ -533,11 +558,13 @@ def hint(
             lines.append("You computed: " + "; ".join(computed) + ".")
     answers = {basis.value(field), row.output_shape if field == "output_shape" else row.params}
     formula = [w for w in segments(basis.outcome.working) if relevant(w, field)]
+    truth = [w for w in segments(row.working) if relevant(w, field)]
+    from_own = basis.own and formula != truth  # else their inputs change nothing (pool params)
     if not context.reveal:
         formula = [w for w in hide_results(formula) if not any(leaks(w, a) for a in answers)]
     if formula:
         names = ", ".join(f"'{name}'" for name in row.inputs)
-        source = f" from your own answer for {names}" if basis.own else ""
+        source = f" from your own answer for {names}" if from_own else ""
         lines.append(f"Compute{source}: " + "; ".join(formula) + ".")
     if context.reveal:
         expected = row.output_shape if field == "output_shape" else row.params

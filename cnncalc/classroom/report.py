@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -33,25 +34,33 @@ def render_reports(reports: list[Report], fmt: str, reveal: bool = False) -> str
         return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "csv":
         return gradebook_csv(reports)
-    parts = [student_table(r, reveal) for r in reports]
-    if len(reports) > 1:
+    batch = len(reports) > 1  # a file not graded is a row of the class table
+    parts = [student_table(r, reveal) for r in reports if not (batch and r.error is not None)]
+    if batch:
         parts.append(class_summary(reports))
     return "\n\n".join(parts)
 
 
 def given_text(item: Item) -> str:
-    return value_text(item.given)
+    return item_text(item, item.given)
 
 
 def expected_text(item: Item) -> str:
-    return value_text(item.expected)
+    return item_text(item, item.expected)
+
+
+def item_text(item: Item, value: Any) -> str:
+    """A receptive field as the --costs column writes it (3×3); anything else as written."""
+    if item.field == "receptive_field" and isinstance(value, tuple):
+        return "×".join(map(str, value))
+    return value_text(value)
 
 
 def student_table(report: Report, reveal: bool) -> str:
     from tabulate import tabulate
 
     if report.error is not None:
-        return f"{report.file}: could not be graded: {report.error}"
+        return f"{report.file}: could not be graded: {report.reason}"
     headers = ["#", "", "layer", "field", "given", *(["expected"] if reveal else []), "result"]
     rows = []
     hints = []
@@ -70,7 +79,7 @@ def student_table(report: Report, reveal: bool) -> str:
             ]
         )
         if item.hint and item.status != "correct":
-            hints.append(f"  {number}. {item.hint}")
+            hints.append(wrapped_hint(number, item.hint))
     flagged = f", {report.unreadable} unreadable" if report.unreadable else ""
     lines = [f"{submission(report)}: {report.score}/{report.max_score}{flagged}"]
     lines.append(tabulate(rows, headers=headers, tablefmt="simple_outline", disable_numparse=True))
@@ -80,30 +89,60 @@ def student_table(report: Report, reveal: bool) -> str:
     return "\n".join(lines)
 
 
+HINT_WIDTH = 95
+"""A hint's lines fit a terminal (and docs/exercise.md's example)."""
+
+
+def wrapped_hint(number: int, hint: str) -> str:
+    """'  7. You wrote …', wrapped at spaces, its later lines under the text."""
+    return textwrap.fill(
+        f"{number}. {hint}",
+        width=HINT_WIDTH,
+        initial_indent="  ",
+        subsequent_indent="     ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
 def class_summary(reports: list[Report]) -> str:
     from tabulate import tabulate
 
-    graded = [r for r in reports if r.error is None]
     rows = [
         [submission(r), r.score, r.max_score, f"{100 * r.score / r.max_score:.0f}%"]
         if r.error is None
-        else [submission(r), "", "", f"not graded: {r.error}"]
+        else [submission(r), "", "", f"not graded: {r.reason}"]
         for r in reports
     ]
-    parts = ["Class", tabulate(rows, headers=["file", "score", "max", ""], tablefmt="simple")]
-    missed = Counter(
-        (item.layer or "total", item.field, item.mistake)
-        for report in graded
-        for item in report.items
-        if not item.credited
-    )
-    if missed:
-        top = [
-            [f"{layer} {field}", count, f"{100 * count / len(graded):.0f}%", mistake or ""]
-            for (layer, field, mistake), count in missed.most_common(10)
-        ]
-        parts += ["", "Most missed", tabulate(top, headers=["item", "students", "", "mistake"])]
+    headers = ["file", "score", "max", "percent (or why not graded)"]
+    parts = ["Class", tabulate(rows, headers=headers, tablefmt="simple")]
+    top = most_missed([r for r in reports if r.error is None])
+    if top:
+        headers = ["item", "missed by", "of those asked", "how (students)"]
+        parts += ["", "Most missed", tabulate(top, headers=headers, disable_numparse=True)]
     return "\n".join(parts)
+
+
+def most_missed(graded: list[Report], limit: int = 10) -> list[list[str]]:
+    """One row per item (a layer's field, or a total): how many students missed it, of how
+    many were asked it (a class of random networks has different layers), and every way they
+    missed it: a mistake code, else wrong, missing or unreadable."""
+    asked: Counter[str] = Counter()
+    ways: dict[str, Counter[str]] = {}
+    for report in graded:
+        for item in report.items:
+            asked[item.label] += 1
+            if not item.credited:
+                ways.setdefault(item.label, Counter())[item.mistake or item.status] += 1
+    ranked = sorted(ways, key=lambda label: -sum(ways[label].values()))  # stable: sheet order
+    rows = []
+    for label in ranked[:limit]:
+        missed = sum(ways[label].values())
+        how = ", ".join(f"{way} ×{count}" for way, count in ways[label].most_common())
+        rows.append(
+            [label, f"{missed}", f"{100 * missed / asked[label]:.0f}% of {asked[label]}", how]
+        )
+    return rows
 
 
 def submission(report: Report) -> str:
@@ -139,7 +178,7 @@ def gradescope(report: Report) -> dict[str, Any]:
     if report.error is not None:
         return {
             "score": 0,
-            "output": f"{report.file} could not be graded: {report.error}",
+            "output": f"{report.file} could not be graded: {report.reason}",
             "tests": [],
         }
     tests = [

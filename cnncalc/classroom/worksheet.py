@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 from ..analysis import Analysis
@@ -19,11 +20,13 @@ from ..errors import SpecError
 from ..layers.base import Layer
 from ..render.escaping import SafeCsvWriter
 from ..spec import Spec
-from .answers import DEFAULT_FIELDS
+from .answers import DEFAULT_FIELDS, AnswerSheet
 from .grading import right_answer
 
 FORMATS = ("yaml", "json", "csv", "markdown")
 SUFFIXES = {"yaml": ".yaml", "json": ".json", "csv": ".csv", "markdown": ".md"}
+FORMAT_OF_SUFFIX = {".yml": "yaml", ".markdown": "markdown"} | {s: f for f, s in SUFFIXES.items()}
+"""The suffixes `check` reads by (any other is read as YAML or JSON)."""
 ASKS = {
     "output_shape": "output_shape (without the batch dimension)",
     "params": "params",
@@ -102,6 +105,23 @@ def spoken(items: list[str]) -> str:
 
 def sheet_fields(sheet: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sheet.get("fields", DEFAULT_FIELDS))
+
+
+def sheet_format(chosen: str | None, file_name: str | None) -> str:
+    """The sheet's format: --format, else the file's suffix (as `check` will read it), else
+    YAML; a --format its suffix contradicts is refused (check could not read the sheet).
+
+    >>> sheet_format(None, "mnist.csv"), sheet_format(None, "a.txt"), sheet_format("json", None)
+    ('csv', 'yaml', 'json')
+    """
+    suffix = "" if file_name is None else file_name[file_name.rfind(".") :].lower()
+    implied = FORMAT_OF_SUFFIX.get(suffix) if "." in (file_name or "") else None
+    if chosen is not None and implied is not None and chosen != implied:
+        raise SpecError(
+            f"{file_name}: a {suffix} file is read as {implied}, but --format is {chosen}; "
+            f"name the file {SUFFIXES[chosen]} or leave out --format"
+        )
+    return chosen or implied or "yaml"
 
 
 def render_worksheet(sheet: dict[str, Any], fmt: str) -> str:
@@ -220,3 +240,76 @@ def answer_key(sheet: dict[str, Any], analysis: Analysis) -> dict[str, Any]:
 
 def as_data(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def first_mismatch(sheet: AnswerSheet, spec: Spec, analysis: Analysis) -> str | None:
+    """The first given the sheet states that the network does not have, in words; None when
+    every stated given agrees (a sheet made from another network, e.g. with a wrong class
+    secret, would otherwise be graded against this one)."""
+    if sheet.input_shape is not None and spec.input_shape is not None:
+        stated = loaded(sheet.input_shape)
+        if stated != list(spec.input_shape):
+            return (
+                f"the sheet's input_shape {json.dumps(stated)} is not the network's "
+                f"{json.dumps(list(spec.input_shape))}"
+            )
+    rows = {row.name: row for row in analysis.layers}
+    for layer in sheet.stated:
+        row = rows.get(layer.name)
+        if row is None:
+            continue  # grading names answers that match no layer
+        if layer.type is not None and layer.type != row.type:
+            return f"the sheet's layer '{layer.name}' is a {layer.type}, the network's a {row.type}"
+        if layer.given is None:
+            continue
+        given = layer.given
+        stated_given = given if isinstance(given, dict) else given_from_text(str(given))
+        if stated_given is None:
+            return f"the sheet's layer '{layer.name}' has a given that cannot be read"
+        actual = json.loads(json.dumps(given_arguments(spec.layers[row.index])))
+        for key, value in stated_given.items():
+            if key not in actual:
+                return f"the sheet's layer '{layer.name}' has {key}, the network's has none"
+            if not same_value(value, actual[key]):
+                return (
+                    f"the sheet's layer '{layer.name}' has {compact({key: loaded(value)})}, "
+                    f"the network's {compact({key: actual[key]})}"
+                )
+    return None
+
+
+def loaded(value: Any) -> Any:
+    """A value as data: a table cell's JSON read, anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def same_value(stated: Any, actual: Any) -> bool:
+    """Equal, also when YAML read the number as text (1e-05) or a list came as a tuple."""
+    return json.loads(json.dumps(stated)) == actual or loaded(stated) == actual
+
+
+GIVEN_KEY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def given_from_text(text: str) -> dict[str, Any] | None:
+    """A table's given cell ('filters=32, kernel_size=[3, 3]', as :func:`compact` writes it)
+    as data; None when it is not in that form."""
+    decoder, values, position = json.JSONDecoder(), {}, 0
+    while position < len(text):
+        key = GIVEN_KEY.match(text, position)
+        if key is None:
+            return None
+        try:
+            values[key.group(1)], position = decoder.raw_decode(text, key.end())
+        except json.JSONDecodeError:
+            return None
+        separator = re.compile(r"\s*(,|$)").match(text, position)
+        if separator is None:
+            return None
+        position = separator.end()
+    return values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 
@@ -77,12 +78,30 @@ def presets(
     if format is Format.json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    tablefmt = {"table": "simple", "csv": "tsv", "markdown": "github"}.get(
-        format.value, format.value
-    )
+    if format is Format.csv:
+        typer.echo(presets_csv(rows))
+        return
+    tablefmt = {"table": "simple", "markdown": "github"}.get(format.value, format.value)
     for row in rows:
         row["total_params"] = f"{row['total_params']:,}"
     typer.echo(tabulate(rows, headers="keys", tablefmt=tablefmt, disable_numparse=True))
+
+
+def presets_csv(rows: list[dict[str, Any]]) -> str:
+    """Real CSV (a spreadsheet reads the counts as numbers): no padding, no separators."""
+    import io
+
+    from ..render.escaping import SafeCsvWriter
+
+    out = io.StringIO()
+    writer = SafeCsvWriter(out)
+    writer.writerow(list(rows[0]))
+    for row in rows:
+        shape = row["input_shape"]
+        writer.writerow(
+            [*{**row, "input_shape": "" if shape is None else json.dumps(list(shape))}.values()]
+        )
+    return out.getvalue().rstrip("\n")
 
 
 @command()

@@ -61,7 +61,9 @@ def exercise(
         "or one id per line), each a different network derived from the secret; -o is a folder.",
     ),
     secret: str | None = typer.Option(None, "--secret", help=SECRET_HELP),
-    format: SheetFormat = typer.Option(SheetFormat.yaml, "--format", "-f", help="Sheet format."),
+    format: SheetFormat | None = typer.Option(
+        None, "--format", "-f", help="Sheet format (default: from -o's suffix, else yaml)."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the sheet here."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     fields: str = typer.Option(
@@ -87,11 +89,13 @@ def exercise(
     from .. import analyze as run
     from ..classroom.answers import asked_fields
     from ..classroom.classes import secret_from
-    from ..classroom.worksheet import render_worksheet, worksheet
+    from ..classroom.worksheet import render_worksheet, sheet_format, worksheet
     from ..sources import load_spec
 
-    if random == (spec is not None):
-        raise SpecError("give a SPEC, or --random (with --seed), not both")
+    if random and spec is not None:
+        raise SpecError(f"give a SPEC or --random, not both (got '{spec}' and --random)")
+    if not random and spec is None:
+        raise SpecError("give a SPEC (a preset such as mnist, or a spec file), or --random")
     require("--seed", seed is not None, "--random", random)
     require("--difficulty", difficulty is not None, "--random", random)
     require("--roster", roster is not None, "--random", random)
@@ -100,14 +104,16 @@ def exercise(
     asked = asked_fields(fields, "--fields")
     if roster is not None:
         require("--seed", seed is not None, "a single sheet (not --roster)", False)
-        write_class(roster, secret_from(secret), level, format.value, asked, output, force)
+        fmt = format.value if format else "yaml"  # -o is a folder: its name says nothing
+        write_class(roster, secret_from(secret), level, fmt, asked, output, force)
         return
     if random:
         reference: str | dict[str, object] = f"random:{level}:{seed or 0}"
         network = load_spec(reference)
     else:
         reference, network = exercise_reference(str(spec))
-    text = render_worksheet(worksheet(reference, network, run(network), asked), format.value)
+    fmt = sheet_format(format.value if format else None, output.name if output else None)
+    text = render_worksheet(worksheet(reference, network, run(network), asked), fmt)
     write_output(text, output, force)
 
 
@@ -198,7 +204,8 @@ def check(
         False, "--force", help="Overwrite the output file (or the Gradescope files)."
     ),
 ) -> None:
-    """Grade answer files: every layer's output_shape and params, and total_params.
+    """Grade answer files: every layer's output_shape and params and total_params, or the
+    fields the sheet asks (exercise --fields: also macs, receptive_field and total_macs).
 
     Each sheet names its exercise (a preset, random:…, a class exercise, or the spec itself);
     --spec is for sheets that name none. Wrong answers that follow from a student's own
@@ -232,7 +239,7 @@ def check(
     if any(r.error for r in reports):
         for r in reports:
             if r.error:
-                typer.echo(visible(f"error: {r.file}: could not be graded: {r.error}"), err=True)
+                typer.echo(visible(f"error: {r.file}: could not be graded: {r.reason}"), err=True)
         raise typer.Exit(2)
     raise typer.Exit(0 if all(r.full_marks for r in reports) else 1)
 

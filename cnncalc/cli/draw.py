@@ -43,9 +43,12 @@ def draw(
     from .. import analyze as run
     from ..render.svg import SAVE_FORMATS, row_macs
 
+    if output is not None and output.is_dir():
+        raise SpecError(f"{output}: is a folder; give a file name inside it (.svg, .png or .pdf)")
     fmt = output.suffix.lstrip(".").lower() if output else "svg"
     if fmt not in SAVE_FORMATS:
-        raise SpecError(f"{output}: cannot write '.{fmt}'; name the file .svg, .png or .pdf")
+        said = f"a .{fmt} file" if fmt else "a file without a suffix"
+        raise SpecError(f"{output}: cannot draw {said}; name the file .svg, .png or .pdf")
     if output is not None:
         refuse_overwrite(output, force)
     result = run(spec)

@@ -96,12 +96,13 @@ def import_model(
     if not model.is_file():
         raise SpecError(f"{model}: no such file")
     spec = load_spec(model)
-    write_output(spec.to_json(), output, force)
-    typer.echo(f"{model}: {spec_size(spec)} written as a cnncalc spec", err=True)
+    write_output(spec.to_json(), output, force, quiet=True)
+    if output is not None:
+        typer.echo(f"wrote {output} ({spec_size(spec)})", err=True)
 
 
 def spec_size(spec: Any) -> str:
-    """'12 layers', and the layers of its nested models ('12 layers (+ 8 in nested models)')."""
+    """'12 layers', and the layers of its nested models ('12 layers, + 8 in nested models')."""
     inner = sum(len(getattr(layer, "layers", None) or ()) for layer in spec.layers)
-    nested = f" (+ {inner} in nested models)" if inner else ""
+    nested = f", + {inner} in nested models" if inner else ""
     return f"{len(spec.layers)} layer{'s' if len(spec.layers) != 1 else ''}{nested}"

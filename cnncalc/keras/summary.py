@@ -126,7 +126,7 @@ def is_header(line: str) -> bool:
 def model_name(lines: list[str]) -> str | None:
     """The name in the last 'Model: "name"' line before a header."""
     for line in reversed(lines):
-        text = line.strip()
+        text = line.strip().strip("*")  # markdown's **Model: name**
         if text.startswith("Model:"):
             return text.removeprefix("Model:").strip().strip("\"'") or None
     return None
@@ -134,16 +134,19 @@ def model_name(lines: list[str]) -> str | None:
 
 def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
     """One table: header at line index ``at``, body and footer up to ``end``."""
-    boxed = "┃" in lines[at] or "│" in lines[at]
+    markdown = lines[at].lstrip().startswith("|")  # `cnncalc analyze -f markdown`'s table
+    boxed = markdown or "┃" in lines[at] or "│" in lines[at]
     split = box_cells if boxed else column_cutter(lines[at])
     roles = [role_of(title) for title in split(lines[at])]
     if "title" not in roles or "params" not in roles:
         raise SpecError(f"{where} {at + 1}: the header has no 'Layer (type)' or 'Param #' column")
-    summary = Summary(style="keras3" if boxed else "keras2", line=at + 1)
+    style = "markdown" if markdown else "keras3" if boxed else "keras2"
+    summary = Summary(style=style, line=at + 1)
     rows: list[tuple[int, int, dict[str, list[str]]]] = []  # line, nesting, pieces per column
     body = [(n, lines[n]) for n in range(at + 1, end)]
-    separated = [not is_table_line(a) and is_table_line(b) for (_, a), (_, b) in pairwise(body)]
-    ruled = sum(separated) > 1  # more than the rule under the header
+    table = body[: next((i for i, (_, line) in enumerate(body) if ends_table(line)), len(body))]
+    separated = [not is_table_line(a) and is_table_line(b) for (_, a), (_, b) in pairwise(table)]
+    ruled = sum(separated) > 1  # more than the rule under the header (the footer is no row)
     new_row, under_header = True, True
     for number, line in body:
         if line.lstrip().startswith("Model:"):
@@ -155,7 +158,7 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
         if not is_table_line(line):
             new_row, under_header = True, False  # rows are separated by rules or blank lines
             continue
-        depth = nesting_depth(line)
+        depth = 0 if markdown else nesting_depth(line)
         cells = dict(zip(roles, split(unnest(line, depth))))
         params = cells.get("params", "")
         if under_header and not params[:1].isdigit():
@@ -178,9 +181,15 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
     return summary
 
 
+def ends_table(line: str) -> bool:
+    """The footer's first total, or the next summary's 'Model:' line."""
+    return bool(footer_total(line)[0]) or line.lstrip().startswith("Model:")
+
+
 def footer_total(line: str) -> tuple[str, int]:
-    """('total', 34826) from ' Total params: 34,826 (136.04 KB)'; ('', 0) for other lines."""
-    text = line.strip()
+    """('total', 34826) from ' Total params: 34,826 (136.04 KB)' (or markdown's '- Total
+    params: …'); ('', 0) for other lines."""
+    text = line.strip().removeprefix("- ")
     for label in TOTALS:
         prefix = f"{label} params:"
         if text.startswith(prefix):
@@ -208,8 +217,9 @@ def unnest(line: str, depth: int) -> str:
 
 
 def box_cells(line: str) -> list[str]:
-    """Keras 3: the text between the box's vertical bars (│ in the body, ┃ in the header)."""
-    bar = "┃" if "┃" in line else "│"
+    """Keras 3: the text between the box's vertical bars (│ in the body, ┃ in the header);
+    a markdown table's between its | bars."""
+    bar = "┃" if "┃" in line else "│" if "│" in line else "|"
     return [cell.strip() for cell in line.split(bar)[1:-1]] if bar in line else []
 
 

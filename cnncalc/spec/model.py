@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from ..dtypes import DTYPE_NAMES, dtype_name
-from ..errors import SpecError, did_you_mean
+from ..errors import SpecError, closest, did_you_mean
 from ..layers import REGISTRY, Layer
 from ..layers.base import KERAS_ALIASES, MAX_RANK, PositiveInt
 
@@ -160,8 +160,15 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
             or (item["type"] == "extra_forbidden" and number == len(loc) - 1)
         )
         groups.setdefault(field, []).append(item)
+    meant = {  # a near-miss unknown argument explains the missing one: say only the typo
+        (*field[:-1], closest(str(field[-1]), _argument_names(rule)))
+        for field, items in groups.items()
+        if field and any(item["type"] == "extra_forbidden" for item in items)
+    }
     lines = []
     for field, items in groups.items():
+        if field in meant and all(item["type"] == "missing" for item in items):
+            continue
         path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in field)
         if where == "":
             path = path.lstrip(".")
