@@ -297,3 +297,10 @@ def test_memory_batch_defaults_to_the_specs_fixed_batch() -> None:
     memory = json.loads(run("analyze", "-", "--format", "json", stdin=spec).stdout)["memory"]
     # (4 input + 2 output elements) · 32 samples · 4 bytes, by hand
     assert memory["batch_size"] == 32 and memory["activations_bytes"] == 6 * 32 * 4
+
+
+def test_explain_shows_cost_working_only_with_costs() -> None:
+    plain = run("analyze", "mnist", "--explain").stdout
+    costed = run("analyze", "mnist", "--explain", "--costs").stdout
+    assert "macs =" not in plain and "receptive_field" not in plain
+    assert "macs = 26·26·32 · 3·3·1 = 194688" in costed  # 26·26 positions, 32 filters, 3·3·1

@@ -171,8 +171,9 @@ def table_text(
 
 
 def working_text(analysis: Analysis, costs: Memory | None = None) -> str:
-    """The working for every layer, as the lecture writes it, then its costs (one line per
-    line: a name's control characters are shown as escapes)."""
+    """The working for every layer, as the lecture writes it, and with ``costs`` (--costs) each
+    layer's cost working and the memory's (one line per line: a name's control characters are
+    shown as escapes)."""
     blocks = []
     for row in analysis.layers:
         shapes = (tuple_text((row.batch_size, *shape)) for shape in row.input_shapes)
@@ -182,8 +183,9 @@ def working_text(analysis: Analysis, costs: Memory | None = None) -> str:
         lines += [f"    {visible(line)}" for line in row.working]
         if row.non_trainable_params and row.params == row.non_trainable_params:
             lines.append("    (trainable=False: every weight is non-trainable)")
-        lines += [f"    {line}" for line in row.cost_working]
-        lines.append(f"    activations = {shape_product(row)}")
+        if costs is not None:
+            lines += [f"    {line}" for line in row.cost_working]
+            lines.append(f"    activations = {shape_product(row)}")
         blocks.append("\n".join(lines))
     if costs is not None:
         blocks.append("\n".join(["memory:", *(f"    {line}" for line in costs.working)]))
