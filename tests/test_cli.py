@@ -304,3 +304,13 @@ def test_explain_shows_cost_working_only_with_costs() -> None:
     costed = run("analyze", "mnist", "--explain", "--costs").stdout
     assert "macs =" not in plain and "receptive_field" not in plain
     assert "macs = 26·26·32 · 3·3·1 = 194688" in costed  # 26·26 positions, 32 filters, 3·3·1
+
+
+def test_a_text_file_that_is_not_a_spec_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello world\n", encoding="utf-8")
+    result = run("analyze", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {path}: a spec is an object with 'input_shape' and 'layers', got str"
+    )

@@ -33,7 +33,7 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
     if not text.strip():
         raise SpecError("the SPEC is empty: give a spec file, '-', a preset or random:…")
     if text == STDIN:
-        return parse_spec(parse_text(read_input(STDIN, MAX_MODEL_BYTES, SPEC_KIND), "<stdin>"))
+        return spec_from_text(read_input(STDIN, MAX_MODEL_BYTES, SPEC_KIND), "<stdin>")
     path = Path(text)
     if is_file(path):
         if is_hdf5(path):  # a legacy .h5 model: read its config, not its (large) weights
@@ -45,7 +45,7 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
                 raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
         if is_archive(path):
             return parse_spec(parse_archive(path, str(path)))
-        return parse_spec(parse_text(read_input(path, MAX_MODEL_BYTES, SPEC_KIND), str(path)))
+        return spec_from_text(read_input(path, MAX_MODEL_BYTES, SPEC_KIND), str(path))
     if is_folder(path):
         raise SpecError(f"{visible_name(text)}: is a folder, not a spec file")
     if text.startswith(RANDOM_PREFIX):
@@ -97,6 +97,17 @@ def is_hdf5(path: Path) -> bool:
 
     with path.open("rb") as file:
         return file.read(len(HDF5_MAGIC)) == HDF5_MAGIC
+
+
+def spec_from_text(raw: bytes, where: str) -> Spec:
+    """A Spec from a file's bytes; text that is not an object says which file it was."""
+    data = parse_text(raw, where)
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"{where}: a spec is an object with 'input_shape' and 'layers', "
+            f"got {type(data).__name__}"
+        )
+    return parse_spec(data)
 
 
 def parse_text(raw: bytes, where: str) -> Any:
