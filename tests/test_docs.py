@@ -101,3 +101,10 @@ def test_the_docs_layer_counts_are_cnncalcs() -> None:
             for found in re.finditer(rf"{name} \(([0-9,]+) layers", text):
                 stated = int(found.group(1).replace(",", ""))
                 assert stated == len(cnncalc.analyze(spec).layers), (page.name, found.group(0))
+
+
+def test_every_layer_kind_is_in_the_layer_docs() -> None:
+    from cnncalc.layers import REGISTRY
+
+    docs = (ROOT / "docs" / "layers.md").read_text(encoding="utf-8")
+    assert [kind for kind in REGISTRY if f"| `{kind}` |" not in docs] == []
