@@ -96,12 +96,6 @@ SPEC_HELP = (
 )
 
 
-def refuse_overwrite(output: Path, force: bool) -> None:
-    """Fail before slow work when the output file exists (write_output checks again)."""
-    if output.exists() and not force:
-        raise SpecError(f"{output}: already exists; use --force to overwrite it")
-
-
 def read_text_file(path: Path, kind: str = "text") -> str:
     """A user's text file through the bounded reader (a size limit, UTF-8, never /dev/zero)."""
     from ..sources.reader import MAX_TEXT_BYTES, read_input

@@ -39,7 +39,10 @@ def write_output(
         typer.echo(f"wrote {output}", err=True)
 
 
-def write_file(data: bytes, output: Path, force: bool) -> None:
+def writable_target(output: Path, force: bool) -> os.stat_result | None:
+    """What stands at ``output`` now (None: nothing), once writing there may go ahead: not a
+    folder, not an existing file without --force, in a folder that exists. A command with
+    slow work to do calls it first too, so it fails before the work."""
     try:
         status = output.lstat()
     except FileNotFoundError:
@@ -50,9 +53,14 @@ def write_file(data: bytes, output: Path, force: bool) -> None:
         raise SpecError(f"{output}: is a folder; give a file name inside it")
     if status is not None and not force:
         raise SpecError(f"{output}: already exists; use --force to overwrite it")
+    if not output.parent.is_dir():
+        raise SpecError(f"{output}: the folder {output.parent} does not exist")
+    return status
+
+
+def write_file(data: bytes, output: Path, force: bool) -> None:
+    status = writable_target(output, force)
     folder = output.parent
-    if not folder.is_dir():
-        raise SpecError(f"{output}: the folder {folder} does not exist")
     if status is not None and not stat.S_ISREG(status.st_mode) and not stat.S_ISLNK(status.st_mode):
         with output.open("wb") as device:  # a device or a pipe: there is nothing to replace
             device.write(data)
