@@ -206,9 +206,6 @@ def test_nested_models_are_framed_groups_with_their_own_layers() -> None:
 
 def test_costs_label_macs_when_known() -> None:
     analysis = cnncalc.analyze("mnist")
-    macs = getattr(analysis["conv2d"], "macs", None)
-    if macs is None:
-        pytest.skip("this cnncalc does not compute MACs yet (issue 9)")
     assert "MACs 194,688" in analysis.draw("graph", costs=True).svg  # 26·26·32 · 3·3·1
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from ..errors import SpecError
-from .app import SPEC_HELP, command, refuse_overwrite, write_output
+from .app import SPEC_HELP, command, write_output
+from .output import writable_target
 
 
 class Style(str, Enum):
@@ -41,7 +42,7 @@ def draw(
         cnncalc draw resnet50 --style graph -o resnet50.png
     """
     from .. import analyze as run
-    from ..render.svg import SAVE_FORMATS, row_macs
+    from ..render.svg import SAVE_FORMATS
 
     if output is not None and output.is_dir():
         raise SpecError(f"{output}: is a folder; give a file name inside it (.svg, .png or .pdf)")
@@ -50,13 +51,13 @@ def draw(
         said = f"a .{fmt} file" if fmt else "a file without a suffix"
         raise SpecError(f"{output}: cannot draw {said}; name the file .svg, .png or .pdf")
     if output is not None:
-        refuse_overwrite(output, force)
+        writable_target(output, force)
     result = run(spec)
     diagram = result.draw(style.value if style else None, costs)
     if diagram.note:
         typer.echo(f"note: {diagram.note}", err=True)
-    if costs and all(row_macs(row) is None for row in result):
-        typer.echo("note: --costs: this cnncalc does not compute MACs", err=True)
+    if costs and all(row.macs is None for row in result):
+        typer.echo("note: --costs: no layer's MACs are known (its sizes are unknown)", err=True)
     write_output(diagram.svg if output is None else diagram.to_bytes(fmt), output, force)
 
 
@@ -81,5 +82,5 @@ def report(
     from ..render.report import report_html
 
     if output is not None:
-        refuse_overwrite(output, force)
+        writable_target(output, force)
     write_output(report_html(run(spec), style.value if style else None), output, force)

@@ -23,7 +23,6 @@ from .svg import (
     family,
     heading,
     legend_width,
-    row_macs,
     text_width,
     title_lines,
     tooltip,
@@ -150,7 +149,7 @@ def stacks(analysis: Analysis) -> list[Stack]:
         for name, shape in implicit_inputs(analysis.layers, analysis.input_shape).items()
     ]
     drawn += [
-        Stack(row.name, family(row.type), row.output_shape, tooltip(row), row.params, row_macs(row))
+        Stack(row.name, family(row.type), row.output_shape, tooltip(row), row.params, row.macs)
         for row in analysis.layers
     ]
     return drawn

@@ -11,8 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..formulas import product
-from .svg import BOLD, FAMILY_COLOURS, attr, count_text, document, family, row_macs, text_width
+from .svg import BOLD, FAMILY_COLOURS, attr, count_text, document, family, text_width
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, LayerRow
@@ -25,19 +24,13 @@ MARGIN = 12.0
 HEADING = 54.0
 
 
-def activations(row: LayerRow) -> int | None:
-    """Output values per sample: the costs' figure if present, else the output shape's product."""
-    known = getattr(row, "activations", None)
-    return known if known is not None else product(row.output_shape)
-
-
 def columns(analysis: Analysis) -> list[tuple[str, Callable[[LayerRow], int | None]]]:
     measures: list[tuple[str, Callable[[LayerRow], int | None]]] = [
         ("params", lambda row: row.params),
-        ("activations", activations),
+        ("activations", lambda row: row.activations),
     ]
-    if any(row_macs(row) is not None for row in analysis.layers):
-        measures.append(("MACs", row_macs))
+    if any(row.macs is not None for row in analysis.layers):
+        measures.append(("MACs", lambda row: row.macs))
     return measures
 
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..layers.base import shape_text
 from .diagram import draw
-from .plots import activations, bars_svg
-from .svg import attr, row_heading, row_macs
+from .plots import bars_svg
+from .svg import attr, row_heading
 from .tables import header, totals_lines
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ pre { margin: .2rem 0 .6rem 1.2rem; background: #f7f7f7; padding: .4rem; }
 
 def summary_table(analysis: Analysis) -> str:
     """Keras's summary columns, plus activations and MACs (where known) per layer."""
-    macs = any(row_macs(row) is not None for row in analysis.layers)
+    macs = any(row.macs is not None for row in analysis.layers)
     columns = [*header(analysis), "Activations", *(["MACs"] if macs else [])]
     lines = ["<table>", "<tr>" + "".join(f"<th>{attr(c)}</th>" for c in columns) + "</tr>"]
     for row in analysis.layers:
@@ -48,10 +48,10 @@ def summary_table(analysis: Analysis) -> str:
         ]
         if analysis.is_graph:
             cells.append(f"<td>{attr(', '.join(row.inputs))}</td>")
-        count = activations(row)
+        count = row.activations
         cells.append(f'<td class="number">{"?" if count is None else f"{count:,}"}</td>')
         if macs:
-            value = row_macs(row)
+            value = row.macs
             cells.append(f'<td class="number">{"?" if value is None else f"{value:,}"}</td>')
         lines.append(f'<tr data-row="{attr(row.name)}">' + "".join(cells) + "</tr>")
     lines.append("</table>")

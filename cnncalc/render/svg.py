@@ -100,11 +100,6 @@ def count_text(count: int | None) -> str:
     return f"{count:,}"
 
 
-def row_macs(row: LayerRow) -> int | None:
-    """The layer's multiply-accumulates if this cnncalc computes them (issue 9), else None."""
-    return getattr(row, "macs", None)
-
-
 def row_heading(row: LayerRow) -> str:
     """'conv2d (Conv2D): (None, 28, 28, 1) → (None, 26, 26, 32)': what the working is about."""
     sources = ", ".join(shape_text(s) for s in row.input_shapes) or "declared"
@@ -125,8 +120,8 @@ def node_lines(row: LayerRow, costs: bool) -> list[str]:
     counts = []
     if row.params:
         counts.append(f"params {row.params:,}")
-    if costs and row_macs(row):
-        counts.append(f"MACs {count_text(row_macs(row))}")
+    if costs and row.macs:
+        counts.append(f"MACs {count_text(row.macs)}")
     if counts:
         lines.append(" · ".join(counts))
     return lines
