@@ -32,6 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutation"
 
+# The fast tests every layer family has: rules with their working, refusals, costs per kind.
+FAMILY_TESTS = [
+    "tests/test_layer_families.py",
+    "tests/test_costs_kinds.py",
+    "tests/test_engine.py",
+]
+
 # module (under cnncalc/, without .py) -> the fast test files that guard it
 MODULES: dict[str, list[str]] = {
     "formulas": [
@@ -57,6 +64,20 @@ MODULES: dict[str, list[str]] = {
     "layers/normalization": ["tests/test_engine.py", "tests/test_spec.py"],
     "layers/reshaping": ["tests/test_engine.py", "tests/test_spec.py"],
     "layers/base": ["tests/test_engine.py", "tests/test_formulas.py", "tests/test_spec.py"],
+    "layers/activations": FAMILY_TESTS,
+    "layers/adaptive_pooling": FAMILY_TESTS,
+    "layers/applications": FAMILY_TESTS,
+    "layers/attention": FAMILY_TESTS,
+    "layers/audio": FAMILY_TESTS,
+    "layers/augmentation": FAMILY_TESTS,
+    "layers/einsum": FAMILY_TESTS,
+    "layers/embedding": FAMILY_TESTS,
+    "layers/lookup": FAMILY_TESTS,
+    "layers/models": FAMILY_TESTS,
+    "layers/preprocessing": FAMILY_TESTS,
+    "layers/recurrent": FAMILY_TESTS,
+    "layers/regularization": FAMILY_TESTS,
+    "layers/wrappers": FAMILY_TESTS,
     "engine": ["tests/test_engine.py", "tests/test_properties.py"],
     "analysis": ["tests/test_engine.py", "tests/test_render_formats.py"],
     "spec/model": ["tests/test_spec.py"],
