@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import cnncalc
 from cnncalc import CnncalcError
-from cnncalc.keras.bridge import KerasMissing, KerasRejects, to_keras
+from cnncalc.keras.bridge import KerasMissing, KerasRejects, import_keras, to_keras
 
 from .conftest import assert_matches_keras, needs_keras
 
@@ -566,6 +566,18 @@ def assert_keras_refuses_too(spec: dict[str, Any], refusal: CnncalcError) -> Non
     assert 0 in model.get_layer(name).output.shape, f"Keras builds {name} non-empty: {ours}"
 
 
+def assert_keras_refuses_arguments(spec: dict[str, Any], refusal: CnncalcError) -> None:
+    """cnncalc calls a layer's arguments invalid ("layers[3]: output_sequence_length is only
+    for …"): Keras refuses to construct that layer too, naming the same argument."""
+    found = re.match(r"layers\[(\d+)\]: (\w+)", str(refusal))
+    assert found and refusal.exit_code == 2, f"not an invalid argument: {refusal}"
+    entry = spec["layers"][int(found[1])]
+    arguments = {key: value for key, value in entry.items() if key not in ("type", "inputs")}
+    with pytest.raises(ValueError) as caught:
+        getattr(import_keras().layers, entry["type"])(**arguments)
+    assert found[2] in str(caught.value), f"cnncalc: {refusal}\nKeras: {caught.value}"
+
+
 def in_random_valid_order(draw: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """The same graph with every layer's inputs written out, listed in a random order in
     which each layer still comes after the layers it reads (as a user may write a graph)."""
@@ -604,13 +616,22 @@ def test_random_networks_match_keras(data: st.DataObject) -> None:
         raise
 
 
+def text_vectorization(mode: str) -> dict[str, Any]:
+    """A TextVectorization that pads ids to 5 tokens: only output_mode 'int' allows that."""
+    layer = {"type": "TextVectorization", "vocabulary": ["a", "b"], "output_mode": mode}
+    return {"input_shape": [1], "layers": [{**layer, "output_sequence_length": 5}]}
+
+
 @settings(deadline=None, max_examples=60)
 @given(spec=front_end_networks())
+@example(spec=text_vectorization("int"))  # both build it
+@example(spec=text_vectorization("count"))  # both refuse it
 def test_random_front_ends_match_keras(spec: dict[str, Any]) -> None:
     try:
         cnncalc.analyze(spec)
-    except CnncalcError:
-        return  # a combination cnncalc refuses is covered by the error tests
+    except CnncalcError as refusal:
+        assert_keras_refuses_arguments(spec, refusal)
+        return
     try:
         assert_matches_keras(spec)
     except Exception:
