@@ -94,6 +94,10 @@ MODULES: dict[str, list[str]] = {
 # Deselect the tests that build real Keras models, and use few Hypothesis examples.
 PYTEST_ARGS = ["-p", "no:randomly", "-x", "-q", "-k", "not keras", "--hypothesis-profile=mutation"]
 COPIED = ["cnncalc", "tests", "conftest.py", "pyproject.toml", "README.md", "docs"]
+# What mutmut must copy beside the mutated sources into mutants/, where the tests run: the
+# Hypothesis profiles, and the docs and README that tests read (without them the clean run
+# fails and mutmut stops before checking a single mutant).
+ALSO_COPIED = ["conftest.py", "README.md", "docs"]
 
 
 @dataclass
@@ -105,7 +109,8 @@ class Score:
 
     @property
     def percent(self) -> float:
-        judged = self.killed + len(self.survived)
+        """Killed over killed plus survived; a mutant never checked counts as not killed."""
+        judged = self.killed + len(self.survived) + self.other.get("not checked", 0)
         return 100.0 * self.killed / judged if judged else 100.0
 
 
@@ -123,7 +128,11 @@ def scratch_copy(module: str, tests: list[str]) -> Path:
             shutil.copy2(source, where / name)
     existing = [t for t in tests if (ROOT / t).exists()]
     pyproject = (where / "pyproject.toml").read_text(encoding="utf-8")
-    pyproject = re.sub(r"\n\[tool\.mutmut\][^\[]*", "\n", pyproject)
+    # Drop the checkout's own section: every line up to the next table header (a value such as
+    # ["cnncalc"] opens a line with "[" too, so match headers, not brackets).
+    pyproject = re.sub(
+        r"\n\[tool\.mutmut\]\n(?:(?!\[[A-Za-z_][\w.\-]*\][ \t]*(?:#.*)?\n).*\n)*", "\n", pyproject
+    )
     pyproject += (
         "\n[tool.mutmut]\n"
         'source_paths = ["cnncalc"]\n'
@@ -131,7 +140,7 @@ def scratch_copy(module: str, tests: list[str]) -> Path:
         f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(existing)}\n"
         "use_git_change_detection = false\n"
-        'also_copy = ["conftest.py"]\n'  # the Hypothesis profiles
+        f"also_copy = {json.dumps(ALSO_COPIED)}\n"
     )
     (where / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     return where
@@ -140,13 +149,20 @@ def scratch_copy(module: str, tests: list[str]) -> Path:
 def run_module(module: str, children: int) -> Score:
     where = scratch_copy(module, MODULES[module])
     environment = {**os.environ, "PYTHONPATH": str(where), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    subprocess.run(
+    run = subprocess.run(
         [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
         cwd=where,
         env=environment,
         check=False,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if run.returncode:
+        # mutmut stops before checking any mutant when the clean test run fails or no selected
+        # test reaches the module; say why instead of leaving only "not checked".
+        said = [line.rpartition("\r")[2] for line in (run.stdout + run.stderr).splitlines()]
+        print(f"mutmut stopped on {module} (exit code {run.returncode}):", file=sys.stderr)
+        print("\n".join(said[-25:]), file=sys.stderr)
     return read_score(module, where)
 
 
