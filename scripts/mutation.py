@@ -78,6 +78,8 @@ MODULES: dict[str, list[str]] = {
     "layers/recurrent": FAMILY_TESTS,
     "layers/regularization": FAMILY_TESTS,
     "layers/wrappers": FAMILY_TESTS,
+    "dtypes": ["tests/test_dtypes.py"],
+    "render/escaping": ["tests/test_render_formats.py", "tests/test_hostile.py"],
     "engine": ["tests/test_engine.py", "tests/test_properties.py"],
     "analysis": ["tests/test_engine.py", "tests/test_render_formats.py"],
     "spec/model": ["tests/test_spec.py"],

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cnncalc
-from cnncalc.dtypes import bytes_per_weight, dtype_name
+from cnncalc.dtypes import bytes_per_weight, compute_dtype, dtype_name, stored_bytes
 from cnncalc.render.tables import totals_lines
 
 POLICIES = ["float16", "bfloat16", "float32", "float64", "mixed_float16", "mixed_bfloat16"]
@@ -30,6 +30,49 @@ POLICIES = ["float16", "bfloat16", "float32", "float64", "mixed_float16", "mixed
 )
 def test_bytes_per_weight(policy: str | None, size: int) -> None:
     assert bytes_per_weight(policy) == size
+
+
+def test_a_string_input_has_no_weight_size() -> None:
+    assert bytes_per_weight("string") == 0
+
+
+@pytest.mark.parametrize(
+    ("policy", "computes_in"),
+    [
+        (None, "float32"),  # Keras's default policy
+        ("float16", "float16"),
+        ("mixed_float16", "float16"),  # variables float32, computation half (the Keras guide)
+        ("mixed_bfloat16", "bfloat16"),
+        ("int32", "int32"),
+    ],
+)
+def test_compute_dtype(policy: str | None, computes_in: str) -> None:
+    assert compute_dtype(policy) == computes_in
+
+
+@pytest.mark.parametrize(
+    ("dtype", "size"),
+    [("bool", 1), ("int8", 1), ("float8_e4m3fn", 1), ("float16", 2), ("int32", 4), ("float64", 8)],
+)
+def test_stored_bytes(dtype: str, size: int) -> None:
+    """A bool is one bit to Keras's summary but a whole byte in memory."""
+    assert stored_bytes(dtype) == size and isinstance(stored_bytes(dtype), int)
+
+
+def test_a_policy_without_a_name_is_refused() -> None:
+    layer = {"type": "Dense", "units": 2, "dtype": {"class_name": "DTypePolicy", "config": {}}}
+    with pytest.raises(cnncalc.SpecError, match=r"layers\[0\]\.dtype"):
+        cnncalc.analyze({"input_shape": [4], "layers": [layer]})
+
+
+def test_an_unknown_dtype_with_nothing_close_lists_every_name() -> None:
+    with pytest.raises(ValueError) as caught:
+        dtype_name("complex128")
+    assert str(caught.value) == (
+        "unknown dtype 'complex128'; Keras's names: float16, float32, float64, int8, int16, "
+        "int32, int64, uint8, uint16, uint32, uint64, bfloat16, float8_e4m3fn, float8_e5m2, "
+        "bool, string, mixed_float16, mixed_bfloat16"
+    )
 
 
 def test_a_serialized_policy_is_read_for_its_name() -> None:
