@@ -79,7 +79,7 @@ MODULES: dict[str, list[str]] = {
     "layers/regularization": FAMILY_TESTS,
     "layers/wrappers": FAMILY_TESTS,
     "dtypes": ["tests/test_dtypes.py"],
-    "render/escaping": ["tests/test_render_formats.py", "tests/test_hostile.py"],
+    "render/escaping": ["tests/test_escaping.py", "tests/test_render_formats.py"],
     "engine": ["tests/test_engine.py", "tests/test_properties.py"],
     "analysis": ["tests/test_engine.py", "tests/test_render_formats.py"],
     "spec/model": ["tests/test_spec.py"],

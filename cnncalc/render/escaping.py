@@ -23,13 +23,11 @@ INVISIBLE = re.compile(
 )
 """Control characters (C0, DEL, C1), line and paragraph separators, the marks that reorder
 text (bidi), zero-width characters and lone surrogates: none is shown as itself."""
-NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escape_invisible(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    return NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    """Python's own escape: \\n, \\x1b, \\u200b, \\ud800."""
+    return ascii(match.group())[1:-1]
 
 
 def visible(text: str) -> str:
@@ -95,8 +93,7 @@ def markdown_fence(text: str) -> str:
     >>> markdown_fence("a ```` b")
     '`````'
     """
-    longest = max((len(run) for run in re.findall("`+", text)), default=0)
-    return "`" * max(3, longest + 1)
+    return "`" * max([3, *(len(run) + 1 for run in re.findall("`+", text))])
 
 
 LATEX_SPECIAL = {
@@ -143,7 +140,7 @@ def _latex_char(char: str) -> str:
     if char in LATEX_SYMBOLS:
         return LATEX_SYMBOLS[char]
     code = ord(char)
-    if 0x20 <= code < 0x7F or 0xC0 <= code <= 0x17F:
+    if char.isascii() or 0xC0 <= code <= 0x17F:  # visible() has escaped ASCII's controls
         return char  # ASCII and the accented Latin letters every LaTeX's T1 fonts have
     return rf"\texttt{{[U+{code:04X}]}}"
 
