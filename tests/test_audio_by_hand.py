@@ -276,3 +276,21 @@ def test_stft_frames_may_not_skip_samples() -> None:
     assert str(refused.value) == message
     row = one_layer([1000, 1], "STFTSpectrogram", frame_length=256, frame_step=256)
     assert row.output_shape == (3, 129)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "argument"),
+    [
+        ({"frame_length": 256, "frame_step": 257}, "frame_step"),
+        ({"frame_length": 256, "frame_step": 256}, None),
+    ],
+)
+def test_keras_refuses_a_step_longer_than_the_frame(
+    keras: Any, arguments: dict[str, Any], argument: str | None
+) -> None:
+    """The refusal above is Keras's own (its constructor, not a build)."""
+    if argument is None:
+        keras.layers.STFTSpectrogram(**arguments)
+        return
+    with pytest.raises(ValueError, match=argument):
+        keras.layers.STFTSpectrogram(**arguments)

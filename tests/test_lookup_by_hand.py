@@ -410,7 +410,7 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"type": "Discretization"},
-        "give bin_boundaries or num_bins: their count is the output's depth",
+        "bin_boundaries or num_bins must be given: their count is the depth",
     ),
 ]
 
@@ -421,6 +421,17 @@ def test_arguments_the_layer_cannot_take_are_refused(layer: dict[str, Any], mess
     with pytest.raises(SpecError) as refused:
         one_layer([4], layer["type"], **arguments)
     assert str(refused.value) == f"layers[0]: {message}"
+
+
+@pytest.mark.parametrize(("layer", "message"), REFUSED)
+def test_keras_refuses_them_too_naming_the_same_argument(
+    keras: Any, layer: dict[str, Any], message: str
+) -> None:
+    """The refusals are Keras's: its constructor raises, naming the argument ours starts with."""
+    arguments = {k: v for k, v in layer.items() if k != "type"}
+    with pytest.raises(ValueError) as caught:
+        getattr(keras.layers, layer["type"])(**arguments)
+    assert message.split()[0] in str(caught.value)
 
 
 def test_the_smallest_max_tokens_is_two() -> None:

@@ -230,7 +230,7 @@ class Discretization(Encoding):
     def _has_bins(self) -> Any:
         """Keras's __init__ refuses neither (a saved, adapted layer has both: from_config)."""
         if self.bin_boundaries is None and self.num_bins is None:
-            raise ValueError("give bin_boundaries or num_bins: their count is the output's depth")
+            raise ValueError("bin_boundaries or num_bins must be given: their count is the depth")
         return self
 
     def apply(self, shape: Shape) -> Outcome:
