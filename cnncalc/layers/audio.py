@@ -82,6 +82,15 @@ class STFTSpectrogram(OneInput):
     expand_dims: bool = False
     data_format: DataFormat | None = None
 
+    @model_validator(mode="after")
+    def _frames_overlap_or_touch(self) -> Any:
+        if self.frame_step is not None and self.frame_step > self.frame_length:
+            raise ValueError(
+                f"frame_step ({self.frame_step}) must be at most frame_length "
+                f"({self.frame_length}): Keras refuses frames that skip samples"
+            )
+        return self
+
     def apply(self, shape: Shape) -> Outcome:
         first = self.data_format == "channels_first"
         self.expect_rank(

@@ -31,8 +31,7 @@ class Augmentation(Spatial):
         if self.rgb_only and channels not in (3, None):
             raise LayerError(f"{self.type} works on RGB images: 3 channels, got {channels}")
         outcome = Outcome(shape, working=("output shape = input shape; params = 0",))
-        ops = self.inference_ops(shape)
-        return outcome if ops is None else outcome.costing(ops=ops)
+        return outcome.costing(ops=self.inference_ops(shape))  # None: 0 ops, no line
 
     def inference_ops(self, shape: Shape) -> Step | None:
         """Operations at inference: none, the input passes through."""

@@ -51,6 +51,18 @@ def as_ids(shape: Shape) -> Outcome:
     return Outcome(shape, working=("output_mode 'int': one id per value, the shape stays",))
 
 
+def check_max_tokens(layer: Any) -> Any:
+    """What Keras's IndexLookup.__init__ refuses about max_tokens (TextVectorization's too)."""
+    if layer.max_tokens is not None and layer.max_tokens < 2:
+        raise ValueError(
+            f"max_tokens must be greater than 1, got {layer.max_tokens}: the vocabulary would "
+            "be empty"
+        )
+    if layer.pad_to_max_tokens and layer.max_tokens is None:
+        raise ValueError("pad_to_max_tokens needs max_tokens: the output is padded to it")
+    return layer
+
+
 class IndexLookup(Encoding):
     """Maps tokens to ids in the given vocabulary (never adapted: it must be in the spec)."""
 
@@ -65,6 +77,15 @@ class IndexLookup(Encoding):
     output_mode: Mode = "int"
     pad_to_max_tokens: bool = False
 
+    @model_validator(mode="after")
+    def _as_keras_accepts(self) -> Any:
+        if self.invert and self.output_mode != "int":
+            raise ValueError(
+                f"invert maps ids back to tokens: output_mode must be 'int', not "
+                f"'{self.output_mode}'"
+            )
+        return check_max_tokens(self)
+
     def apply(self, shape: Shape) -> Outcome:
         if self.output_mode == "int":
             return as_ids(shape)
@@ -75,7 +96,7 @@ class IndexLookup(Encoding):
 def vocabulary_depth(layer: Any, oov: int) -> tuple[int, str]:
     """An encoded lookup's depth: max_tokens when padded to it, else the vocabulary and its
     out-of-vocabulary ids (the mask token gets no column)."""
-    if layer.pad_to_max_tokens and layer.max_tokens:
+    if layer.pad_to_max_tokens:  # with max_tokens (check_max_tokens)
         return layer.max_tokens, f"max_tokens = {layer.max_tokens} (pad_to_max_tokens)"
     if not isinstance(layer.vocabulary, list):
         raise LayerError(
@@ -122,16 +143,20 @@ class TextVectorization(OneInput):
             raise ValueError(
                 f"output_sequence_length is only for output_mode 'int', not '{self.output_mode}'"
             )
-        return self
+        return check_max_tokens(self)
 
     def apply(self, shape: Shape) -> Outcome:
         if self.output_mode == "int":
             out = (self.output_sequence_length,)
             return Outcome(out, working=(f"one id per token: {shape_text(out)}; params = 0",))
-        tokens = (*shape, None) if self.split is not None else shape
+        if self.split is None:
+            tokens = shape
+            split = f"split None: each string is one token, {shape_text(tokens)}"
+        else:
+            tokens = (*shape, None)
+            split = f"split '{self.split}' adds a tokens axis: {shape_text(tokens)}"
         depth, why = vocabulary_depth(self, 1)
         outcome = encoded(tokens, self.output_mode, depth, why)
-        split = f"split '{self.split}' adds a tokens axis: {shape_text(tokens)}"
         return Outcome(outcome.shape, working=(split, *outcome.working))
 
 
@@ -201,16 +226,22 @@ class Discretization(Encoding):
     num_bins: PositiveInt | None = None
     output_mode: Literal["int", "one_hot", "multi_hot", "count"] = "int"
 
+    @model_validator(mode="after")
+    def _has_bins(self) -> Any:
+        """Keras's __init__ refuses neither (a saved, adapted layer has both: from_config)."""
+        if self.bin_boundaries is None and self.num_bins is None:
+            raise ValueError("bin_boundaries or num_bins must be given: their count is the depth")
+        return self
+
     def apply(self, shape: Shape) -> Outcome:
         if self.output_mode == "int":
             return as_ids(shape)
-        if self.bin_boundaries is not None:
+        if self.bin_boundaries is not None:  # both given (an adapted layer): the boundaries
             depth = len(self.bin_boundaries) + 1
             why = f"len(bin_boundaries) + 1 = {depth}"
-        elif self.num_bins is not None:
-            depth, why = self.num_bins, f"num_bins = {self.num_bins}"
         else:
-            raise LayerError("give bin_boundaries or num_bins: their count is the output's depth")
+            assert self.num_bins is not None  # _has_bins
+            depth, why = self.num_bins, f"num_bins = {self.num_bins}"
         if self.output_mode == "one_hot":
             return encoded(shape, "one_hot", depth, why)
         out = (*shape[1:], depth)  # Keras drops the first axis after the batch
