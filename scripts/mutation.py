@@ -54,7 +54,11 @@ MODULES: dict[str, list[str]] = {
         "tests/test_properties.py",
         "tests/test_engine.py",
     ],
-    "layers/pooling": ["tests/test_formulas.py", "tests/test_engine.py"],
+    "layers/pooling": [
+        "tests/test_pooling_by_hand.py",
+        "tests/test_formulas.py",
+        "tests/test_engine.py",
+    ],
     "layers/core": ["tests/test_engine.py", "tests/test_layer_families.py", "tests/test_spec.py"],
     "layers/merge": [
         "tests/test_engine.py",
