@@ -59,7 +59,12 @@ MODULES: dict[str, list[str]] = {
         "tests/test_formulas.py",
         "tests/test_engine.py",
     ],
-    "layers/core": ["tests/test_engine.py", "tests/test_layer_families.py", "tests/test_spec.py"],
+    "layers/core": [
+        "tests/test_core_by_hand.py",
+        "tests/test_engine.py",
+        "tests/test_layer_families.py",
+        "tests/test_spec.py",
+    ],
     "layers/merge": [
         "tests/test_engine.py",
         "tests/test_untested_paths.py",
