@@ -237,6 +237,9 @@ SINGLE: list[tuple[list[int], dict[str, Any]]] = [
     # Activations with weights or arguments
     ([5, 6, 3], {"type": "PReLU"}),
     ([5, 6, 3], {"type": "PReLU", "shared_axes": [1, 2]}),
+    # Keras indexes alpha's shape by axis − 1: -1 shares the axis before the last
+    ([4, 5], {"type": "PReLU", "shared_axes": [-1]}),
+    ([5, 6, 3], {"type": "PReLU", "shared_axes": [0]}),
     ([5, 6, 3], {"type": "ELU", "alpha": 0.5}),
     # Core: embeddings, einsum, identity-like, noise
     ([12], {"type": "Embedding", "input_dim": 1000, "output_dim": 64}),

@@ -4,7 +4,7 @@ from typing import Literal
 
 from ..errors import LayerError
 from ..formulas import num, product, product_text
-from .base import Axes, OneInput, Outcome, Shape, elementwise, keras_axis, shape_text
+from .base import Axes, OneInput, Outcome, Shape, elementwise, shape_text
 from .core import SAME_SHAPE
 
 
@@ -32,7 +32,13 @@ class PReLU(OneInput):
     def apply(self, shape: Shape) -> Outcome:
         shared = [] if self.shared_axes is None else self.shared_axes
         shared = [shared] if isinstance(shared, int) else shared
-        indices = {keras_axis(axis, len(shape), "shared_axes") for axis in shared}
+        # Keras's build sets alpha's shape[axis − 1] = 1, a Python index into the shape
+        # without the batch: 0 and negative axes count from the end, one place early
+        rank = len(shape)
+        outside = [axis for axis in shared if not -rank <= axis - 1 < rank]
+        if outside:
+            raise LayerError(f"shared_axes={outside[0]} is out of range for a {rank + 1}-D input")
+        indices = {(axis - 1) % rank for axis in shared}
         alpha = tuple(1 if i in indices else size for i, size in enumerate(shape))
         if None in alpha:
             raise LayerError(

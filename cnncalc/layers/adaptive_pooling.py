@@ -9,8 +9,8 @@ from .pooling import Reducing
 
 def adaptive_windows(size: int, n: int) -> list[int]:
     """The window sizes of adaptive pooling along one axis, as Keras (and PyTorch) place
-    them: window i covers ⌊i·L/n⌋ … ⌈(i + 1)·L/n⌉ − 1."""
-    return [min(-(-(i + 1) * size // n), size) - min(i * size // n, size - 1) for i in range(n)]
+    them: window i covers ⌊i·L/n⌋ … ⌈(i + 1)·L/n⌉ − 1 (for i < n, inside 0 … L − 1)."""
+    return [-(-(i + 1) * size // n) - i * size // n for i in range(n)]
 
 
 class AdaptivePooling(Reducing):
