@@ -89,8 +89,6 @@ MODULES: dict[str, list[str]] = {
     "layers/wrappers": FAMILY_TESTS,
     "dtypes": ["tests/test_dtypes.py"],
     "render/escaping": ["tests/test_escaping.py", "tests/test_render_formats.py"],
-    "sources/textfiles": ["tests/test_hostile.py", "tests/test_spec.py"],
-    "sources/reader": ["tests/test_hostile.py", "tests/test_spec.py"],
     "engine": ["tests/test_engine.py", "tests/test_properties.py"],
     "analysis": ["tests/test_engine.py", "tests/test_render_formats.py"],
     "spec/model": ["tests/test_spec.py"],
