@@ -66,6 +66,7 @@ MODULES: dict[str, list[str]] = {
         "tests/test_spec.py",
     ],
     "layers/merge": [
+        "tests/test_merge_by_hand.py",
         "tests/test_engine.py",
         "tests/test_untested_paths.py",
         "tests/test_layer_families.py",
