@@ -72,7 +72,11 @@ MODULES: dict[str, list[str]] = {
         "tests/test_layer_families.py",
     ],
     "layers/normalization": ["tests/test_engine.py", "tests/test_spec.py"],
-    "layers/reshaping": ["tests/test_engine.py", "tests/test_spec.py"],
+    "layers/reshaping": [
+        "tests/test_reshaping_by_hand.py",
+        "tests/test_engine.py",
+        "tests/test_spec.py",
+    ],
     "layers/base": ["tests/test_engine.py", "tests/test_formulas.py", "tests/test_spec.py"],
     "layers/activations": ["tests/test_activations_by_hand.py", *FAMILY_TESTS],
     "layers/adaptive_pooling": ["tests/test_adaptive_pooling_by_hand.py", *FAMILY_TESTS],
