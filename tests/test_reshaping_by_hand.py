@@ -232,27 +232,27 @@ REFUSED: list[tuple[list[int], dict[str, Any], str]] = [
     (
         [6, 2],
         {"type": "Cropping1D", "cropping": [1, 2, 3]},
-        "a 1-D layer takes one int or a pair [before, after]",
+        "layers[0].cropping: a 1-D layer takes one int or a pair [before, after]",
     ),
     (
         [6, 2],
         {"type": "ZeroPadding1D", "padding": [[1, 2]]},
-        "a 1-D layer takes one int or a pair [before, after]",
+        "layers[0].padding: a 1-D layer takes one int or a pair [before, after]",
     ),
     (
         [6, 6, 2],
         {"type": "ZeroPadding2D", "padding": [1, 2, 3]},
-        "needs one int, 2 ints, or 2 [before, after] pairs",
+        "layers[0].padding: needs one int, 2 ints, or 2 [before, after] pairs",
     ),
     (
         [6, 6, 6, 2],
         {"type": "Cropping3D", "cropping": [1, 2]},
-        "needs one int, 3 ints, or 3 [before, after] pairs",
+        "layers[0].cropping: needs one int, 3 ints, or 3 [before, after] pairs",
     ),
     (
         [6, 6, 2],
         {"type": "Cropping2D", "cropping": [[1, 2, 3], 1]},
-        "a pair is [before, after], got [1, 2, 3]",
+        "layers[0].cropping: a pair is [before, after], got [1, 2, 3]",
     ),
 ]
 
