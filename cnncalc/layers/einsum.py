@@ -63,8 +63,13 @@ class EinsumDense(OneInput):
             raise LayerError(f"the kernel '{w_spec}' = {kernel} must have every axis known")
         bias: tuple[int | None, ...] = ()
         if self.bias_axes:
+            stray = [c for c in self.bias_axes if c not in out_spec]
+            if stray:  # Keras: "Bias dimension 'z' was requested, but is not part of ..."
+                raise LayerError(f"bias_axes '{stray[0]}' is not in the output '{out_spec}'")
             first = min(out_spec.index(c) for c in self.bias_axes)
             bias = tuple(out[out_at[c]] if c in self.bias_axes else 1 for c in out_spec[first:])
+            if None in bias:  # Keras cannot create a weight of unknown size either
+                raise LayerError(f"the bias '{self.bias_axes}' = {bias} must have every axis known")
         weights = product(kernel) or 0
         biases = (product(bias) or 0) if bias else 0
         reversed_note = " (Keras lists the elided axes reversed)" if left and elided > 2 else ""
