@@ -94,6 +94,34 @@ CASES: list[tuple[list[Any], dict[str, Any], tuple[Any, ...], int, tuple[str, ..
         "macs = 3·4·5·64 · 6 = 23040  (output values · the summed axes)",
         None,
     ),
+    (  # two elided axes 3, 4: 3 goes to position 1, then 4 before it; 6·5 = 30
+        [3, 4, 6],
+        {"equation": "...b,bc->...c", "output_shape": 5},
+        (4, 3, 5),
+        30,
+        (
+            "output = (None, 4, 3, 5) (Keras lists the elided axes reversed)",
+            "kernel 'bc' = 6·5 = 30",
+            "no bias_axes: no bias",
+            "params = 30 + 0 = 30",
+        ),
+        "macs = 3·4·5 · 6 = 360  (output values · the summed axes)",
+        None,
+    ),
+    (  # capital letters are letters too (Keras's pattern is [a-zA-Z]): 7·3 + 3 = 24
+        [7],
+        {"equation": "aB,BC->aC", "output_shape": 3, "bias_axes": "C"},
+        (3,),
+        24,
+        (
+            "output = (None, 3)",
+            "kernel 'BC' = 7·3 = 21",
+            "bias 'C' = 3 = 3",
+            "params = 21 + 3 = 24",
+        ),
+        "macs = 3 · 7 = 21  (output values · the summed axes)",
+        "ops = 3 = 3  (bias additions)",
+    ),
     (  # one elided axis: nothing to reverse; 4·5 = 20
         [3, 4],
         {"equation": "...b,bc->...c", "output_shape": 5},
@@ -209,8 +237,13 @@ REFUSED: list[tuple[list[Any], dict[str, Any], str]] = [
     ),
     (  # 'z' is in neither the input nor the output: Keras cannot size it either
         [32],
-        {"equation": "ab,bz->ac", "output_shape": 4},
-        "the kernel 'bz' = (32, 0) must have every axis known",
+        {"equation": "ab,bzc->ac", "output_shape": 4},
+        "the kernel 'bzc' = (32, 0, 4) must have every axis known",
+    ),
+    (  # Keras: "Dimension 'd' was specified in the output 'acd' but has no corresponding dim"
+        [32],
+        {"equation": "ab,bc->acd", "output_shape": [4, 5]},
+        "axis 'd' of the output 'acd' is in neither the input 'ab' nor the kernel 'bc'",
     ),
     (  # Keras: "Bias dimension 'z' was requested, but is not part of the output spec"
         [32],
