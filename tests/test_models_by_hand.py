@@ -25,22 +25,24 @@ def dense(units: int, name: str, **more: Any) -> dict[str, Any]:
 
 
 def test_a_nested_sequential_is_one_row_summing_its_layers() -> None:
-    """8 → 4 → 2: (8·4 + 4) + (4·2 + 2) = 36 + 10 = 46; MACs 32 + 8 = 40; 4 + 2 = 6 bias
-    additions."""
-    inner = {"type": "Sequential", "layers": [dense(4, "hidden"), dense(2, "out")]}
+    """8 → 4 → 3 → 2: (8·4 + 4) + (4·3 + 3) + (3·2 + 2) = 36 + 15 + 8 = 59; MACs
+    32 + 12 + 6 = 50; 4 + 3 + 2 = 9 bias additions; the output is the last layer's."""
+    layers = [dense(4, "hidden"), dense(3, "middle"), dense(2, "out")]
+    inner = {"type": "Sequential", "layers": layers}
     row = cnncalc.analyze({"input_shape": [8], "layers": [inner]})[0]
-    assert (row.output_shape, row.params, row.non_trainable_params) == ((2,), 46, 0)
+    assert (row.output_shape, row.params, row.non_trainable_params) == ((2,), 59, 0)
     assert row.working == (
         "hidden (Dense) → (None, 4), params 36",
-        "out (Dense) → (None, 2), params 10",
-        "params = the sum over its 2 layers = 46",
+        "middle (Dense) → (None, 3), params 15",
+        "out (Dense) → (None, 2), params 8",
+        "params = the sum over its 3 layers = 59",
     )
-    assert (row.macs, row.ops) == (40, 6)
+    assert (row.macs, row.ops) == (50, 9)
     assert row.cost_working[:2] == (
-        "macs = the sum over its layers = 40",
-        "ops = the sum over its layers = 6",
+        "macs = the sum over its layers = 50",
+        "ops = the sum over its layers = 9",
     )
-    assert [inner_row.name for inner_row in row.nested] == ["hidden", "out"]
+    assert [inner_row.name for inner_row in row.nested] == ["hidden", "middle", "out"]
     assert row.receptive_field is None
     assert any("Sequential is not traced inside" in line for line in row.cost_working)
 
@@ -75,12 +77,17 @@ def test_a_nested_functional_model_reads_its_inputs_in_order_and_names_its_outpu
 
 
 def test_a_nested_functional_model_without_outputs_ends_at_its_last_layer() -> None:
+    """4 → 3 → 2: (4·3 + 3) + (3·2 + 2) = 15 + 8 = 23, the output the last layer's (2,)."""
     inner = {
         "type": "Functional",
-        "layers": [{"type": "InputLayer", "name": "x", "shape": [1]}, dense(3, "last")],
+        "layers": [
+            {"type": "InputLayer", "name": "x", "shape": [1]},
+            dense(3, "first"),
+            dense(2, "last"),
+        ],
     }
     row = cnncalc.analyze({"input_shape": [4], "layers": [inner]})[0]
-    assert (row.output_shape, row.params) == ((3,), 4 * 3 + 3)
+    assert (row.output_shape, row.params) == ((2,), 23)
 
 
 # (spec, what the user reads) — the exact words.
