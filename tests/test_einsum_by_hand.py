@@ -240,6 +240,11 @@ REFUSED: list[tuple[list[Any], dict[str, Any], str]] = [
         {"equation": "ab,bzc->ac", "output_shape": 4},
         "the kernel 'bzc' = (32, 0, 4) must have every axis known",
     ),
+    (  # einsum: "includes output subscript 'c' multiple times"
+        [32],
+        {"equation": "ab,bc->acc", "output_shape": [4, 4]},
+        "the output 'acc' names axis 'c' twice",
+    ),
     (  # Keras: "Dimension 'd' was specified in the output 'acd' but has no corresponding dim"
         [32],
         {"equation": "ab,bc->acd", "output_shape": [4, 5]},
