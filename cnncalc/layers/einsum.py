@@ -57,9 +57,9 @@ class EinsumDense(OneInput):
                     f"axis '{c}' is {full[in_at[c]]} in the input but {out[out_at[c]]} in "
                     "output_shape"
                 )
-        twice = [c for c in out_spec if out_spec.count(c) > 1]
-        if twice:  # einsum: "includes output subscript 'c' multiple times"
-            raise LayerError(f"the output '{out_spec}' names axis '{twice[0]}' twice")
+        for c in out_spec:
+            if out_spec.count(c) > 1:  # einsum: "includes output subscript 'c' multiple times"
+                raise LayerError(f"the output '{out_spec}' names axis '{c}' twice")
         orphans = [c for c in out_spec if c not in in_spec and c not in w_spec]
         if orphans:  # Keras: "Dimension 'd' was specified in the output ... but has no ..."
             raise LayerError(
