@@ -45,10 +45,11 @@ class EinsumDense(OneInput):
             [self.output_shape] if not isinstance(self.output_shape, list) else self.output_shape
         )
         # Keras inserts the elided axes one by one at position 1, so they come out reversed
-        out = [None, *reversed(full[1:elided]), *given] if left else [None, *given]
+        # (without an ellipsis, elided is 0: nothing is inserted)
+        out = [None, *reversed(full[1:elided]), *given]
         in_at = {c: elided + i for i, c in enumerate(in_spec)}
-        out_at = {c: (elided if left else 0) + i for i, c in enumerate(out_spec)}
-        if len(out) != len(out_spec) + (elided if left else 0):
+        out_at = {c: elided + i for i, c in enumerate(out_spec)}
+        if len(out) != len(out_spec) + elided:
             raise LayerError(f"output_shape {given} does not fit the output '{out_spec}'")
         for c in in_spec:
             if c in out_at and out[out_at[c]] not in (None, full[in_at[c]]):
@@ -56,6 +57,15 @@ class EinsumDense(OneInput):
                     f"axis '{c}' is {full[in_at[c]]} in the input but {out[out_at[c]]} in "
                     "output_shape"
                 )
+        for c in out_spec:
+            if out_spec.count(c) > 1:  # einsum: "includes output subscript 'c' multiple times"
+                raise LayerError(f"the output '{out_spec}' names axis '{c}' twice")
+        orphans = [c for c in out_spec if c not in in_spec and c not in w_spec]
+        if orphans:  # Keras: "Dimension 'd' was specified in the output ... but has no ..."
+            raise LayerError(
+                f"axis '{orphans[0]}' of the output '{out_spec}' is in neither the input "
+                f"'{in_spec}' nor the kernel '{w_spec}'"
+            )
         kernel = tuple(
             out[out_at[c]] if c in out_at else full[in_at[c]] if c in in_at else 0 for c in w_spec
         )
@@ -63,11 +73,16 @@ class EinsumDense(OneInput):
             raise LayerError(f"the kernel '{w_spec}' = {kernel} must have every axis known")
         bias: tuple[int | None, ...] = ()
         if self.bias_axes:
+            stray = [c for c in self.bias_axes if c not in out_spec]
+            if stray:  # Keras: "Bias dimension 'z' was requested, but is not part of ..."
+                raise LayerError(f"bias_axes '{stray[0]}' is not in the output '{out_spec}'")
             first = min(out_spec.index(c) for c in self.bias_axes)
             bias = tuple(out[out_at[c]] if c in self.bias_axes else 1 for c in out_spec[first:])
+            if None in bias:  # Keras cannot create a weight of unknown size either
+                raise LayerError(f"the bias '{self.bias_axes}' = {bias} must have every axis known")
         weights = product(kernel) or 0
         biases = (product(bias) or 0) if bias else 0
-        reversed_note = " (Keras lists the elided axes reversed)" if left and elided > 2 else ""
+        reversed_note = " (Keras lists the elided axes reversed)" if elided > 2 else ""
         working = (
             f"output = {shape_text(tuple(out[1:]))}{reversed_note}",
             f"kernel '{w_spec}' = {product_text(kernel)} = {num(weights)}",
@@ -78,7 +93,6 @@ class EinsumDense(OneInput):
         )
         sizes = {c: full[i] for c, i in in_at.items() if i > 0}
         sizes.update(zip(w_spec, kernel))
-        sizes.update({c: out[i] for c, i in out_at.items() if i > 0 and c not in sizes})
         outputs = (*full[1:elided], *(sizes[c] for c in out_spec if c in sizes))
         summed = tuple(sizes[c] for c in dict.fromkeys(in_spec + w_spec) if c not in out_at)
         macs = count("macs", [[outputs, summed]], "output values · the summed axes")

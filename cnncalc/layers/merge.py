@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from ..errors import LayerError
-from ..formulas import count
+from ..formulas import count, num
 from .base import Axes, Axis, Layer, Outcome, Shape, elementwise, keras_axis, last_axis, shape_text
 
 
@@ -125,8 +125,9 @@ class Concatenate(Layer):
             along = [s[axis] for s in inputs]
         total = None if None in along else sum(s for s in along if s is not None)
         out[axis] = total
-        sizes = " + ".join("?" if s is None else str(s) for s in along)
-        return Outcome(tuple(out), working=(f"axis {self.axis}: {sizes} = {total}; params = 0",))
+        sizes = " + ".join(num(s) for s in along)
+        line = f"axis {self.axis}: {sizes} = {num(total)}; params = 0"
+        return Outcome(tuple(out), working=(line,))
 
 
 class Dot(Layer):
@@ -147,10 +148,10 @@ class Dot(Layer):
         a, b = inputs
         pair = self.axes if isinstance(self.axes, list) else [self.axes, self.axes]
         i, j = keras_axis(pair[0], len(a), "axes"), keras_axis(pair[1], len(b), "axes")
-        if a[i] is not None and b[j] is not None and a[i] != b[j]:
+        if a[i] != b[j]:  # an unknown size against a known one too, as Keras's Dot.build
             raise LayerError(f"the summed axes differ: {a[i]} ≠ {b[j]} ({shapes_text(inputs)})")
         out = (*a[:i], *a[i + 1 :], *b[:j], *b[j + 1 :]) or (1,)
-        line = f"sum over {a[i]} values: {shapes_text(inputs)} → {shape_text(out)}; params = 0"
+        line = f"sum over {num(a[i])} values: {shapes_text(inputs)} → {shape_text(out)}; params = 0"
         # a product of two tensors, counted like attention's QKᵀ (normalize's norms are not)
-        macs = count("macs", [[out, (a[i] if a[i] is not None else b[j],)]], "outputs · summed")
+        macs = count("macs", [[out, (a[i],)]], "outputs · summed")
         return Outcome(out, working=(line,)).costing(macs)
