@@ -324,8 +324,7 @@ REFUSED: list[tuple[list[Any], dict[str, Any], str]] = [
     (
         [4, 5],
         {"type": "UnitNormalization", "axis": 3},
-        "layer 0 'unit_normalization' (UnitNormalization): axis=3 is out of range for a 3-D "
-        "input",
+        "layer 0 'unit_normalization' (UnitNormalization): axis=3 is out of range for a 3-D input",
     ),
     (
         [4, 5],
