@@ -189,13 +189,13 @@ class Outcome:
         )
 
 
-def total(label: str, parts: list[tuple[str, int | None]], note: str = "") -> Step:
-    """A cost that adds the costs of parts (a wrapper's layers): 'macs = 100 + 60 = 160'."""
+def total(label: str, parts: list[tuple[str, int | None]], note: str) -> Step:
+    """A cost that adds the costs of parts (a wrapper's layers), with what they are:
+    'macs = 100 (forward) + 60 (backward) = 160  (both directions)'."""
     values = [value for _, value in parts]
     value = None if None in values else sum(v for v in values if v is not None)
     terms = " + ".join(f"{num(v)} ({role})" for role, v in parts)
-    suffix = f"  ({note})" if note else ""
-    return Step(value, label, f"{terms} = {num(value)}{suffix}")
+    return Step(value, label, f"{terms} = {num(value)}  ({note})")
 
 
 def nested_costs(outcome: "Outcome", macs: Step, ops: Step, lines: list[str]) -> "Outcome":
@@ -219,7 +219,7 @@ def elementwise(shape: Shape, per_element: int, note: str) -> Step:
 
 def tuple_text(sizes: tuple[int | None, ...]) -> str:
     """(26, 26, 32), with None for an unknown size."""
-    return "(" + ", ".join("None" if s is None else str(s) for s in sizes) + ")"
+    return "(" + ", ".join(map(str, sizes)) + ")"  # str(None) is 'None'
 
 
 def shape_text(shape: Shape) -> str:
@@ -300,8 +300,9 @@ class Layer(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """The layer as a spec writes it: its type, the arguments not at their defaults, and
-        simple ignored ones (such as activation) kept for the reader."""
-        arguments = self.model_dump(exclude={"type"}, exclude_defaults=True, exclude_none=True)
+        simple ignored ones (such as activation) kept for the reader. A None given where the
+        default is not None stays (Normalization's axis None is not its default -1)."""
+        arguments = self.model_dump(exclude={"type"}, exclude_defaults=True)
         extras = {
             key: value
             for key, value in self._keras_extras.items()
