@@ -302,7 +302,7 @@ class Layer(BaseModel):
         """The layer as a spec writes it: its type, the arguments not at their defaults, and
         simple ignored ones (such as activation) kept for the reader. A None given where the
         default is not None stays (Normalization's axis None is not its default -1)."""
-        arguments = self.model_dump(exclude={"type"}, exclude_defaults=True)
+        arguments = self.model_dump(exclude_defaults=True)  # type too: it is written first
         extras = {
             key: value
             for key, value in self._keras_extras.items()
