@@ -346,3 +346,35 @@ def test_a_recurrent_step_sees_every_earlier_step(layer: dict[str, Any]) -> None
     assert f"receptive field = the whole input  ({layer['type']} mixes every position)" in (
         row.cost_working
     )
+
+
+# (cell, params, non-trainable) on 10 steps of 8 features — a frozen cell's weights are not
+# trained, as in Keras (LSTMCell 4·((8 + 2)·2 + 2) = 88, GRUCell on its 2 units 63)
+FROZEN_CELLS: list[tuple[Any, int, int]] = [
+    ({"type": "LSTMCell", "units": 2, "trainable": False}, 88, 88),
+    (
+        [{"type": "LSTMCell", "units": 2, "trainable": False}, {"type": "GRUCell", "units": 3}],
+        151,
+        88,
+    ),
+    (
+        [{"type": "LSTMCell", "units": 2}, {"type": "GRUCell", "units": 3, "trainable": False}],
+        151,
+        63,
+    ),
+    (
+        {
+            "type": "StackedRNNCells",
+            "cells": [{"type": "LSTMCell", "units": 2}, {"type": "GRUCell", "units": 3}],
+            "trainable": False,
+        },
+        151,
+        151,
+    ),
+]
+
+
+@pytest.mark.parametrize(("cell", "params", "frozen"), FROZEN_CELLS)
+def test_a_frozen_cell_keeps_its_weights_untrained(cell: Any, params: int, frozen: int) -> None:
+    row = one_layer([10, 8], "RNN", cell=cell)
+    assert (row.params, row.non_trainable_params) == (params, frozen)

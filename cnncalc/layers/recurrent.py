@@ -39,6 +39,11 @@ class Step(Layer):
         """One step's multiply-accumulates as factor groups: (gates,) · (rows, columns)."""
         raise NotImplementedError
 
+    def frozen(self, input_dim: int) -> int:
+        """The weights kept out of training: all of them when the cell is trainable: false,
+        as Keras does for a frozen cell inside an RNN."""
+        return 0 if self.trainable else self.step(input_dim)[0]
+
 
 class Cell(Step):
     gates: ClassVar[int]
@@ -118,6 +123,16 @@ class StackedRNNCells(Step):
         lines.append(f"params = the sum over the {len(self.cells)} cells = {num(total)}")
         return total, size, lines
 
+    def frozen(self, input_dim: int) -> int:
+        """The frozen cells' weights (or all of them when the stack itself is frozen)."""
+        if not self.trainable:
+            return self.step(input_dim)[0]
+        total, size = 0, input_dim
+        for index, cell in enumerate(self.cells):
+            step = as_step(cell, f"cells[{index}]")
+            total, size = total + step.frozen(size), step.step(size)[1]
+        return total
+
     def step_macs(self, input_dim: int) -> list[list[tuple[int, ...]]]:
         terms, size = [], input_dim
         for index, cell in enumerate(self.cells):
@@ -159,7 +174,8 @@ class Sequence(OneInput):
             [[(steps,), *term] for term in step.step_macs(features)],
             "steps · the input and recurrent kernels of every gate",
         )
-        outcome = Outcome(out, params, 0, (f"output: {which} → {shape_text(out)}", *lines))
+        working = (f"output: {which} → {shape_text(out)}", *lines)
+        outcome = Outcome(out, params, step.frozen(features), working)
         return outcome.costing(macs)
 
 
