@@ -5,6 +5,7 @@
 The held layer's own rule gives its shape and weights; the wrapper says what it does with them.
 """
 
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, SerializeAsAny, ValidationError
@@ -37,11 +38,13 @@ NestedLayer = Annotated[SerializeAsAny[Layer], BeforeValidator(as_layer)]
 
 
 def run_inner(layer: Layer, inputs: list[Shape], role: str) -> Outcome:
-    """The held layer's outcome; its failure names it as part of the wrapper."""
+    """The held layer's outcome; its failure names it as part of the wrapper. A held layer
+    given trainable: false keeps all its weights out of training, as in Keras."""
     try:
-        return layer.compute(inputs)
+        outcome = layer.compute(inputs)
     except LayerError as error:
         raise LayerError(f"its {role} ({layer.type}): {error}") from None
+    return outcome if layer.trainable else replace(outcome, non_trainable=outcome.params)
 
 
 def inner_lines(role: str, layer: Layer, outcome: Outcome) -> list[str]:
