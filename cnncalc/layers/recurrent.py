@@ -199,8 +199,9 @@ class Recurrent(Sequence):
     use_bias: bool = True
 
     def apply(self, shape: Shape) -> Outcome:
+        # the layer's own arguments (units, use_bias, trainable, …) make its cell; the cell's
+        # name and inputs are never read
         arguments = {f: getattr(self, f) for f in self.cell_kind.model_fields if f != "type"}
-        arguments.update(name=None, inputs=None)
         return self.run(shape, self.cell_kind(**arguments))
 
 
