@@ -139,6 +139,47 @@ CASES: list[
         f"192 + 160 + 160 + 120 + 120 + 192 = 944  ({GQA_NOTE})",
         60,
     ),
+    # a 3-D query and key (after the batch): attention runs over both their axes jointly;
+    # the projections are those of 2 steps above (36, 36, 48, 35 = 155). MACs: 2·3·2·3·5 =
+    # 180, 2·4·2·3·5 = 240, 2·4·2·3·7 = 336, QKᵀ and attention·V 2·2·3·2·4·3 = 288 each,
+    # output 2·3·5·2·3 = 180: 1512; 2·2·3·2·4 = 96 scores
+    (
+        {"type": "MultiHeadAttention", "num_heads": 2, "key_dim": 3},
+        [[2, 3, 5], [2, 4, 7], [2, 4, 5]],
+        (2, 3, 5),
+        155,
+        (
+            "output: the query's steps, output_shape 5 → (2, 3, 5)",
+            "key = 5·2·3 + 2·3 = 36",
+            "value = 7·2·3 + 2·3 = 48",
+            "params = 36 + 36 + 48 + 35 = 155",
+        ),
+        "macs = 2·3·2·3 · 5 + 2·4·2·3 · 5 + 2·4·2·3 · 7 + 2·2·3·2·4 · 3 + 2·2·3·2·4 · 3 + "
+        f"2·3·5 · 2·3 = 180 + 240 + 336 + 288 + 288 + 180 = 1512  ({MHA_NOTE})",
+        96,
+    ),
+    # Attention's matmul batches the axes before the steps: (2, 3, F)·(2, 4, F)ᵀ is (2, 3, 4),
+    # 24 scores (Keras's scores have that shape); QKᵀ 2·3·4·5 = 120, attention·V 2·3·4·7 = 168
+    (
+        {"type": "Attention"},
+        [[2, 3, 5], [2, 4, 7], [2, 4, 5]],
+        (2, 3, 7),
+        0,
+        ("output: query steps, value features → (2, 3, 7)",),
+        "macs = 2·3·4 · 5 + 2·3·4 · 7 = 120 + 168 = 288  (QKᵀ + attention·V)",
+        24,
+    ),
+    # AdditiveAttention without a scale, batched the same way: attention·V 2·3·4·5 = 120;
+    # q + k, tanh and sum 2·3·4·5 = 120 and 24 softmaxes
+    (
+        {"type": "AdditiveAttention", "use_scale": False},
+        [[2, 3, 5], [2, 4, 5]],
+        (2, 3, 5),
+        0,
+        ("params = 0 (use_scale=False)",),
+        "macs = 2·3·4 · 5 = 120  (attention·V; the scores only add)",
+        144,
+    ),
     # dot-product Attention: no weights; QKᵀ 4·6·5 = 120, attention·V 4·6·7 = 168; 24 scores
     (
         {"type": "Attention"},
@@ -301,6 +342,28 @@ def test_attention_refusals_say_why(
     with pytest.raises(CnncalcError, match=f": {re.escape(message)}$") as caught:
         attend(layer, *shapes)
     assert caught.value.exit_code == 1
+
+
+def test_unknown_steps_leave_the_weights_known() -> None:
+    """Projections of 5 features to 1 head of 2: 5·1·2 + 1·2 = 12 each; 1·2·5 + 5 = 15."""
+    row = attend(
+        {"type": "MultiHeadAttention", "num_heads": 1, "key_dim": 2}, [2, None, 5], [2, None, 5]
+    )
+    assert (row.output_shape, row.params, row.macs, row.ops) == ((2, None, 5), 51, None, None)
+
+
+def test_grouped_query_attention_reads_only_steps_and_features() -> None:
+    """Keras's GroupQueryAttention projects with fixed 3-D einsums: a 4-D input fails there."""
+    message = (
+        "the query must be (batch, steps, features), the only rank Keras's projections read, "
+        "got (None, 2, 3, 8)"
+    )
+    layer = {"type": "GroupedQueryAttention", "head_dim": 2}
+    layer |= {"num_query_heads": 4, "num_key_value_heads": 2}
+    with pytest.raises(CnncalcError, match=f": {re.escape(message)}$"):
+        attend(layer, [2, 3, 8], [5, 8])
+    with pytest.raises(CnncalcError, match=re.escape("the key must be (batch, steps, features)")):
+        attend(layer, [3, 8], [5, 8], [2, 5, 8])
 
 
 def test_every_query_step_sees_every_key_step() -> None:

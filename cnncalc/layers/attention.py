@@ -65,8 +65,11 @@ class ScoreAttention(Layer):
         params, line = self.weights(query[-1])
         outcome = Outcome(out, params, 0, (f"output: query steps, value features → {out}", line))
         assert query[-1] is not None and value[-1] is not None  # checked by query_value_key
-        products = attention_products((), query, key, query[-1], value[-1])
-        softmax = [(*query[:-1], *key[:-1])]
+        # Keras's matmul scores the last-but-one axes and batches the axes before them:
+        # (…, Tq, F)·(…, Tk, F)ᵀ is (…, Tq, Tk)
+        scores = (*query[:-1], key[-2])
+        products = [[scores, (query[-1],)], [scores, (value[-1],)]]
+        softmax = [scores]
         if self.multiplies_scores():
             ops = count("ops", [softmax], "softmax over every score")
             return outcome.costing(count("macs", products, "QKᵀ + attention·V"), ops)
@@ -79,7 +82,7 @@ class ScoreAttention(Layer):
 
     def multiplies_scores(self) -> bool:
         """Whether a score is a sum of products (dot, or a learned scale times tanh(q + k))."""
-        return True
+        raise NotImplementedError
 
 
 class Attention(ScoreAttention):
@@ -210,10 +213,15 @@ class GroupedQueryAttention(Layer):
 
     def compute(self, inputs: list[Shape]) -> Outcome:
         query, value, key = query_value_key(self, inputs)
-        if query[-1] != value[-1]:
-            raise LayerError(
-                f"the query's features ({query[-1]}) and the value's ({value[-1]}) must be equal"
-            )
+        for role, shape in (("query", query), ("value", value), ("key", key)):
+            if len(shape) != 2:
+                raise LayerError(
+                    f"the {role} must be (batch, steps, features), the only rank Keras's "
+                    f"projections read, got {shape_text(shape)}"
+                )
+        (tq, fq), (tv, fv), (tk, fk) = query, value, key
+        if fq != fv:
+            raise LayerError(f"the query's features ({fq}) and the value's ({fv}) must be equal")
         if self.num_query_heads % self.num_key_value_heads:
             raise LayerError(
                 f"num_query_heads ({self.num_query_heads}) must be a multiple of "
@@ -225,15 +233,15 @@ class GroupedQueryAttention(Layer):
             self.head_dim,
             self.use_bias,
         )
-        assert query[-1] is not None and key[-1] is not None and value[-1] is not None
+        assert fq is not None and fk is not None and fv is not None  # by query_value_key
         parts = [
-            projection("query", query[-1], hq, d, bias),
-            projection("key", key[-1], hkv, d, bias),
-            projection("value", value[-1], hkv, d, bias),
+            projection("query", fq, hq, d, bias),
+            projection("key", fk, hkv, d, bias),
+            projection("value", fv, hkv, d, bias),
         ]
-        out_params = hq * d * query[-1] + (query[-1] if bias else 0)
-        plus = f" + {query[-1]}" if bias else ""
-        parts.append((out_params, f"output = {hq}·{d}·{query[-1]}{plus} = {num(out_params)}"))
+        out_params = hq * d * fq + (fq if bias else 0)
+        plus = f" + {fq}" if bias else ""
+        parts.append((out_params, f"output = {hq}·{d}·{fq}{plus} = {num(out_params)}"))
         params = sum(p for p, _ in parts)
         working = (
             f"output: the query's shape {shape_text(query)}",
@@ -243,11 +251,11 @@ class GroupedQueryAttention(Layer):
         macs = count(
             "macs",
             [
-                [(*query[:-1], hq, d), (query[-1],)],
-                [(*key[:-1], hkv, d), (key[-1],)],
-                [(*value[:-1], hkv, d), (value[-1],)],
+                [(tq, hq, d), (fq,)],
+                [(tk, hkv, d), (fk,)],
+                [(tv, hkv, d), (fv,)],
                 *attention_products((hq,), query, key, d, d),
-                [(*query[:-1], query[-1]), (hq, d)],
+                [(tq, fq), (hq, d)],
             ],
             "projections (key and value heads shared by groups); QKᵀ and attention·V per "
             "query head; the output projection",
