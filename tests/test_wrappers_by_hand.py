@@ -393,3 +393,154 @@ def test_which_wrappers_keep_positions(
         assert row.receptive_field.size == (1,) * len(row.receptive_field.size)
     else:
         assert row.receptive_field is None
+
+
+def test_spectral_normalization_shows_its_layer_and_costs() -> None:
+    """Dense 3 → 4: (3 + 1)·4 = 16 weights, 4·3 = 12 MACs, 4 biases; u adds 4."""
+    row = one_layer([3], "SpectralNormalization", layer={"type": "Dense", "units": 4})
+    assert row.working == (
+        "layer Dense → (None, 4), params 16",
+        "  output: the last axis 3 becomes units = 4",
+        "  params = (3 + 1)·4 = 16",
+        "u = the kernel's last axis = 4 (non-trainable)",
+        "params = 16 + 4 = 20",
+    )
+    assert row.cost_working[:5] == (
+        "layer:",
+        "  macs = 4 · 3 = 12",
+        "  ops = 4 = 4  (bias additions)",
+        "macs = 12 (layer) = 12  (the layer's; the power iteration trains)",
+        "ops = 4 (layer) = 4  (the layer's; the power iteration trains)",
+    )
+
+
+def test_a_pipeline_shows_each_layer_s_working() -> None:
+    """Dense 4 → 3: (4 + 1)·3 = 15; Dense 3 → 2: (3 + 1)·2 = 8; 23 in all."""
+    row = one_layer(
+        [4], "Pipeline", layers=[{"type": "Dense", "units": 3}, {"type": "Dense", "units": 2}]
+    )
+    assert row.working == (
+        "layers[0] Dense → (None, 3), params 15",
+        "  output: the last axis 4 becomes units = 3",
+        "  params = (4 + 1)·3 = 15",
+        "layers[1] Dense → (None, 2), params 8",
+        "  output: the last axis 3 becomes units = 2",
+        "  params = (3 + 1)·2 = 8",
+        "params = the sum over its 2 layers = 23",
+    )
+    assert "macs = 12 (layers[0]) + 6 (layers[1]) = 18  (its layers in order)" in row.cost_working
+
+
+def test_time_distributed_names_each_step_in_its_costs() -> None:
+    row = one_layer([6, 3], "TimeDistributed", layer={"type": "Dense", "units": 5})
+    assert row.cost_working[:3] == (
+        "each step:",
+        "  macs = 5 · 3 = 15",
+        "  ops = 5 = 5  (bias additions)",
+    )
+
+
+# (input shape, layer, output shape, params) — concat's doubling by hand
+CONCAT: list[tuple[list[Any], dict[str, Any], tuple[Any, ...], int]] = [
+    # every step: (10, 2·4)
+    (
+        [10, 3],
+        {"type": "Bidirectional", "layer": {**LSTM4, "return_sequences": True}},
+        (10, 8),
+        256,
+    ),
+    # channels first, the last axis (the width) unknown: 2·? is unknown; 4·(3·3·3·2 +
+    # 3·3·2·2 + 2) = 368 each way
+    (
+        [4, 3, 8, None],
+        {
+            "type": "Bidirectional",
+            "layer": {
+                "type": "ConvLSTM2D",
+                "filters": 2,
+                "kernel_size": 3,
+                "data_format": "channels_first",
+            },
+        },
+        (2, 6, None),
+        736,
+    ),
+]
+
+
+@pytest.mark.parametrize(("input_shape", "layer", "shape", "params"), CONCAT)
+def test_concat_doubles_the_last_axis(
+    input_shape: list[Any], layer: dict[str, Any], shape: tuple[Any, ...], params: int
+) -> None:
+    arguments = {k: v for k, v in layer.items() if k != "type"}
+    row = one_layer(input_shape, layer["type"], **arguments)
+    assert (row.output_shape, row.params) == (shape, params)
+
+
+# (input shape, the held layer's failure named with its role)
+NAMED_FAILURES: list[tuple[list[Any], dict[str, Any], str]] = [
+    (
+        [10, 3],
+        {
+            "type": "Bidirectional",
+            "layer": LSTM4,
+            "backward_layer": {"type": "GRU", "units": 4, "return_state": True},
+        },
+        "its backward_layer (GRU): return_state=True",
+    ),
+    (
+        [4, 4, 1],
+        {
+            "type": "SpectralNormalization",
+            "layer": {"type": "Conv2D", "filters": 1, "kernel_size": 9},
+        },
+        "its layer (Conv2D): a 9×9 kernel does not fit a 4×4 input",
+    ),
+]
+
+
+@pytest.mark.parametrize(("input_shape", "layer", "start"), NAMED_FAILURES)
+def test_a_held_layer_s_failure_names_its_role(
+    input_shape: list[Any], layer: dict[str, Any], start: str
+) -> None:
+    arguments = {k: v for k, v in layer.items() if k != "type"}
+    with pytest.raises(CnncalcError, match=f"\\({layer['type']}\\): {re.escape(start)}"):
+        one_layer(input_shape, layer["type"], **arguments)
+
+
+def test_a_type_that_is_no_name_is_refused_as_a_spec_error() -> None:
+    spec = {
+        "input_shape": [5, 3],
+        "layers": [{"type": "TimeDistributed", "layer": {"type": ["Dense"]}}],
+    }
+    with pytest.raises(
+        CnncalcError, match="the nested layer's type '\\['Dense'\\]' is not a known"
+    ):
+        cnncalc.analyze(spec)
+
+
+def test_a_nested_error_names_its_whole_path() -> None:
+    """A Pipeline inside TimeDistributed: its layers' first item lacks units."""
+    spec = {
+        "input_shape": [5, 3],
+        "layers": [
+            {
+                "type": "TimeDistributed",
+                "layer": {"type": "Pipeline", "layers": [{"type": "Dense"}]},
+            }
+        ],
+    }
+    with pytest.raises(CnncalcError, match=re.escape("the nested Pipeline: layers.0: ")):
+        cnncalc.analyze(spec)
+
+
+# each step (8, 3) of a TimeDistributed layer: a layer mixing the step's positions mixes the
+# output's; one keeping them keeps them
+def test_time_distributed_carries_its_layer_s_positions() -> None:
+    mixed = one_layer([5, 8, 3], "TimeDistributed", layer={"type": "GlobalAveragePooling1D"})
+    assert (mixed.output_shape, mixed.receptive_field) == ((5, 3), None)
+    assert "receptive field = the whole input  (TimeDistributed mixes every position)" in (
+        mixed.cost_working
+    )
+    own = one_layer([5, 4, 6], "TimeDistributed", layer={"type": "LayerNormalization"})
+    assert own.receptive_field is not None and own.receptive_field.size == (1, 1)
