@@ -369,3 +369,53 @@ def test_grouped_query_attention_reads_only_steps_and_features() -> None:
 def test_every_query_step_sees_every_key_step() -> None:
     row = attend({"type": "Attention"}, [4, 5], [6, 5])
     assert row.receptive_field is None
+
+
+def test_unknown_steps_of_every_rank_are_carried() -> None:
+    """Only the features must be known: unknown steps leave the MACs unknown, nothing else."""
+    row = attend({"type": "Attention"}, [None, 5], [None, 5])
+    assert (row.output_shape, row.params, row.macs) == ((None, 5), 0, None)
+    row = attend({"type": "Attention"}, [2, None, 5], [2, None, 7], [2, None, 5])
+    assert (row.output_shape, row.params, row.macs) == ((2, None, 7), 0, None)
+
+
+def test_a_scale_per_feature_on_a_3d_query() -> None:
+    """AdditiveAttention's scale has the query's last axis, 5 (not a step axis)."""
+    assert attend({"type": "AdditiveAttention"}, [2, 3, 5], [2, 4, 5]).params == 5
+
+
+GQA = {"type": "GroupedQueryAttention", "head_dim": 2, "num_query_heads": 4}
+
+
+@pytest.mark.parametrize(
+    ("shapes", "message"),
+    [
+        (
+            [[2, 3, 5], [2, 4, 7], [2, 4, 3]],
+            "the query's features (5) and the key's (3) must be equal to be scored against each "
+            "other",
+        ),
+    ],
+)
+def test_3d_attention_refusals_name_the_features(shapes: list[list[int]], message: str) -> None:
+    with pytest.raises(CnncalcError, match=f": {re.escape(message)}$"):
+        attend({"type": "Attention"}, *shapes)
+
+
+@pytest.mark.parametrize(
+    ("shapes", "message"),
+    [
+        (
+            [[3, 8]],
+            "GroupedQueryAttention reads [query, value] or [query, value, key], got 1 inputs",
+        ),
+        (
+            [[3, 8], [2, 5, 8]],
+            "the value must be (batch, steps, features), the only rank Keras's projections read, "
+            "got (None, 2, 5, 8)",
+        ),
+    ],
+)
+def test_grouped_query_attention_refusals(shapes: list[list[int]], message: str) -> None:
+    with pytest.raises(CnncalcError, match=f": {re.escape(message)}$"):
+        attend({**GQA, "num_key_value_heads": 2}, *shapes)
