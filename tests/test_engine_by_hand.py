@@ -91,11 +91,12 @@ def test_a_graph_wired_by_name_with_two_outputs() -> None:
         {"type": "Concatenate", "name": "both", "inputs": ["head_a", "head_b"]},
         input_shape=[4],
     )
-    assert [(row.name, row.inputs, row.output_shape, row.params) for row in result] == [
-        ("head_a", ("trunk",), (3,), (6 + 1) * 3),
-        ("trunk", ("input",), (6,), (4 + 1) * 6),
-        ("head_b", ("trunk",), (2,), (6 + 1) * 2),
-        ("both", ("head_a", "head_b"), (3 + 2,), 0),
+    got = [(r.index, r.name, r.type, r.inputs, r.output_shape, r.params) for r in result]
+    assert got == [
+        (0, "head_a", "Dense", ("trunk",), (3,), (6 + 1) * 3),
+        (1, "trunk", "Dense", ("input",), (6,), (4 + 1) * 6),
+        (2, "head_b", "Dense", ("trunk",), (2,), (6 + 1) * 2),
+        (3, "both", "Concatenate", ("head_a", "head_b"), (3 + 2,), 0),
     ]
     assert [row.input_shapes for row in result] == [((6,),), ((4,),), ((6,),), ((3,), (2,))]
     assert result.is_graph
@@ -116,6 +117,38 @@ def test_the_computing_order_puts_every_layer_after_its_inputs() -> None:
     )
     assert result.order == (1, 0)
     assert result.memory().inference_peak_bytes == 176 + (4 + 6) * 4
+
+
+def test_a_merge_waits_for_its_last_input() -> None:
+    """A skip over two layers: the Add reads a at once and c two steps later, so it is
+    computed after c. (4 + 1)·4 = 20 params per Dense."""
+    result = analyze(
+        dense(4, name="a"),
+        dense(4, name="b"),
+        dense(4, name="c"),
+        {"type": "Add", "name": "skip", "inputs": ["a", "c"]},
+        input_shape=[4],
+    )
+    assert result.order == (0, 1, 2, 3)
+    assert result["skip"].input_shapes == ((4,), (4,))
+    assert result.total_params == 3 * 20
+
+
+def test_the_receptive_field_grows_from_the_input_through_each_layer() -> None:
+    """A 2×2 pool at stride 2: r = 1 + (2 − 1)·1 = 2, stride 2; then a 3×3 conv:
+    r = 2 + (3 − 1)·2 = 6, stride 2·1 = 2 (the lecture's recurrence, Araujo et al. 2019)."""
+    result = analyze(
+        {"type": "MaxPooling2D", "pool_size": 2},
+        {"type": "Conv2D", "filters": 1, "kernel_size": 3},
+        input_shape=[16, 16, 1],
+    )
+    fields = [(row.receptive_field.size, row.receptive_field.stride) for row in result]
+    assert fields == [((2, 2), (2, 2)), ((6, 6), (2, 2))]
+
+
+def test_a_scalar_per_sample_is_a_shape_of_its_own() -> None:
+    """Reshape to [] leaves one value per sample: Keras's (None,)."""
+    assert analyze({"type": "Reshape", "target_shape": []}, input_shape=[1]).output_shape == (None,)
 
 
 def test_a_layer_without_inputs_reads_the_one_listed_before_it() -> None:
