@@ -83,7 +83,7 @@ def table_cells(text: str) -> list[list[str]]:
 
 def markdown_cells(text: str) -> list[list[str]]:
     lines = [line for line in text.splitlines() if line.startswith("| ")]
-    return [[c.strip() for c in line.split("|")[1:-1]] for line in lines]
+    return [[c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
 
 
 def html_cells(text: str) -> list[list[str]]:
@@ -452,6 +452,8 @@ def test_an_input_layers_working_says_declared() -> None:
         (1024**5, "1.00 PB"),
         (2048 * 1024**5, "2048.00 PB"),
         (2**1001, "about 2^1001 B"),  # past a float: its power of two
+        (2**1000, "about 2^1000 B"),  # 1001 bits
+        (2**999, f"{2**999 / 1024**5:.2f} PB"),  # 1000 bits: still a float
     ],
 )
 def test_sizes_read_as_keras_prints_them(n_bytes: int, text: str) -> None:
@@ -543,3 +545,121 @@ def test_presets_json_every_field() -> None:
         dict(zip(PRESET_COLUMNS, [name, shape, layers, total, preset_description(name)]))
         for name, (shape, layers, total) in PRESETS.items()
     ]
+
+
+def analyze_text(spec: dict[str, Any], *options: str) -> str:
+    result = CliRunner().invoke(app, ["analyze", "-", *options], input=json.dumps(spec))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+UNKNOWN_LENGTH = {"input_shape": [None, 3], "layers": [{"type": "Dense", "units": 2}]}
+
+
+def test_unknown_sizes_print_a_question_mark_and_say_why() -> None:
+    """A sequence of unknown length: (3 + 1)·2 = 8 weights (32 bytes) but no MACs, values or
+    memory for the activations. rmsprop: 8 velocities + 2 scalars, 8·4 + 8 + 4 = 44 bytes."""
+    text = analyze_text(UNKNOWN_LENGTH, "--costs")
+    assert table_cells(text)[1][3:5] == ["?", "?"]
+    assert footer("table", text)[3:] == [
+        "Total MACs: ? (FLOPs = 2 × MACs = ?; the bias is not counted)",
+        "Total ops: ? (elementwise: bias, pooling, normalization, activations, merges)",
+        "Memory (batch size 1, float32, optimizer rmsprop):",
+        "  Params: 32.00 B",
+        "  Gradients: 32.00 B",
+        "  Optimizer params: 10 (44.00 B)",
+        "  Activations: ? (a size is unknown)",
+        "  Training total: ? (a size is unknown)",
+        "  Inference peak: ? (a size is unknown)",
+        COST_FOOTER[-1],
+    ]
+
+
+TWO_INPUTS = {  # no input_shape: two InputLayers, a name with markup characters
+    "layers": [
+        {"type": "InputLayer", "shape": [5, 3], "name": "x"},
+        {"type": "InputLayer", "shape": [2], "name": "y"},
+        {"type": "Dense", "units": 2, "name": "a|b <i>", "inputs": ["x"]},
+        {"type": "GlobalAveragePooling1D", "name": "pool"},
+        {"type": "Concatenate", "name": "join", "inputs": ["pool", "y"]},
+    ],
+}
+# By hand: a|b <i> (3 + 1)·2 = 8 params on (5, 3) → (5, 2); pooled (2,); joined 2 + 2 = 4
+TWO_INPUT_ROWS = [
+    ["x (InputLayer)", "(None, 5, 3)", "0", "-"],
+    ["y (InputLayer)", "(None, 2)", "0", "-"],
+    ["a|b <i> (Dense)", "(None, 5, 2)", "8", "x[0][0]"],
+    ["pool (GlobalAveragePooling1D)", "(None, 2)", "0", "a|b <i>[0][0]"],
+    ["join (Concatenate)", "(None, 4)", "0", "pool[0][0], y[0][0]"],
+]
+
+
+# How markdown and LaTeX write the characters they would otherwise read as markup
+MARKUP_ESCAPES = {
+    "markdown": {"\\|": "|", "\\<": "<", "\\>": ">"},
+    "latex": {"\\textless{}": "<", "\\textgreater{}": ">", "\\textbar{}": "|"},
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "latex"])
+def test_an_unnamed_graph_of_two_inputs_in_every_format(fmt: str) -> None:
+    """Keras calls an unnamed graph "functional"; declared inputs have no input row of their
+    own beyond their InputLayer rows, and nothing Connected to them ('-')."""
+    text = analyze_text(TWO_INPUTS, "--format", fmt)
+    cells = CELLS[fmt](text)
+    for escaped, plain in MARKUP_ESCAPES.get(fmt, {}).items():
+        cells = [[cell.replace(escaped, plain) for cell in row] for row in cells]
+    assert cells == [["Layer (type)", "Output Shape", "Param #", "Connected to"], *TWO_INPUT_ROWS]
+    titles = {
+        "table": 'Model: "functional"',
+        "markdown": "**Model: functional**",
+        "html": "<p><b>Model: functional</b></p>",
+        "latex": "\\begin{tabular}{llrl}",
+    }
+    assert title(fmt, text) == titles[fmt]
+
+
+def test_a_merge_shows_each_input_shape_in_its_working() -> None:
+    text = analyze_text(TWO_INPUTS, "--explain")
+    assert "\njoin (Concatenate): (None, 2), (None, 2) → (None, 4)\n" in text
+    assert "\nx (InputLayer): declared → (None, 5, 3)\n" in text
+
+
+def test_numbers_are_right_aligned_and_text_left_as_keras_prints_them() -> None:
+    """Param #, MACs and Activations line up on their last digit; names, shapes, receptive
+    fields and connections on their first letter."""
+    text = analyze_text(FORK, "--costs")
+    lines = [line for line in text.splitlines() if line.startswith("│ a (Dense)")]
+    cells = lines[0].split("│")[1:-1]
+    right, left = [cells[i] for i in (2, 3, 4)], [cells[i] for i in (0, 1, 5, 6)]
+    assert all(c.startswith("  ") and c.endswith(c.strip() + " ") for c in right), cells
+    assert all(c.startswith(" " + c.strip()) and c.endswith("  ") for c in left), cells
+    page = analyze_text(FORK, "--costs", "--format", "html")
+    header_row = re.search(r"<tr>(<th.*?)</tr>", page)
+    assert header_row is not None
+    styles = re.findall(r"<th( style=\"text-align: right;\")?>", header_row[1])
+    assert [bool(s) for s in styles] == [False, False, True, True, True, False, False]
+
+
+def test_csv_explain_with_costs_carries_the_cost_working_too() -> None:
+    rows = list(csv.DictReader(io.StringIO(output("csv", "--explain", "--costs"))))
+    conv = rows[0]["working"].split("; ")
+    assert "params = (3·3·2 + 1)·3 = 57" in conv
+    assert "macs = 4·4·3 · 3·3·2 = 864" in conv  # 4·4·3 positions × 3·3·2 weights each
+    assert rows[0]["macs"] == "864" and rows[0]["flops"] == "1728"
+
+
+def test_json_costs_use_the_batch_and_optimizer_asked_for() -> None:
+    """A batch of 4: activations 4·(72 + 48 + 48 + 48 + 2)·4 = 3488 bytes; adam keeps two
+    slots per trainable weight: 2·104 + 2 = 210 optimizer variables."""
+    data = json.loads(output("json", "--costs", "--batch-size", "4", "--optimizer", "adam"))
+    memory = data["memory"]
+    assert (memory["batch_size"], memory["optimizer"]) == (4, "adam")
+    assert memory["activations_bytes"] == 4 * 218 * 4
+    assert memory["optimizer_params"] == 2 * 104 + 2
+    assert "memory_working" not in data
+    explained = json.loads(output("json", "--costs", "--explain", "--batch-size", "4"))
+    assert (
+        "activations_bytes = 4·218·4 = 3488  (the input and every layer's output)"
+        in (explained["memory_working"])
+    )
