@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -371,12 +372,12 @@ def test_a_python_spec_keeps_what_it_was_given() -> None:
 
 def test_to_json_writes_one_layer_per_line() -> None:
     spec = Spec(
-        name="n",
+        name="né",
         input_shape=[28, 28, 1],
         layers=[Conv2D(filters=4, kernel_size=3, activation="relü"), {"type": "Flatten"}],
     )
     assert spec.to_json() == (
-        '{"name": "n", "input_shape": [28, 28, 1], "layers": [\n'
+        '{"name": "né", "input_shape": [28, 28, 1], "layers": [\n'
         '    {"type": "Conv2D", "kernel_size": 3, "filters": 4, "activation": "relü"},\n'
         '    {"type": "Flatten"}\n'
         "]}"
@@ -384,3 +385,59 @@ def test_to_json_writes_one_layer_per_line() -> None:
     assert load_spec(json.loads(spec.to_json())).to_dict() == spec.to_dict()
     bare = Spec(layers=[{"type": "InputLayer", "shape": [3]}])
     assert bare.to_json() == '{"layers": [\n    {"type": "InputLayer", "shape": [3]}\n]}'
+
+
+def test_a_python_spec_with_wrong_types_gets_the_file_message_and_no_warning() -> None:
+    """Values of the wrong type set after building reach the user as the usual one line, not
+    as pydantic serializer warnings."""
+    spec = Spec(input_shape=[28, 28, 1], layers=[Conv2D(filters=4, kernel_size=3), Flatten()])
+    spec.layers[0].filters = "x"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(SpecError) as caught:
+            cnncalc.analyze(spec)
+    assert str(caught.value) == 'layers[0].filters: Input should be a valid integer (got "x")'
+    spec = Spec(input_shape=[28, 28, 1], layers=[Flatten()])
+    spec.input_shape = "abc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(SpecError) as caught:
+            cnncalc.analyze(spec)
+    assert str(caught.value) == 'input_shape: Input should be a valid list (got "abc")'
+
+
+def test_a_layer_dict_put_into_a_python_spec_is_read_where_it_is() -> None:
+    """(28·28·1 + 1)·1 = 785 params for the Dense put first; nothing after it is lost."""
+    spec = Spec(input_shape=[28, 28, 1], layers=[Flatten(), Dense(units=2)])
+    spec.layers.insert(0, {"type": "Dense", "units": 1})
+    result = cnncalc.analyze(spec)
+    assert [row.name for row in result] == ["dense", "flatten", "dense_1"]
+    assert result.total_params == (1 + 1) * 1 + (28 * 28 * 1 + 1) * 2
+
+
+def test_a_typo_of_an_argument_cnncalc_passes_through_is_suggested() -> None:
+    """Keras's flash_attention is accepted (it changes no shape); its typo is named."""
+    layer = {"type": "MultiHeadAttention", "num_heads": 2, "key_dim": 2, "flash_atention": True}
+    with pytest.raises(SpecError) as caught:
+        load_spec({"input_shape": [4, 4], "layers": [layer]})
+    assert str(caught.value) == (
+        "layers[0].flash_atention: unknown argument for MultiHeadAttention; "
+        "did you mean 'flash_attention'?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "preview"),
+    [  # Python prints integers up to 4,300 digits; past 4,000 bits cnncalc counts the digits
+        (2**3999, str(2**3999)[:59] + "…"),  # 4,000 bits: printed, cut to 60 characters
+        (2**4000, f"an integer of {len(str(2**4000))} digits"),  # 4,001 bits
+    ],
+    ids=["4000 bits", "4001 bits"],
+)
+def test_a_long_integer_is_printed_until_it_is_too_long(value: int, preview: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec({"input_shape": [4], "layers": [{"type": "Dense", "units": value}]})
+    assert str(caught.value) == (
+        f"layers[0].units: Input should be less than or equal to 9223372036854775807 "
+        f"(got {preview})"
+    )
