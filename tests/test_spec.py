@@ -169,6 +169,14 @@ def conv_spec(**layer: Any) -> dict[str, Any]:
             {"input_shape": [4], "layers": [{"type": "Dense", "units": 2, "name": 5}]},
             "layers[0].name: Input should be a valid string (got 5)",
         ),
+        (  # a number or one per channel: pydantic's branch names are not in the path
+            {"input_shape": [4], "layers": [{"type": "Rescaling", "scale": {"x": 1}}]},
+            'layers[0].scale: Input should be a valid number (got {"x": 1})',
+        ),
+        (  # a file's path or the list itself
+            {"input_shape": [4], "layers": [{"type": "StringLookup", "vocabulary": {"x": 1}}]},
+            'layers[0].vocabulary: Input should be a valid list (got {"x": 1})',
+        ),
     ],
 )
 def test_invalid_specs_get_one_clear_line(data: Any, message: str) -> None:
@@ -294,8 +302,23 @@ def test_schema_accepts_nested_layers_and_aliases_and_rejects_nested_typos() -> 
         ("x" * 58, '"' + "x" * 58 + '"'),
         (None, "null"),
         (2.5, "2.5"),
+        ([[[1]]], "[[[…]]]"),  # two levels shown, deeper ones elided
+        ({"a": "x" * 19}, '{"a": "' + "x" * 18 + "…}"),  # an item at most 20 characters
+        (["x" * 19], '["' + "x" * 18 + "…]"),
     ],
-    ids=["long list", "list", "wide dict", "deep", "long text", "text", "null", "float"],
+    ids=[
+        "long list",
+        "list",
+        "wide dict",
+        "deep",
+        "long text",
+        "text",
+        "null",
+        "float",
+        "deep list",
+        "long dict item",
+        "long list item",
+    ],
 )
 def test_a_wrong_value_is_previewed_briefly(value: Any, preview: str) -> None:
     """What the user gave, as JSON, cut short however large or deep it is."""
@@ -440,4 +463,15 @@ def test_a_long_integer_is_printed_until_it_is_too_long(value: int, preview: str
     assert str(caught.value) == (
         f"layers[0].units: Input should be less than or equal to 9223372036854775807 "
         f"(got {preview})"
+    )
+
+
+def test_a_yaml_value_json_cannot_write_is_previewed_as_text(tmp_path: Path) -> None:
+    """YAML reads 2020-01-01 as a date; the message shows it as the user wrote it."""
+    path = tmp_path / "net.yaml"
+    path.write_text("input_shape: [4]\nlayers:\n  - {type: Dense, units: 2020-01-01}\n")
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value) == (
+        'layers[0].units: Input should be a valid integer (got "2020-01-01")'
     )
