@@ -51,7 +51,7 @@ def refusal(error: type[Exception], *layers: dict[str, Any], **head: Any) -> str
         ({"type": "LeakyReLU"}, "leaky_re_lu"),
     ],
 )
-def test_auto_names_are_keras_snake_case(layer: dict[str, Any], auto_name: str) -> None:
+def test_auto_names_are_the_class_name_in_snake_case(layer: dict[str, Any], auto_name: str) -> None:
     assert analyze(layer, input_shape=[4, 4, 2])[0].name == auto_name
 
 
@@ -182,7 +182,7 @@ def test_a_layer_without_inputs_reads_the_one_listed_before_it() -> None:
     ],
     ids=["chain", "chain wired by name", "two readers", "two inputs", "a merge"],
 )
-def test_a_graph_is_what_keras_calls_functional(
+def test_a_graph_is_functional_and_a_chain_sequential(
     layers: list[dict[str, Any]], head: dict[str, Any], graph: bool
 ) -> None:
     """Keras prints a graph with an InputLayer row and a Connected to column; a chain without."""

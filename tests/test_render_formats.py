@@ -294,7 +294,7 @@ def test_costs_cell_by_cell_and_every_footer_line(fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "html", "latex"])
-def test_without_costs_the_footer_is_keras_three_lines(fmt: str) -> None:
+def test_without_costs_the_footer_is_three_lines(fmt: str) -> None:
     assert footer(fmt, output(fmt)) == COST_FOOTER[:3]
 
 
@@ -403,7 +403,7 @@ def test_a_graph_with_costs_has_the_input_row_and_connected_to_last() -> None:
     ]
 
 
-def test_nested_models_are_indented_per_level_as_keras_does() -> None:
+def test_nested_models_are_indented_per_level() -> None:
     """Keras 3's print_summary (keras/src/utils/summary_utils.py, print_layer) prefixes a
     nested layer with "   " per nesting level and "└ "."""
     spec = {
@@ -456,7 +456,7 @@ def test_an_input_layers_working_says_declared() -> None:
         (2**999, f"{2**999 / 1024**5:.2f} PB"),  # 1000 bits: still a float
     ],
 )
-def test_sizes_read_as_keras_prints_them(n_bytes: int, text: str) -> None:
+def test_sizes_in_powers_of_1024(n_bytes: int, text: str) -> None:
     from cnncalc.render import readable_size
 
     assert readable_size(n_bytes) == text
@@ -625,7 +625,7 @@ def test_a_merge_shows_each_input_shape_in_its_working() -> None:
     assert "\nx (InputLayer): declared → (None, 5, 3)\n" in text
 
 
-def test_numbers_are_right_aligned_and_text_left_as_keras_prints_them() -> None:
+def test_numbers_are_right_aligned_and_text_left() -> None:
     """Param #, MACs and Activations line up on their last digit; names, shapes, receptive
     fields and connections on their first letter."""
     text = analyze_text(FORK, "--costs")
