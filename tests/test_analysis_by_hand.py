@@ -296,6 +296,12 @@ def test_to_table_expands_nested_models_on_request() -> None:
     assert "│    └ dense (Dense) " in result.to_table(expand_nested=True)
 
 
-def test_draw_gives_the_diagram() -> None:
-    svg = cnncalc.analyze(SMALL).draw().svg
-    assert svg.startswith("<svg") and "hidden" in svg and "out" in svg
+def test_draw_gives_the_diagram_in_the_style_and_with_the_costs_asked_for() -> None:
+    """A chain is drawn as the lecture's boxes unless the graph style is asked for; with
+    costs each box carries its MACs (hidden: 3·2 = 6)."""
+    result = cnncalc.analyze(SMALL)
+    plain = result.draw()
+    assert plain.svg.startswith("<svg") and "hidden" in plain.svg and "out" in plain.svg
+    assert (plain.style, result.draw(style="graph").style) == ("layers", "graph")
+    assert "MACs 6" in result.draw(costs=True).svg
+    assert "MACs 6" not in plain.svg
