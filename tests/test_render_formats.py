@@ -663,3 +663,20 @@ def test_json_costs_use_the_batch_and_optimizer_asked_for() -> None:
         "activations_bytes = 4·218·4 = 3488  (the input and every layer's output)"
         in (explained["memory_working"])
     )
+
+
+CONTROL = {  # a name with a line break and a terminal escape: shown, never obeyed
+    "name": "m\x1b[31m",
+    "input_shape": [3],
+    "layers": [{"type": "Dense", "units": 2, "name": "a\nb"}],
+}
+
+
+@pytest.mark.parametrize("fmt", ["table", "html"])
+def test_control_characters_in_names_are_shown_as_escapes(fmt: str) -> None:
+    """One line per row and per working line, whatever the names hold: (3 + 1)·2 = 8."""
+    text = html.unescape(analyze_text(CONTROL, "--format", fmt, "--explain"))
+    assert "\x1b" not in text and "a\nb" not in text
+    assert "m\\x1b[31m" in text.splitlines()[0]
+    assert CELLS[fmt](text)[1] == ["a\\nb (Dense)", "(None, 2)", "8"]
+    assert working_lines(fmt, text)[0] == "a\\nb (Dense): (None, 3) → (None, 2)"
