@@ -305,3 +305,33 @@ def test_draw_gives_the_diagram_in_the_style_and_with_the_costs_asked_for() -> N
     assert (plain.style, result.draw(style="graph").style) == ("layers", "graph")
     assert "MACs 6" in result.draw(costs=True).svg
     assert "MACs 6" not in plain.svg
+
+
+def test_a_rows_dict_alone_and_with_its_receptive_field() -> None:
+    """A 3×3 conv at stride 1 sees 3×3 input positions (r = 1 + (3 − 1)·1 = 3), no padding;
+    a row's dict leaves the working out unless asked."""
+    result = cnncalc.analyze(
+        {"input_shape": [5, 5, 1], "layers": [{"type": "Conv2D", "filters": 1, "kernel_size": 3}]}
+    )
+    row = result[0].to_dict()
+    assert row["receptive_field"] == {"size": [3, 3], "stride": [1, 1], "padding": [0, 0]}
+    assert "working" not in row and "cost_working" not in row
+    assert "params = (3·3·1 + 1)·1 = 10" in result[0].to_dict(explain=True)["working"]
+
+
+def test_a_spec_without_input_shape_has_none_in_its_dict() -> None:
+    result = cnncalc.analyze({"layers": [{"type": "InputLayer", "shape": [3], "name": "x"}]})
+    assert result.to_dict()["input_shape"] is None
+    assert json.loads(result.to_json())["input_shape"] is None
+
+
+def test_json_leaves_the_working_out_unless_asked() -> None:
+    result = cnncalc.analyze(SMALL)
+    assert "working" not in json.loads(result.to_json())["layers"][0]
+    assert "params = (3 + 1)·2 = 8" in json.loads(result.to_json(True))["layers"][0]["working"]
+
+
+def test_a_nested_models_layers_carry_their_working_when_asked() -> None:
+    """Inside the block: dense (3 + 1)·2 = 8."""
+    block = cnncalc.analyze(mixed_block()).to_dict(explain=True)["layers"][0]
+    assert "params = (3 + 1)·2 = 8" in block["nested"][0]["working"]
