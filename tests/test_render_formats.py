@@ -336,6 +336,7 @@ def working_lines(fmt: str, text: str) -> list[str]:
     if fmt == "latex":
         lines = found[1].split("\n")
         assert all(line == "\\medskip" or line.endswith("\\\\") for line in lines)
+        assert "\\\\" not in lines  # a blank line is a \medskip, not an empty line break
         return ["" if line == "\\medskip" else line.removesuffix("\\\\") for line in lines]
     return found[1].split("\n")
 
@@ -345,6 +346,8 @@ def working_lines(fmt: str, text: str) -> list[str]:
 def test_the_working_is_one_block_per_layer(fmt: str, costs: bool) -> None:
     text = output(fmt, "--explain", *(["--costs"] if costs else []))
     spelled = as_latex if fmt == "latex" else str
+    assert len(CELLS[fmt](text)) == 1 + len(ROWS)  # the table is still there, then the totals
+    assert footer(fmt, text)[:3] == [spelled(line) for line in COST_FOOTER[:3]]
     blocks = "\n".join(working_lines(fmt, text)).split("\n\n")
     memory = blocks.pop() if costs else None
     assert [block.split("\n")[0] for block in blocks] == [spelled(head) for head in HEADS]
@@ -403,7 +406,8 @@ def test_a_graph_with_costs_has_the_input_row_and_connected_to_last() -> None:
     ]
 
 
-def test_nested_models_are_indented_per_level() -> None:
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "latex"])
+def test_nested_models_are_indented_per_level(fmt: str) -> None:
     """Keras 3's print_summary (keras/src/utils/summary_utils.py, print_layer) prefixes a
     nested layer with "   " per nesting level and "└ "."""
     spec = {
@@ -422,14 +426,21 @@ def test_nested_models_are_indented_per_level() -> None:
             }
         ],
     }
-    args = ["analyze", "-", "--format", "markdown", "--expand-nested"]
+    args = ["analyze", "-", "--format", fmt, "--expand-nested"]
     text = CliRunner().invoke(app, args, input=json.dumps(spec)).output
-    names = [line.split("|")[1].rstrip() for line in text.splitlines() if line.startswith("| ")]
-    assert names[1:] == [
-        " outer (Sequential)",
-        "    └ inner (Sequential)",
-        "       └ d (Dense)",
-    ]
+    if fmt == "html":
+        names = re.findall(r"<tr><td>([^<]*)</td>", text)
+    else:
+        first = {"markdown": "| ", "latex": " ", "table": "│ "}[fmt]
+        rows = [line for line in text.splitlines() if line.startswith(first) and "(" in line]
+        separator = {"markdown": "|", "latex": "&", "table": "│"}[fmt]
+        names = [line.split(separator)[0 if fmt == "latex" else 1] for line in rows]
+    indented = [" outer (Sequential)", "    └ inner (Sequential)", "       └ d (Dense)"]
+    if fmt == "html":
+        indented = [name.removeprefix(" ") for name in indented]
+    if fmt == "latex":  # a character pdflatex's fonts lack is named by its code point
+        indented = [name.replace("└", "\\texttt{[U+2514]}") for name in indented]
+    assert [name.rstrip() for name in names if "Layer" not in name] == indented
 
 
 def test_an_input_layers_working_says_declared() -> None:
@@ -620,9 +631,17 @@ def test_an_unnamed_graph_of_two_inputs_in_every_format(fmt: str) -> None:
 
 
 def test_a_merge_shows_each_input_shape_in_its_working() -> None:
-    text = analyze_text(TWO_INPUTS, "--explain")
+    """a|b <i>'s output is 5·2 = 10 values per sample, its factors shown."""
+    text = analyze_text(TWO_INPUTS, "--explain", "--costs")
     assert "\njoin (Concatenate): (None, 2), (None, 2) → (None, 4)\n" in text
     assert "\nx (InputLayer): declared → (None, 5, 3)\n" in text
+    assert "\n    activations = 5·2 = 10\n" in text
+    assert "\n    activations = 4\n" in text
+
+
+def test_csv_lists_every_input_of_a_merge() -> None:
+    rows = list(csv.DictReader(io.StringIO(analyze_text(TWO_INPUTS, "--format", "csv"))))
+    assert [row["inputs"] for row in rows] == ["", "", "x", "a|b <i>", "pool y", ""]
 
 
 def test_numbers_are_right_aligned_and_text_left() -> None:
