@@ -383,3 +383,13 @@ def test_sizes_and_counts_stop_at_int64(
         assert max(row.output_shape[0], row.params) == INT64_MAX
     else:
         assert refusal(NetworkError, *layers, input_shape=input_shape) == message
+
+
+def test_a_row_carries_its_rules_working_and_costs() -> None:
+    """A 3×3 conv on 5×5×1: a 3×3 output, (3·3·1 + 1)·1 = 10 params; MACs 3·3 positions ×
+    3·3·1 weights = 81; 9 bias additions; the cost working then the receptive field's."""
+    row = analyze({"type": "Conv2D", "filters": 1, "kernel_size": 3}, input_shape=[5, 5, 1])[0]
+    assert row.working[-1] == "params = (3·3·1 + 1)·1 = 10"
+    assert (row.macs, row.ops) == (3 * 3 * 3 * 3 * 1, 3 * 3)
+    assert row.cost_working[0] == "macs = 3·3·1 · 3·3·1 = 81"
+    assert row.cost_working[-1].startswith("receptive_field_width: r = 1 + (3 − 1)·1 = 3")
