@@ -156,7 +156,7 @@ def test_bad_wiring_is_a_spec_error(spec: dict[str, Any], message: str) -> None:
     assert caught.value.exit_code == 2
 
 
-def test_auto_names_follow_keras_and_skip_given_names() -> None:
+def test_auto_names_skip_given_names() -> None:
     result = cnncalc.analyze(
         net(
             {"type": "Conv2D", "filters": 2, "kernel_size": 1, "name": "conv2d_1"},

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cnncalc
 from cnncalc import Spec, SpecError, load_spec
@@ -20,6 +24,12 @@ ALIAS_BOMB = (
     )
     + b"layers: [*f, *f]\n"
 )  # ten to the sixth power of ones, in a few lines
+
+
+def message_id(value: Any) -> str | None:
+    """A case's id: its message without the word Keras, which the mutation run's
+    `-k "not keras"` (scripts/mutation.py) would read as a test that builds Keras."""
+    return re.sub("(?i)keras", "K.", value) if isinstance(value, str) else None
 
 
 def conv_spec(**layer: Any) -> dict[str, Any]:
@@ -97,7 +107,85 @@ def conv_spec(**layer: Any) -> dict[str, Any]:
             {"input_shape": [], "layers": [{"type": "Flatten"}]},
             "input_shape: List should have at least 1 item after validation, not 0 (got [])",
         ),
+        (
+            {"batch_shape": "x", "layers": [{"type": "Flatten"}]},
+            'batch_shape: the batch size and the input shape, e.g. [32, 28, 28, 1], got "x"',
+        ),
+        (
+            {"batch_shape": [8, 4], "input_shape": [5], "layers": [{"type": "Flatten"}]},
+            "input_shape [5] disagrees with batch_shape [8, 4]",
+        ),
+        (
+            {"input_shape": [4], "layers": {"type": "Flatten"}},
+            'layers: Input should be a valid list (got {"type": "Flatten"})',
+        ),
+        (
+            {"input_shape": [4], "layers": []},
+            "layers: List should have at least 1 item after validation, not 0 (got [])",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"type": 3}]},
+            "layers[0].type: should be a Keras class name, got 3",
+        ),
+        (  # nothing close: say where the known types are listed
+            {"input_shape": [4], "layers": [{"type": "Zorglub"}]},
+            "layers[0].type: unknown layer type 'Zorglub'; `cnncalc schema` lists the known types",
+        ),
+        (  # Keras's other name for MaxPooling2D is checked as MaxPooling2D
+            {"input_shape": [4], "layers": [{"type": "MaxPool2D", "pool_sise": 2}]},
+            "layers[0].pool_sise: unknown argument for MaxPooling2D; did you mean 'pool_size'?",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"type": "Dense", "units": 2, "kernel_size": 3}]},
+            "layers[0].kernel_size: unknown argument for Dense",
+        ),
+        (  # two typos, each its own line, each explaining a missing argument
+            conv_spec(filter=2, kernel_sise=3),
+            "layers[0].filter: unknown argument for Conv2D; did you mean 'filters'?\n"
+            "layers[0].kernel_sise: unknown argument for Conv2D; did you mean 'kernel_size'?",
+        ),
+        (  # an unknown key that looks like pydantic's branch names is still the user's
+            {"input_shape": [4], "layers": [{"type": "Dense", "units": 2, "[weird]": 1}]},
+            "layers[0].[weird]: unknown argument for Dense",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"type": "Dense", "units": 2}], "str": 1},
+            "str: unknown key in a spec",
+        ),
+        (  # the wrong item of a list is named, not the list
+            conv_spec(filters=2, kernel_size=3, strides=[1, -1]),
+            "layers[0].strides[1]: Input should be greater than or equal to 1 (got -1)",
+        ),
+        (
+            conv_spec(filters=2, kernel_size=[3, "a"]),
+            'layers[0].kernel_size[1]: Input should be a valid integer (got "a")',
+        ),
+        (
+            {"input_shape": [4, "a"], "layers": [{"type": "Flatten"}]},
+            'input_shape[1]: Input should be a valid integer (got "a")',
+        ),
+        (
+            {"input_shape": [4], "batch_size": 0, "layers": [{"type": "Flatten"}]},
+            "batch_size: Input should be greater than or equal to 1 (got 0)",
+        ),
+        (
+            {"input_shape": [4], "dtype": "float17", "layers": [{"type": "Flatten"}]},
+            "dtype: unknown dtype 'float17'; did you mean 'float16'? (got \"float17\")",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"type": "Dense", "units": 2, "name": 5}]},
+            "layers[0].name: Input should be a valid string (got 5)",
+        ),
+        (  # a number or one per channel: pydantic's branch names are not in the path
+            {"input_shape": [4], "layers": [{"type": "Rescaling", "scale": {"x": 1}}]},
+            'layers[0].scale: Input should be a valid number (got {"x": 1})',
+        ),
+        (  # a file's path or the list itself
+            {"input_shape": [4], "layers": [{"type": "StringLookup", "vocabulary": {"x": 1}}]},
+            'layers[0].vocabulary: Input should be a valid list (got {"x": 1})',
+        ),
     ],
+    ids=message_id,
 )
 def test_invalid_specs_get_one_clear_line(data: Any, message: str) -> None:
     with pytest.raises(SpecError) as caught:
@@ -139,7 +227,7 @@ def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
     assert str(caught.value).startswith(f"{path}: {message}")
 
 
-def test_yaml_specs_and_ignored_keras_arguments(tmp_path: Path) -> None:
+def test_yaml_specs_and_ignored_arguments(tmp_path: Path) -> None:
     path = tmp_path / "net.yaml"
     path.write_text(
         "input_shape: [28, 28, 1]\nlayers:\n"
@@ -209,3 +297,189 @@ def test_schema_accepts_nested_layers_and_aliases_and_rejects_nested_typos() -> 
         "layers": [{"type": "Bidirectional", "layer": {"type": "LSTM", "unit": 4}}],
     }
     assert list(validator.iter_errors(typo))
+
+
+@pytest.mark.parametrize(
+    ("value", "preview"),
+    [
+        ([1, 2, 3, 4, 5, 6], "[1, 2, 3, 4, …]"),  # the first four items
+        ([1, 2, 3, 4], "[1, 2, 3, 4]"),
+        ({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}, '{"a": 1, "b": 2, "c": 3, "d": 4, …}'),
+        ({"a": {"b": {"c": 1}}, "x": [1, [2, [3]]]}, '{"a": {"b": {…}}, "x": [1, […]]}'),
+        ("x" * 100, '"' + "x" * 58 + "…"),  # 60 characters at most
+        ("x" * 58, '"' + "x" * 58 + '"'),
+        (None, "null"),
+        (2.5, "2.5"),
+        ([[[1]]], "[[[…]]]"),  # two levels shown, deeper ones elided
+        ({"a": "x" * 19}, '{"a": "' + "x" * 18 + "…}"),  # an item at most 20 characters
+        (["x" * 19], '["' + "x" * 18 + "…]"),
+    ],
+    ids=[
+        "long list",
+        "list",
+        "wide dict",
+        "deep",
+        "long text",
+        "text",
+        "null",
+        "float",
+        "deep list",
+        "long dict item",
+        "long list item",
+    ],
+)
+def test_a_wrong_value_is_previewed_briefly(value: Any, preview: str) -> None:
+    """What the user gave, as JSON, cut short however large or deep it is."""
+    with pytest.raises(SpecError) as caught:
+        load_spec({"input_shape": [4], "layers": [{"type": "Dense", "units": value}]})
+    assert str(caught.value) == f"layers[0].units: Input should be a valid integer (got {preview})"
+
+
+def test_a_huge_count_is_described_not_printed() -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec({"input_shape": [4], "layers": [{"type": "Dense", "units": 10**5000}]})
+    assert str(caught.value) == (
+        "layers[0].units: Input should be less than or equal to 9223372036854775807 "
+        "(got an integer of 5001 digits)"
+    )
+
+
+@given(st.integers(min_value=1, max_value=10**4000))
+def test_digit_count_is_the_length_of_the_decimal_text(value: int) -> None:
+    from cnncalc.spec.model import digit_count
+
+    assert digit_count(value) == len(str(value))
+
+
+@pytest.mark.parametrize("digits", [1, 2, 16, 17, 100, 1204, 1205, 4000])
+def test_digit_count_at_each_power_of_ten(digits: int) -> None:
+    """The edges where a float estimate of log10 slips: 10^k has k + 1 digits, 10^k − 1 has k."""
+    from cnncalc.spec.model import digit_count
+
+    assert digit_count(10**digits) == digits + 1
+    assert digit_count(10**digits - 1) == digits
+
+
+def test_batch_shape_gives_the_batch_size_and_the_input_shape() -> None:
+    spec = load_spec({"batch_shape": [8, 28, 28, 1], "layers": [{"type": "Flatten"}]})
+    assert (spec.batch_size, spec.input_shape) == (8, [28, 28, 1])
+    agreeing = {"batch_shape": [8, 4], "input_shape": [4], "batch_size": 8}
+    spec = load_spec({**agreeing, "layers": [{"type": "Flatten"}]})
+    assert (spec.batch_size, spec.input_shape) == (8, [4])
+
+
+def test_a_dtype_policy_object_is_read_by_its_name() -> None:
+    policy = {"class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}
+    spec = load_spec({"input_shape": [4], "dtype": policy, "layers": [{"type": "Flatten"}]})
+    assert spec.dtype == "mixed_float16"
+
+
+def test_a_python_spec_changed_after_it_was_built_is_checked_again() -> None:
+    """The same line as in a spec file, wherever the change is."""
+    spec = Spec(input_shape=[28, 28, 1], layers=[Conv2D(filters=4, kernel_size=3), Flatten()])
+    spec.layers[0].filters = -3
+    spec.layers.append({"type": "Dense"})
+    with pytest.raises(SpecError) as caught:
+        cnncalc.analyze(spec)
+    assert caught.value.lines == [
+        "layers[0].filters: Input should be greater than or equal to 1 (got -3)",
+        "layers[2].units: missing (Dense needs it)",
+    ]
+    spec = Spec(input_shape=[28, 28, 1], layers=[Flatten()])
+    spec.input_shape = [28, -1, 1]
+    with pytest.raises(SpecError) as caught:
+        cnncalc.analyze(spec)
+    assert (
+        str(caught.value) == "input_shape[1]: Input should be greater than or equal to 1 (got -1)"
+    )
+
+
+def test_a_python_spec_keeps_what_it_was_given() -> None:
+    """Rechecking changes nothing: (3·3·1 + 1)·4 = 40 params, the name kept."""
+    spec = Spec(name="mine", input_shape=[28, 28, 1], layers=[Conv2D(filters=4, kernel_size=3)])
+    result = cnncalc.analyze(spec)
+    assert (result.name, result.total_params, result[0].name) == ("mine", 40, "conv2d")
+
+
+def test_to_json_writes_one_layer_per_line() -> None:
+    spec = Spec(
+        name="né",
+        input_shape=[28, 28, 1],
+        layers=[Conv2D(filters=4, kernel_size=3, activation="relü"), {"type": "Flatten"}],
+    )
+    assert spec.to_json() == (
+        '{"name": "né", "input_shape": [28, 28, 1], "layers": [\n'
+        '    {"type": "Conv2D", "kernel_size": 3, "filters": 4, "activation": "relü"},\n'
+        '    {"type": "Flatten"}\n'
+        "]}"
+    )
+    assert load_spec(json.loads(spec.to_json())).to_dict() == spec.to_dict()
+    bare = Spec(layers=[{"type": "InputLayer", "shape": [3]}])
+    assert bare.to_json() == '{"layers": [\n    {"type": "InputLayer", "shape": [3]}\n]}'
+
+
+def test_a_python_spec_with_wrong_types_gets_the_file_message_and_no_warning() -> None:
+    """Values of the wrong type set after building reach the user as the usual one line, not
+    as pydantic serializer warnings."""
+    spec = Spec(input_shape=[28, 28, 1], layers=[Conv2D(filters=4, kernel_size=3), Flatten()])
+    spec.layers[0].filters = "x"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(SpecError) as caught:
+            cnncalc.analyze(spec)
+    assert str(caught.value) == 'layers[0].filters: Input should be a valid integer (got "x")'
+    spec = Spec(input_shape=[28, 28, 1], layers=[Flatten()])
+    spec.input_shape = "abc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(SpecError) as caught:
+            cnncalc.analyze(spec)
+    assert str(caught.value) == 'input_shape: Input should be a valid list (got "abc")'
+
+
+def test_a_layer_dict_put_into_a_python_spec_is_read_where_it_is() -> None:
+    """(28·28·1 + 1)·1 = 785 params for the Dense put first; nothing after it is lost."""
+    spec = Spec(input_shape=[28, 28, 1], layers=[Flatten(), Dense(units=2)])
+    spec.layers.insert(0, {"type": "Dense", "units": 1})
+    result = cnncalc.analyze(spec)
+    assert [row.name for row in result] == ["dense", "flatten", "dense_1"]
+    assert result.total_params == (1 + 1) * 1 + (28 * 28 * 1 + 1) * 2
+
+
+def test_a_typo_of_an_argument_cnncalc_passes_through_is_suggested() -> None:
+    """Keras's flash_attention is accepted (it changes no shape); its typo is named."""
+    layer = {"type": "MultiHeadAttention", "num_heads": 2, "key_dim": 2, "flash_atention": True}
+    with pytest.raises(SpecError) as caught:
+        load_spec({"input_shape": [4, 4], "layers": [layer]})
+    assert str(caught.value) == (
+        "layers[0].flash_atention: unknown argument for MultiHeadAttention; "
+        "did you mean 'flash_attention'?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "preview"),
+    [  # Python prints integers up to 4,300 digits; past 4,000 bits cnncalc counts the digits
+        (2**3999, str(2**3999)[:59] + "…"),  # 4,000 bits: printed, cut to 60 characters
+        (2**4000, f"an integer of {len(str(2**4000))} digits"),  # 4,001 bits
+    ],
+    ids=["4000 bits", "4001 bits"],
+)
+def test_a_long_integer_is_printed_until_it_is_too_long(value: int, preview: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec({"input_shape": [4], "layers": [{"type": "Dense", "units": value}]})
+    assert str(caught.value) == (
+        f"layers[0].units: Input should be less than or equal to 9223372036854775807 "
+        f"(got {preview})"
+    )
+
+
+def test_a_yaml_value_json_cannot_write_is_previewed_as_text(tmp_path: Path) -> None:
+    """YAML reads 2020-01-01 as a date; the message shows it as the user wrote it."""
+    path = tmp_path / "net.yaml"
+    path.write_text("input_shape: [4]\nlayers:\n  - {type: Dense, units: 2020-01-01}\n")
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value) == (
+        'layers[0].units: Input should be a valid integer (got "2020-01-01")'
+    )

@@ -169,6 +169,10 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
     for field, items in groups.items():
         if field in meant and all(item["type"] == "missing" for item in items):
             continue
+        if all(i["type"] in _BRANCH_MISMATCH for i in items) and any(
+            other[: len(field)] == field and len(other) > len(field) for other in groups
+        ):
+            continue  # "not an int" for [1, -1]: a line inside the list says what is wrong
         path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in field)
         if where == "":
             path = path.lstrip(".")
