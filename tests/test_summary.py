@@ -561,3 +561,81 @@ def test_compare_reads_cnncalcs_own_table(spec: str, fmt: str) -> None:
     assert len([r for r in parse_summary(table).rows if not r.nested]) >= len(
         [layer for layer in cnncalc.analyze(spec)]
     )
+
+
+# ---- issue 14: edited totals and cut-short counts ---------------------------------------------
+
+NESTED_HEAD = DATA / "summaries" / "nested_head.keras3_nested.txt"
+"""A frozen Conv2D, (3·3·3 + 1)·16 = 448 non-trainable, beside a trainable nested head,
+(16 + 1)·32 + (32 + 1)·10 = 874."""
+
+EDITED_TOTALS = [
+    (
+        MNIST_KERAS3,
+        [("Trainable params: 34,826", "Trainable params: 34,820")],
+        ["trainable params: cnncalc 34,826, Keras 34,820"],
+    ),
+    (
+        MNIST_KERAS3,
+        [("Non-trainable params: 0 (0.00 B)", "Non-trainable params: 6 (24.00 B)")],
+        ["non-trainable params: cnncalc 0, Keras 6"],
+    ),
+    (  # the trainable and non-trainable totals swapped
+        NESTED_HEAD,
+        [
+            ("Trainable params: 874 (3.41 KB)", "Trainable params: 448 (1.75 KB)"),
+            ("Non-trainable params: 448 (1.75 KB)", "Non-trainable params: 874 (3.41 KB)"),
+        ],
+        [
+            "trainable params: cnncalc 874, Keras 448",
+            "non-trainable params: cnncalc 448, Keras 874",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "edits", "differences"), EDITED_TOTALS, ids=["trainable", "non-trainable", "swapped"]
+)
+def test_an_edited_total_is_a_difference(
+    path: Path, edits: list[tuple[str, str]], differences: list[str]
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    result = compared(text, fixture_spec(path))
+    assert result.differences == differences
+    assert result.exit_code == 1
+    crossed = [line for line in result.to_table().splitlines() if "✗" in line]
+    assert len(crossed) == len(differences)
+    assert all(" params " in line for line in crossed)  # the totals' rows, not a layer's
+
+
+@pytest.mark.parametrize(
+    ("shown", "problems", "notes"),
+    [
+        ("16,0…", (), ("Param # cut short in the summary (16,0…)",)),  # 16,010 begins so
+        ("17,0…", ("params: cnncalc 16,010, Keras 17,0…",), ()),
+        ("16,01…", (), ("Param # cut short in the summary (16,01…)",)),
+        ("1,6…", ("params: cnncalc 16,010, Keras 1,6…",), ()),  # digits, not the same number
+    ],
+)
+def test_a_count_cut_short_is_compared_as_far_as_it_shows(
+    shown: str, problems: tuple[str, ...], notes: tuple[str, ...]
+) -> None:
+    """Keras 3 cuts a count too wide for its column with … (16,010 in the lecture's MNIST)."""
+    text = MNIST_KERAS3.read_text(encoding="utf-8")
+    cell = "16,010 │"
+    assert text.count(cell) == 1
+    text = text.replace(cell, shown.rjust(6) + " │")
+    result = compared(text, "mnist")
+    dense = result.rows[-1]
+    assert dense.theirs is not None and (dense.theirs.params, dense.theirs.params_text) == (
+        None,
+        shown,
+    )
+    assert (dense.problems, dense.notes) == (problems, notes)
+    assert result.agrees == (not problems)
+    expected = [f"row 7 'dense': {p}" for p in problems]
+    assert result.differences == expected
