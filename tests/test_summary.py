@@ -415,7 +415,7 @@ def test_keras2_summaries(spec: str, line_length: int | None) -> None:
 
 
 @needs_keras
-def test_names_cut_short_match_their_start() -> None:
+def test_names_keras_cut_short_match_their_start() -> None:
     from cnncalc.keras.bridge import summary_text, to_keras
 
     summary = parse_summary(summary_text(to_keras(LONG_NAMES), line_length=64))
