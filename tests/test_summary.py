@@ -5,6 +5,7 @@ transcribed from public pages, each citing its source), and summaries printed in
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import time
 from pathlib import Path
@@ -653,3 +654,93 @@ def test_a_count_cut_short_is_compared_as_far_as_it_shows(
     assert result.agrees == (not problems)
     expected = [f"row 7 'dense': {p}" for p in problems]
     assert result.differences == expected
+
+
+def edited_mnist() -> str:
+    """The lecture's MNIST printout with dense's count changed to 16,000, max_pooling2d_1
+    renamed pool_b, the dropout row and the Non-trainable line deleted."""
+    text = MNIST_KERAS3.read_text(encoding="utf-8")
+    text = text.replace("16,010 │", "16,000 │").replace(
+        "max_pooling2d_1 (MaxPooling2D)", "pool_b (MaxPooling2D)         "
+    )
+    text = text.replace(" Non-trainable params: 0 (0.00 B)\n", "")
+    return "\n".join(line for line in text.split("\n") if "dropout" not in line)
+
+
+def test_the_comparison_table_cell_by_cell() -> None:
+    """Counts by hand: (3·3·1 + 1)·32 = 320, (3·3·32 + 1)·64 = 18,496, (1600 + 1)·10 = 16,010;
+    ✓ agrees, ✗ differs, · missing from the summary (a row or a total)."""
+    table = compared(edited_mnist(), "mnist").to_table().split("\n")
+    cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table if "│" in line]
+    assert cells == [
+        ["#", "", "layer", "cnncalc shape", "Keras shape", "cnncalc #", "Keras #", "notes"],
+        ["1", "✓", "conv2d", "(None, 26, 26, 32)", "(None, 26, 26, 32)", "320", "320", ""],
+        ["2", "✓", "max_pooling2d", "(None, 13, 13, 32)", "(None, 13, 13, 32)", "0", "0", ""],
+        ["3", "✓", "conv2d_1", "(None, 11, 11, 64)", "(None, 11, 11, 64)", "18,496", "18,496", ""],
+        ["4", "✓", "max_pooling2d_1", "(None, 5, 5, 64)", "(None, 5, 5, 64)", "0", "0",
+         "named 'pool_b' in the summary"],
+        ["5", "✓", "flatten", "(None, 1600)", "(None, 1600)", "0", "0", ""],
+        ["6", "·", "dropout", "(None, 1600)", "", "0", "", ""],
+        ["7", "✗", "dense", "(None, 10)", "(None, 10)", "16,010", "16,000",
+         "params: cnncalc 16,010, Keras 16,000"],
+        ["", "✓", "total params", "", "", "34,826", "34,826", ""],
+        ["", "✓", "trainable params", "", "", "34,826", "34,826", ""],
+        ["", "·", "non-trainable params", "", "", "0", "", ""],
+    ]  # fmt: skip
+    assert table[-4:] == [
+        "not in the summary: row 6 dropout (Dropout)",
+        "not in the summary: non-trainable params",
+        "1 difference(s):",
+        "  row 7 'dense': params: cnncalc 16,010, Keras 16,000",
+    ]
+
+
+def test_the_comparison_as_json() -> None:
+    result = compared(edited_mnist(), "mnist")
+    data = json.loads(result.to_json())
+    assert (data["agrees"], data["differences"], data["skipped"]) == (
+        False,
+        ["row 7 'dense': params: cnncalc 16,010, Keras 16,000"],
+        [],
+    )
+    assert data["missing"] == ["row 6 dropout (Dropout)", "non-trainable params"]
+    assert data["totals"] == {
+        "total": {"cnncalc": 34826, "keras": 34826},
+        "trainable": {"cnncalc": 34826, "keras": 34826},
+        "non-trainable": {"cnncalc": 0, "keras": None},
+    }
+    renamed, missing, differs = data["rows"][3], data["rows"][5], data["rows"][6]
+    assert renamed == {
+        "position": 4,
+        "keras_line": 12,  # the fixture's line
+        "name": "max_pooling2d_1",
+        "keras_name": "pool_b",
+        "output_shape": [None, 5, 5, 64],
+        "keras_output_shape": [[None, 5, 5, 64]],
+        "params": 0,
+        "keras_params": 0,
+        "status": "agrees",
+        "problems": [],
+        "notes": ["named 'pool_b' in the summary"],
+    }
+    assert missing == {
+        "position": 6,
+        "keras_line": None,
+        "name": "dropout",
+        "keras_name": None,
+        "output_shape": [None, 1600],
+        "keras_output_shape": None,
+        "params": 0,
+        "keras_params": None,
+        "status": "missing",
+        "problems": [],
+        "notes": [],
+    }
+    assert (differs["status"], differs["params"], differs["keras_params"]) == (
+        "differs",
+        16010,
+        16000,
+    )
+    assert (
+        result.exit_code == 1 and compared(MNIST_KERAS3.read_text("utf-8"), "mnist").exit_code == 0
+    )
