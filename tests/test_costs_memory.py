@@ -145,7 +145,8 @@ def test_a_keras_models_policy_is_its_layers_not_its_inputs(keras: Any) -> None:
         (["--batch-size", "0"], "--batch-size must be at least 1, got 0"),
         (["--optimizer", "lamb"], "unknown 'lamb'; choose from sgd, momentum, rmsprop"),
     ],
-)
+    ids=["optimizer-typo", "dtype-typo", "batch-size", "optimizer-unknown"],  # no "Keras" in
+)  # an id: the mutation run deselects by that word
 def test_bad_memory_options_exit_2_with_one_line(options: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["analyze", "mnist", "--costs", *options])
     assert result.exit_code == 2
