@@ -456,10 +456,26 @@ def test_an_extra_summary_row_is_a_difference() -> None:
     }
     result = compared(MNIST_KERAS3.read_text(encoding="utf-8"), spec)
     assert result.exit_code == 1
-    assert result.differences[0] == (
-        "summary line 8 'max_pooling2d': Keras has this row; "
-        "cnncalc's spec has no layer of that name"
-    )
+    extra = "Keras has this row; cnncalc's spec has no layer of that name"
+    assert result.differences[0] == f"summary line 8 'max_pooling2d': {extra}"
+    assert result.to_dict()["rows"][1] == {
+        "position": None,
+        "keras_line": 8,
+        "name": None,
+        "keras_name": "max_pooling2d",
+        "output_shape": None,
+        "keras_output_shape": [[None, 13, 13, 32]],
+        "params": None,
+        "keras_params": 0,
+        "status": "differs",
+        "problems": [extra],
+        "notes": [],
+    }
+    table = result.to_table().split("\n")
+    cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table if "│" in line]
+    assert cells[2] == ["", "✗", "max_pooling2d", "", "(None, 13, 13, 32)", "", "0", extra]
+    # (3·3·1 + 1)·32 = 320 in the spec, 34,826 in the printout
+    assert cells[-3] == ["", "✗", "total params", "", "", "320", "34,826", ""]
 
 
 def test_different_wiring_in_the_summary_is_noted() -> None:
@@ -622,9 +638,9 @@ def test_an_edited_total_is_a_difference(
     result = compared(text, fixture_spec(path))
     assert result.differences == differences
     assert result.exit_code == 1
-    crossed = [line for line in result.to_table().splitlines() if "✗" in line]
-    assert len(crossed) == len(differences)
-    assert all(" params " in line for line in crossed)  # the totals' rows, not a layer's
+    rows = [line.split("│")[1:-1] for line in result.to_table().splitlines() if "│" in line]
+    crossed = [cells[2].strip() for cells in rows if cells[1].strip() == "✗"]
+    assert crossed == [difference.split(":")[0] for difference in differences]  # the totals
 
 
 @pytest.mark.parametrize(
@@ -687,6 +703,12 @@ def test_the_comparison_table_cell_by_cell() -> None:
         ["", "✓", "trainable params", "", "", "34,826", "34,826", ""],
         ["", "·", "non-trainable params", "", "", "0", "", ""],
     ]  # fmt: skip
+    for line in table[3:-4]:
+        if "│" in line and "─" not in line:
+            raw = line.split("│")[1:-1]
+            # numbers right-aligned (#, cnncalc #, Keras #), names left-aligned
+            assert all(re.fullmatch(r" *[\d,]* ", raw[i]) for i in (0, 5, 6)), line
+            assert re.fullmatch(r" [a-z].* ", raw[2]) and not raw[2].startswith("  "), line
     assert table[-4:] == [
         "not in the summary: row 6 dropout (Dropout)",
         "not in the summary: non-trainable params",
