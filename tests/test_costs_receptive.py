@@ -423,6 +423,27 @@ BY_HAND = [
         "receptive_field_length: r = 1 + (3 − 1)·1 = 3, S = 1·1 = 1, P = 0 + 1·1 = 1",
     ),
     (
+        "transposed, k 3, s 2, 'same' on 4: the conv 8 → 4 pads 0 before (1 after), so nothing "
+        "is cropped before: y = 2x + j as when valid",
+        {
+            "input_shape": [4, 1],
+            "layers": [conv("Conv1DTranspose", kernel_size=3, strides=2, padding="same")],
+        },
+        ((2,), (H(1, 2),), (1,)),
+        "2 (S 1/2, P 1)",
+        "receptive_field_length: r = 1 + (2 − 1)·1 = 2, S = 1·1/2 = 1/2, P = 0 + 1·1 = 1",
+    ),
+    (
+        "transposed, k 3, padding [2, 0] (2 cropped before): y = x + j − 2, x in [y, y + 2]",
+        {
+            "input_shape": [4, 1],
+            "layers": [conv("Conv1DTranspose", kernel_size=3, padding=[[2, 0]])],
+        },
+        ((3,), (1,), (0,)),
+        "3 (S 1, P 0)",
+        "receptive_field_length: r = 1 + (3 − 1)·1 = 3, S = 1·1 = 1, P = 0 + 0·1 = 0",
+    ),
+    (
         "'same' on an unknown length: the zeros before are unknown, and stay unknown after",
         {
             "input_shape": [None, 1],
@@ -460,6 +481,7 @@ def test_fractional_fields_are_json_numbers() -> None:
         "stride": [0.5],
         "padding": [None],
     }
+    assert type(result.to_dict()["layers"][0]["receptive_field"]["size"][0]) is int  # not 2.0
     upsampled = cnncalc.analyze(BY_HAND[5][1]).to_dict()["layers"][0]["receptive_field"]
     assert upsampled == {"size": [5 / 3], "stride": [1 / 3], "padding": [2 / 3]}
 
@@ -513,6 +535,17 @@ MERGES = [
         "the largest field kept)",
     ),
     (
+        # two equal 'same' 3×3 paths on an unknown size: equal fields, P unknown on both
+        two_paths(
+            conv("Conv2D", kernel_size=3, padding="same"),
+            conv("Conv2D", kernel_size=3, padding="same"),
+            size=None,
+        ),
+        ((3, 3), (1, 1), (None, None)),
+        "receptive_field_width: r = 3, S = 1, P = ?  (the paths' paddings are unknown; "
+        "the largest field kept)",
+    ),
+    (
         # 3×3 stride 2 same (P 0 on 8: (4 − 1)·2 + 3 − 8 = 1 zero, after) and 2×2 pooling:
         # centres (3 − 1)/2 − 0 = 1 and (2 − 1)/2 − 0 = 1/2 differ
         two_paths(
@@ -537,7 +570,9 @@ MERGES = [
 
 
 @pytest.mark.parametrize(
-    ("spec", "field", "line"), MERGES, ids=["strides", "unknown", "centres", "aligned"]
+    ("spec", "field", "line"),
+    MERGES,
+    ids=["strides", "unknown", "unknown-equal", "centres", "aligned"],
 )
 def test_merges_worked_by_hand(
     spec: dict[str, Any], field: tuple[tuple[Any, ...], ...], line: str
