@@ -10,6 +10,7 @@ importer does not read (initializers, build_config, …) left out.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,11 @@ from typer.testing import CliRunner
 import cnncalc
 from cnncalc import SpecError
 from cnncalc.cli import app
-from cnncalc.sources.keras_config import is_keras_model_json, spec_from_keras_json
+from cnncalc.sources.keras_config import (
+    is_keras_model_json,
+    read_h5_config,
+    spec_from_keras_json,
+)
 
 
 def policy(name: str) -> dict[str, Any]:
@@ -439,3 +444,65 @@ def test_a_mixed_policy_is_kept_and_float16_weights_take_two_bytes() -> None:
 )
 def test_what_counts_as_a_model_config(data: Any, is_model: bool) -> None:
     assert is_keras_model_json(data) is is_model
+
+
+# ---- legacy .h5 files, written here with h5py (as Keras 2's model.save(x.h5) stores its config:
+# the model's JSON in the root's model_config attribute) ---------------------------------------
+
+
+def h5_file(path: Path, model_config: Any = None) -> Path:
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(path, "w") as file:
+        file.create_group("model_weights")
+        if isinstance(model_config, bytes):  # a fixed-length string, read back as bytes
+            file.attrs.create("model_config", data=model_config, dtype=f"S{len(model_config)}")
+        elif model_config is not None:
+            file.attrs["model_config"] = model_config
+    return path
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
+def test_an_h5_models_config_is_read(tmp_path: Path, as_bytes: bool) -> None:
+    text = json.dumps(LECTURE_SEQUENTIAL)
+    path = h5_file(tmp_path / "model.h5", text.encode() if as_bytes else text)
+    assert read_h5_config(path, "model.h5") == LECTURE_SEQUENTIAL
+    assert cnncalc.analyze(path).total_params == CONV_PARAMS + DENSE_PARAMS
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "m.h5: the HDF5 file has no model_config attribute: it holds weights only "
+         "(model.save_weights), not a model"),
+        (b"\xff{}", "m.h5: its model_config attribute is not UTF-8 ("),
+        ("{", "m.h5: model_config: "),
+    ],
+    ids=["weights-only", "not-utf8", "not-json"],
+)  # fmt: skip
+def test_an_unreadable_h5_config_says_which_part(
+    tmp_path: Path, content: Any, message: str
+) -> None:
+    path = h5_file(tmp_path / "model.h5", content)
+    with pytest.raises(SpecError) as error:
+        read_h5_config(path, "m.h5")
+    assert str(error.value).startswith(message)
+
+
+def test_a_damaged_h5_file_is_one_line(tmp_path: Path) -> None:
+    path = h5_file(tmp_path / "model.h5", json.dumps(LECTURE_SEQUENTIAL))
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(SpecError) as error:
+        read_h5_config(path, "m.h5")
+    assert str(error.value).startswith("m.h5: not a readable HDF5 file (")
+    assert "\n" not in str(error.value)
+
+
+def test_without_h5py_an_h5_file_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "h5py", None)  # as if the h5 extra were not installed
+    with pytest.raises(SpecError) as error:
+        read_h5_config(tmp_path / "model.h5", "m.h5")
+    assert (
+        str(error.value) == "m.h5: reading a legacy .h5 model needs h5py: pip install 'cnncalc[h5]'"
+    )
