@@ -535,10 +535,11 @@ MERGES = [
         "the largest field kept)",
     ),
     (
-        # two equal 'same' 3×3 paths on an unknown size: equal fields, P unknown on both
+        # 'same' and 'valid' 3×3 paths on an unknown size (both (None, None, 1)): equal r and
+        # S, one P unknown, the other 0: the first of the equal fields is kept
         two_paths(
             conv("Conv2D", kernel_size=3, padding="same"),
-            conv("Conv2D", kernel_size=3, padding="same"),
+            conv("Conv2D", kernel_size=3, padding="valid"),
             size=None,
         ),
         ((3, 3), (1, 1), (None, None)),
@@ -572,7 +573,7 @@ MERGES = [
 @pytest.mark.parametrize(
     ("spec", "field", "line"),
     MERGES,
-    ids=["strides", "unknown", "unknown-equal", "centres", "aligned"],
+    ids=["strides", "unknown", "unknown-and-known", "centres", "aligned"],
 )
 def test_merges_worked_by_hand(
     spec: dict[str, Any], field: tuple[tuple[Any, ...], ...], line: str
