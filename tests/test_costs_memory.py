@@ -138,11 +138,15 @@ def test_a_keras_models_policy_is_its_layers_not_its_inputs(keras: Any) -> None:
     ("options", "message"),
     [
         (["--optimizer", "adamm"], "--optimizer: unknown 'adamm'; did you mean 'adam'?"),
-        (["--dtype", "float33"], "--dtype: 'float33' is not a Keras dtype"),
+        (
+            ["--dtype", "float33"],
+            "--dtype: 'float33' is not a Keras dtype; did you mean 'float32'?",
+        ),
         (["--batch-size", "0"], "--batch-size must be at least 1, got 0"),
         (["--optimizer", "lamb"], "unknown 'lamb'; choose from sgd, momentum, rmsprop"),
     ],
-)
+    ids=["optimizer-typo", "dtype-typo", "batch-size", "optimizer-unknown"],  # no "Keras" in
+)  # an id: the mutation run deselects by that word
 def test_bad_memory_options_exit_2_with_one_line(options: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["analyze", "mnist", "--costs", *options])
     assert result.exit_code == 2
@@ -172,3 +176,143 @@ def test_the_costs_path_never_imports_tensorflow_or_numpy() -> None:
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert process.stdout.strip().splitlines()[-1] == "[]"
     assert "Optimizer params: 51,167,186" in process.stdout  # 2 · 25,583,592 trainable + 2
+
+
+SQUEEZE = {
+    "input_shape": [10, 10, 8],
+    "layers": [
+        {"type": "Conv2D", "name": "squeeze", "filters": 2, "kernel_size": 1},
+        {"type": "Flatten", "name": "flat"},
+        {"type": "Dense", "name": "out", "units": 3, "trainable": False},
+    ],
+}
+"""A 1×1 convolution that shrinks its input (so the input is alive at the peak), then a frozen
+Dense: (1·1·8 + 1)·2 = 18 trainable weights, (200 + 1)·3 = 603 frozen, 621 in all."""
+SQUEEZE_ELEMENTS = 10 * 10 * 8 + 10 * 10 * 2 + 200 + 3  # the input and every output
+
+
+def test_every_figure_and_working_line_by_hand() -> None:
+    """Nadam: 2 slots per trainable weight and 3 scalars (iteration int64, learning_rate and
+    u_product float32), with the name written as a user may type it."""
+    result = cnncalc.analyze(SQUEEZE)
+    memory = result.memory(batch_size=2, optimizer="Nadam")
+    optimizer_bytes = 2 * 18 * 4 + 8 + 4 + 4
+    activations = 2 * SQUEEZE_ELEMENTS * 4
+    training = 621 * 4 + 18 * 4 + optimizer_bytes + activations
+    peak = 621 * 4 + 2 * (800 + 200) * 4  # input and squeeze's output, while computing it
+    assert result.to_dict(memory=memory)["memory"] == {
+        "batch_size": 2,
+        "dtype": "float32",
+        "optimizer": "nadam",
+        "params_bytes": 621 * 4,
+        "gradients_bytes": 18 * 4,
+        "optimizer_params": 2 * 18 + 3,
+        "optimizer_bytes": optimizer_bytes,
+        "activations_bytes": activations,
+        "training_bytes": training,
+        "inference_peak_bytes": peak,
+    }
+    assert memory.working == (
+        "bytes per weight = 4, per activation = 4  (float32)",
+        "params_bytes = 621·4 = 2484",
+        "gradients_bytes = 18·4 = 72  (trainable weights)",
+        "optimizer_params = 2·18 + 3 = 39  (Nadam(): momentums, velocities, u_product; "
+        "iteration, learning_rate, u_product)",
+        f"activations_bytes = 2·{SQUEEZE_ELEMENTS}·4 = {activations}  "
+        "(the input and every layer's output)",
+        f"training_bytes = 2484 + 72 + {optimizer_bytes} + {activations} = {training}",
+        f"inference_peak_bytes = 2484 + 2·1000·4 = {peak}  "
+        "(while computing 'squeeze': input, squeeze alive)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "slots", "scalars"),
+    [
+        ("sgd", 0, 2),  # iteration and learning_rate only
+        ("momentum", 1, 2),  # SGD(momentum=0.9): one momentum per weight
+        ("adam", 2, 2),  # momentums and velocities
+        ("nadam", 2, 3),  # and u_product
+    ],
+)
+def test_optimizer_slots_count_trainable_weights_only(
+    optimizer: str, slots: int, scalars: int
+) -> None:
+    memory = cnncalc.analyze(SQUEEZE).memory(optimizer=optimizer)
+    assert memory.optimizer_params == slots * 18 + scalars
+    assert memory.optimizer_bytes == slots * 18 * 4 + 8 + 4 * (scalars - 1)
+    line = next(w for w in memory.working if w.startswith("optimizer_params"))
+    assert line.startswith(f"optimizer_params = {slots}·18 + {scalars} = {slots * 18 + scalars}")
+    assert line.endswith("; iteration, learning_rate" + ", u_product" * (scalars == 3) + ")")
+
+
+def test_unknown_sizes_leave_activations_training_and_peak_unknown() -> None:
+    spec = {
+        "input_shape": [None, None, 3],
+        "layers": [{"type": "Conv2D", "filters": 4, "kernel_size": 3}],
+    }
+    memory = cnncalc.analyze(spec).memory()
+    weights = (3 * 3 * 3 + 1) * 4  # 112: the weights do not depend on the image size
+    assert (memory.params_bytes, memory.optimizer_params) == (weights * 4, weights + 2)
+    assert (memory.activations_bytes, memory.training_bytes, memory.inference_peak_bytes) == (
+        None,
+        None,
+        None,
+    )
+    assert memory.working[-3:] == (
+        "activations_bytes = 1·?·4 = ?  (the input and every layer's output)",
+        f"training_bytes = 448 + 448 + {weights * 4 + 12} + ? = ?",
+        "inference_peak_bytes = 448 + 1·?·4 = ?  (a size is unknown)",
+    )
+
+
+SAME_CHAIN = {
+    "input_shape": [8, 8, 4],
+    "layers": [
+        {"type": "Conv2D", "name": n, "filters": 4, "kernel_size": 3, "padding": "same"}
+        for n in ("a", "b", "c")
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("spec", "peak", "where"),
+    [
+        # 256 elements each: input + a, then a + b, then b + c: the first of the equal steps
+        (SAME_CHAIN, 2 * 256, "while computing 'a': input, a alive"),
+        # the input is alive at the peak: 800 + 200 at squeeze, then 200 + 200, 200 + 3
+        (SQUEEZE, 800 + 200, "while computing 'squeeze': input, squeeze alive"),
+        # an InputLayer is a row of its own: no implicit input beside it
+        ({"layers": [{"type": "InputLayer", "name": "x", "shape": [1]}]}, 1, "while computing "
+         "'x': x alive"),
+    ],
+)  # fmt: skip
+def test_the_peak_and_where_it_is_reached(spec: dict[str, Any], peak: int, where: str) -> None:
+    result = cnncalc.analyze(spec)
+    memory = result.memory()
+    assert memory.inference_peak_bytes == result.total_params * 4 + peak * 4
+    assert memory.working[-1].endswith(f"({where})")
+
+
+def test_the_default_batch_is_one_sample() -> None:
+    from cnncalc.costs import estimate
+
+    assert estimate(cnncalc.analyze(SQUEEZE)).activations_bytes == SQUEEZE_ELEMENTS * 4
+
+
+@pytest.mark.parametrize(
+    ("dense_dtype", "policy", "weight_bytes"),
+    [
+        ("float64", "float64", 8),  # the first computing layer's dtype, after the InputLayer
+        (None, "float32", 4),  # an InputLayer's dtype is its data's, never the policy
+    ],
+)
+def test_an_input_layers_dtype_is_not_the_policy(
+    dense_dtype: str | None, policy: str, weight_bytes: int
+) -> None:
+    dense: dict[str, Any] = {"type": "Dense", "units": 2}
+    if dense_dtype:
+        dense["dtype"] = dense_dtype
+    spec = {"layers": [{"type": "InputLayer", "shape": [4], "dtype": "float16"}, dense]}
+    memory = cnncalc.analyze(spec).memory()
+    assert (memory.dtype, memory.params_bytes) == (policy, (4 + 1) * 2 * weight_bytes)

@@ -291,3 +291,34 @@ def test_crosscheck_builds_the_batch_dtypes_and_nested_models_the_spec_says() ->
     assert type(model.get_layer("block")).__name__ == "Sequential"
     result = crosscheck(BUILT_AS_WRITTEN)
     assert result.agrees, result.differences
+
+
+@needs_keras
+def test_crosscheck_of_explicit_padding_shows_each_layers_own_count() -> None:
+    """The bridge builds explicit padding as a ZeroPadding helper (0 params) before a 'valid'
+    layer; the table must show the layer's count beside ✓, never the helper's 0 (issue 14).
+    By hand: (3·3·4 + 1)·2 = 74; height 8 + 1 + 2 − 3 + 1 = 9, width 8 + 0 + 1 − 3 + 1 = 7,
+    (3·3·2 + 1)·2 = 38; pooled ⌊(9 + 1 − 2)/2⌋ + 1 = 5 by ⌊(7 + 1 − 2)/2⌋ + 1 = 4."""
+    spec = {
+        "input_shape": [8, 8, 4],
+        "layers": [
+            {"type": "Conv2D", "filters": 2, "kernel_size": 3, "padding": 1},
+            {"type": "Conv2D", "filters": 2, "kernel_size": 3, "padding": [[1, 2], [0, 1]]},
+            {"type": "MaxPooling2D", "padding": [[0, 1], [0, 1]]},
+        ],
+    }
+    result = crosscheck(spec)
+    assert result.agrees, result.differences
+    shown = [(c.theirs.name, c.theirs.params_text) for c in result.rows if c.theirs]
+    assert shown == [("conv2d", "74"), ("conv2d_1", "38"), ("max_pooling2d", "0")]
+    table = result.to_table()
+    for name, shape, count in [
+        ("conv2d", "(None, 8, 8, 2)", 74),
+        ("conv2d_1", "(None, 9, 7, 2)", 38),
+        ("max_pooling2d", "(None, 5, 4, 2)", 0),
+    ]:
+        cells = (
+            rf"│ ✓  │ {name} +│ {re.escape(shape)} +│ {re.escape(shape)} +│ +{count} │ +{count} │"
+        )
+        assert re.search(cells, table), (name, table)
+    assert "zero_padding" not in table  # the helpers are folded into their layers

@@ -5,6 +5,7 @@ transcribed from public pages, each citing its source), and summaries printed in
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import time
 from pathlib import Path
@@ -26,6 +27,16 @@ FIXTURES = sorted((DATA / "summaries").glob("*.txt"))
 TRANSCRIBED = [path for path in FIXTURES if path.name.endswith(".keras2_fixed.txt")]
 
 
+def text_id(value: object) -> str | None:
+    """A test id without the word "keras": the mutation run skips tests that build Keras
+    models by that word (-k "not keras"), and these only read text (mnist_convnet.k3)."""
+    if isinstance(value, Path):
+        value = value.name
+    if not isinstance(value, str):
+        return None
+    return re.sub("(?i)keras", "k", value.removesuffix(".txt"))
+
+
 def fixture_spec(path: Path) -> str:
     """The spec a fixture names in its first lines ('spec: name.json')."""
     found = re.search(r"spec: (\S+\.json)", "\n".join(path.read_text("utf-8").split("\n")[:2]))
@@ -37,7 +48,7 @@ def compared(text: str, spec: Any, **options: Any) -> cnncalc.keras.compare.Comp
     return compare(cnncalc.analyze(spec), parse_summary(text), **options)
 
 
-@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FIXTURES, ids=text_id)
 def test_every_fixture_compares_clean(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     summary = parse_summary(text, path.name)
@@ -54,7 +65,7 @@ def test_the_transcribed_printouts_cite_their_source() -> None:
         assert re.match(r"# Transcribed from \S+", path.read_text("utf-8")), path.name
 
 
-@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FIXTURES, ids=text_id)
 def test_a_tampered_count_is_caught_and_named(path: Path) -> None:
     """The largest count's first digit changed in place (the layout stays as it was)."""
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -103,7 +114,7 @@ TAMPERED_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "old", "new", "difference"), TAMPERED_SHAPES)
+@pytest.mark.parametrize(("name", "old", "new", "difference"), TAMPERED_SHAPES, ids=text_id)
 def test_a_tampered_shape_is_caught_and_named(
     name: str, old: str, new: str, difference: str
 ) -> None:
@@ -213,7 +224,7 @@ ROWS_AS_READ = [
 ]
 
 
-@pytest.mark.parametrize(("name", "line", "expected"), ROWS_AS_READ)
+@pytest.mark.parametrize(("name", "line", "expected"), ROWS_AS_READ, ids=text_id)
 def test_rows_as_read(name: str, line: int, expected: tuple[Any, ...]) -> None:
     summary = parse_summary((DATA / "summaries" / name).read_text(encoding="utf-8"))
     (row,) = [r for r in summary.rows if r.line == line]
@@ -308,7 +319,11 @@ UNREADABLE = [
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), UNREADABLE)
+@pytest.mark.parametrize(
+    ("text", "message"),
+    UNREADABLE,
+    ids=["no-header", "no-rows", "not-a-count", "unbuilt", "no-param"],
+)
 def test_unreadable_summaries_say_what_and_where(text: str, message: str) -> None:
     with pytest.raises(SpecError, match=message):
         compare(cnncalc.analyze("mnist"), parse_summary(text), partial=True)
@@ -401,7 +416,7 @@ def test_keras2_summaries(spec: str, line_length: int | None) -> None:
 
 
 @needs_keras
-def test_names_cut_short_match_their_start() -> None:
+def test_names_keras_cut_short_match_their_start() -> None:
     from cnncalc.keras.bridge import summary_text, to_keras
 
     summary = parse_summary(summary_text(to_keras(LONG_NAMES), line_length=64))
@@ -434,17 +449,33 @@ def test_names_counted_from_elsewhere_are_matched_by_rank() -> None:
     ]
 
 
-def test_an_extra_keras_row_is_a_difference() -> None:
+def test_an_extra_summary_row_is_a_difference() -> None:
     spec = {
         "input_shape": [28, 28, 1],
         "layers": [{"type": "Conv2D", "filters": 32, "kernel_size": 3}],
     }
     result = compared(MNIST_KERAS3.read_text(encoding="utf-8"), spec)
     assert result.exit_code == 1
-    assert result.differences[0] == (
-        "summary line 8 'max_pooling2d': Keras has this row; "
-        "cnncalc's spec has no layer of that name"
-    )
+    extra = "Keras has this row; cnncalc's spec has no layer of that name"
+    assert result.differences[0] == f"summary line 8 'max_pooling2d': {extra}"
+    assert result.to_dict()["rows"][1] == {
+        "position": None,
+        "keras_line": 8,
+        "name": None,
+        "keras_name": "max_pooling2d",
+        "output_shape": None,
+        "keras_output_shape": [[None, 13, 13, 32]],
+        "params": None,
+        "keras_params": 0,
+        "status": "differs",
+        "problems": [extra],
+        "notes": [],
+    }
+    table = result.to_table().split("\n")
+    cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table if "│" in line]
+    assert cells[2] == ["", "✗", "max_pooling2d", "", "(None, 13, 13, 32)", "", "0", extra]
+    # (3·3·1 + 1)·32 = 320 in the spec, 34,826 in the printout
+    assert cells[-3] == ["", "✗", "total params", "", "", "320", "34,826", ""]
 
 
 def test_different_wiring_in_the_summary_is_noted() -> None:
@@ -560,4 +591,178 @@ def test_compare_reads_cnncalcs_own_table(spec: str, fmt: str) -> None:
     assert result.agrees and not result.missing, result.differences
     assert len([r for r in parse_summary(table).rows if not r.nested]) >= len(
         [layer for layer in cnncalc.analyze(spec)]
+    )
+
+
+# ---- issue 14: edited totals and cut-short counts ---------------------------------------------
+
+NESTED_HEAD = DATA / "summaries" / "nested_head.keras3_nested.txt"
+"""A frozen Conv2D, (3·3·3 + 1)·16 = 448 non-trainable, beside a trainable nested head,
+(16 + 1)·32 + (32 + 1)·10 = 874."""
+
+EDITED_TOTALS = [
+    (
+        MNIST_KERAS3,
+        [("Trainable params: 34,826", "Trainable params: 34,820")],
+        ["trainable params: cnncalc 34,826, Keras 34,820"],
+    ),
+    (
+        MNIST_KERAS3,
+        [("Non-trainable params: 0 (0.00 B)", "Non-trainable params: 6 (24.00 B)")],
+        ["non-trainable params: cnncalc 0, Keras 6"],
+    ),
+    (  # the trainable and non-trainable totals swapped
+        NESTED_HEAD,
+        [
+            ("Trainable params: 874 (3.41 KB)", "Trainable params: 448 (1.75 KB)"),
+            ("Non-trainable params: 448 (1.75 KB)", "Non-trainable params: 874 (3.41 KB)"),
+        ],
+        [
+            "trainable params: cnncalc 874, Keras 448",
+            "non-trainable params: cnncalc 448, Keras 874",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "edits", "differences"), EDITED_TOTALS, ids=["trainable", "non-trainable", "swapped"]
+)
+def test_an_edited_total_is_a_difference(
+    path: Path, edits: list[tuple[str, str]], differences: list[str]
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    result = compared(text, fixture_spec(path))
+    assert result.differences == differences
+    assert result.exit_code == 1
+    rows = [line.split("│")[1:-1] for line in result.to_table().splitlines() if "│" in line]
+    crossed = [cells[2].strip() for cells in rows if cells[1].strip() == "✗"]
+    assert crossed == [difference.split(":")[0] for difference in differences]  # the totals
+
+
+@pytest.mark.parametrize(
+    ("shown", "problems", "notes"),
+    [
+        ("16,0…", (), ("Param # cut short in the summary (16,0…)",)),  # 16,010 begins so
+        ("17,0…", ("params: cnncalc 16,010, Keras 17,0…",), ()),
+        ("16,01…", (), ("Param # cut short in the summary (16,01…)",)),
+        ("1,6…", ("params: cnncalc 16,010, Keras 1,6…",), ()),  # digits, not the same number
+    ],
+)
+def test_a_count_cut_short_is_compared_as_far_as_it_shows(
+    shown: str, problems: tuple[str, ...], notes: tuple[str, ...]
+) -> None:
+    """Keras 3 cuts a count too wide for its column with … (16,010 in the lecture's MNIST)."""
+    text = MNIST_KERAS3.read_text(encoding="utf-8")
+    cell = "16,010 │"
+    assert text.count(cell) == 1
+    text = text.replace(cell, shown.rjust(6) + " │")
+    result = compared(text, "mnist")
+    dense = result.rows[-1]
+    assert dense.theirs is not None and (dense.theirs.params, dense.theirs.params_text) == (
+        None,
+        shown,
+    )
+    assert (dense.problems, dense.notes) == (problems, notes)
+    assert result.agrees == (not problems)
+    expected = [f"row 7 'dense': {p}" for p in problems]
+    assert result.differences == expected
+
+
+def edited_mnist() -> str:
+    """The lecture's MNIST printout with dense's count changed to 16,000, max_pooling2d_1
+    renamed pool_b, the dropout row and the Non-trainable line deleted."""
+    text = MNIST_KERAS3.read_text(encoding="utf-8")
+    text = text.replace("16,010 │", "16,000 │").replace(
+        "max_pooling2d_1 (MaxPooling2D)", "pool_b (MaxPooling2D)         "
+    )
+    text = text.replace(" Non-trainable params: 0 (0.00 B)\n", "")
+    return "\n".join(line for line in text.split("\n") if "dropout" not in line)
+
+
+def test_the_comparison_table_cell_by_cell() -> None:
+    """Counts by hand: (3·3·1 + 1)·32 = 320, (3·3·32 + 1)·64 = 18,496, (1600 + 1)·10 = 16,010;
+    ✓ agrees, ✗ differs, · missing from the summary (a row or a total)."""
+    table = compared(edited_mnist(), "mnist").to_table().split("\n")
+    cells = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table if "│" in line]
+    assert cells == [
+        ["#", "", "layer", "cnncalc shape", "Keras shape", "cnncalc #", "Keras #", "notes"],
+        ["1", "✓", "conv2d", "(None, 26, 26, 32)", "(None, 26, 26, 32)", "320", "320", ""],
+        ["2", "✓", "max_pooling2d", "(None, 13, 13, 32)", "(None, 13, 13, 32)", "0", "0", ""],
+        ["3", "✓", "conv2d_1", "(None, 11, 11, 64)", "(None, 11, 11, 64)", "18,496", "18,496", ""],
+        ["4", "✓", "max_pooling2d_1", "(None, 5, 5, 64)", "(None, 5, 5, 64)", "0", "0",
+         "named 'pool_b' in the summary"],
+        ["5", "✓", "flatten", "(None, 1600)", "(None, 1600)", "0", "0", ""],
+        ["6", "·", "dropout", "(None, 1600)", "", "0", "", ""],
+        ["7", "✗", "dense", "(None, 10)", "(None, 10)", "16,010", "16,000",
+         "params: cnncalc 16,010, Keras 16,000"],
+        ["", "✓", "total params", "", "", "34,826", "34,826", ""],
+        ["", "✓", "trainable params", "", "", "34,826", "34,826", ""],
+        ["", "·", "non-trainable params", "", "", "0", "", ""],
+    ]  # fmt: skip
+    for line in table[3:-4]:
+        if "│" in line and "─" not in line:
+            raw = line.split("│")[1:-1]
+            # numbers right-aligned (#, cnncalc #, Keras #), names left-aligned
+            assert all(re.fullmatch(r" *[\d,]* ", raw[i]) for i in (0, 5, 6)), line
+            assert re.fullmatch(r" [a-z].* ", raw[2]) and not raw[2].startswith("  "), line
+    assert table[-4:] == [
+        "not in the summary: row 6 dropout (Dropout)",
+        "not in the summary: non-trainable params",
+        "1 difference(s):",
+        "  row 7 'dense': params: cnncalc 16,010, Keras 16,000",
+    ]
+
+
+def test_the_comparison_as_json() -> None:
+    result = compared(edited_mnist(), "mnist")
+    data = json.loads(result.to_json())
+    assert (data["agrees"], data["differences"], data["skipped"]) == (
+        False,
+        ["row 7 'dense': params: cnncalc 16,010, Keras 16,000"],
+        [],
+    )
+    assert data["missing"] == ["row 6 dropout (Dropout)", "non-trainable params"]
+    assert data["totals"] == {
+        "total": {"cnncalc": 34826, "keras": 34826},
+        "trainable": {"cnncalc": 34826, "keras": 34826},
+        "non-trainable": {"cnncalc": 0, "keras": None},
+    }
+    renamed, missing, differs = data["rows"][3], data["rows"][5], data["rows"][6]
+    assert renamed == {
+        "position": 4,
+        "keras_line": 12,  # the fixture's line
+        "name": "max_pooling2d_1",
+        "keras_name": "pool_b",
+        "output_shape": [None, 5, 5, 64],
+        "keras_output_shape": [[None, 5, 5, 64]],
+        "params": 0,
+        "keras_params": 0,
+        "status": "agrees",
+        "problems": [],
+        "notes": ["named 'pool_b' in the summary"],
+    }
+    assert missing == {
+        "position": 6,
+        "keras_line": None,
+        "name": "dropout",
+        "keras_name": None,
+        "output_shape": [None, 1600],
+        "keras_output_shape": None,
+        "params": 0,
+        "keras_params": None,
+        "status": "missing",
+        "problems": [],
+        "notes": [],
+    }
+    assert (differs["status"], differs["params"], differs["keras_params"]) == (
+        "differs",
+        16010,
+        16000,
+    )
+    assert (
+        result.exit_code == 1 and compared(MNIST_KERAS3.read_text("utf-8"), "mnist").exit_code == 0
     )

@@ -174,32 +174,30 @@ def tensor_elements(analysis: Analysis) -> dict[str, int | None]:
 
 
 def inference_peak(analysis: Analysis, elements: dict[str, int | None]) -> tuple[int | None, str]:
-    """The most elements alive at once along the topological order, and where.
+    """The most elements alive at once along the topological order, and where (the first
+    step that reaches it).
 
     A tensor lives from the step that makes it to its last reader's step; a tensor nobody
     reads is an output of the network and lives to the end.
     """
-    if any(v is None for v in elements.values()):
+    sizes = {name: size for name, size in elements.items() if size is not None}
+    if len(sizes) < len(elements):
         return None, "a size is unknown"
     order = [analysis.layers[i] for i in (analysis.order or range(len(analysis.layers)))]
-    last_read = {name: len(order) for name in elements}
+    last_read: dict[str, int] = {}
     for step, row in enumerate(order):
         for source in row.inputs:
-            unread = last_read[source] == len(order)
-            last_read[source] = step if unread else max(last_read[source], step)
+            last_read[source] = step  # steps only grow: the last reader is the last one seen
     freed: dict[int, list[str]] = {}
     for name, step in last_read.items():
         freed.setdefault(step, []).append(name)
-    alive: dict[str, int] = {}
-    if "input" in elements:
-        alive["input"] = elements["input"] or 0
+    alive = {"input": sizes["input"]} if "input" in sizes else {}
     total = sum(alive.values())
-    peak, where = 0, ""
+    moments = []
     for step, row in enumerate(order):
-        alive[row.name] = elements[row.name] or 0
-        total += alive[row.name]
-        if total > peak:
-            peak, where = total, f"while computing '{row.name}': {', '.join(alive)} alive"
+        alive[row.name] = sizes[row.name]
+        total += sizes[row.name]
+        moments.append((total, f"while computing '{row.name}': {', '.join(alive)} alive"))
         for name in freed.get(step, []):
-            total -= alive.pop(name, 0)
-    return peak, where
+            total -= alive.pop(name)
+    return max(moments, key=lambda moment: moment[0])  # max keeps the first of equals

@@ -85,8 +85,7 @@ def plain(value: Number | None) -> int | float | None:
 
 
 def num_text(value: Number | None) -> str:
-    if type(value) is int:
-        return num(value)
+    """'3', '1/2' (a fractional stride), '?' (unknown)."""
     if isinstance(value, Fraction) and value.denominator != 1:
         return f"{value.numerator}/{value.denominator}"
     return num(None if value is None else int(value))
@@ -114,7 +113,7 @@ def trace(
     output: Shape,
 ) -> Traced:
     """The receptive field of a layer's output, from its inputs' fields."""
-    positions = layer.reads_positions(inputs) if inputs else layer.positions
+    positions = layer.reads_positions(inputs)  # an InputLayer (no inputs) reads none
     if positions == "input":
         field = ReceptiveField.of_input(output)
         return field, (() if field is None else ("receptive field: an input feature sees itself",))
@@ -219,10 +218,12 @@ def merge(fields: list[ReceptiveField | None]) -> Traced:
     if any(f is None for f in fields):
         return None, (f"{WHOLE_INPUT}  (a path into this merge sees the whole input)",)
     known = [f for f in fields if f is not None]
-    if len({f.rank for f in known}) > 1:
+    ranks = {f.rank for f in known}
+    if len(ranks) > 1:
         return None, (f"{WHOLE_INPUT}  (the paths differ in spatial rank)",)
+    (rank,) = ranks
     sizes, strides, paddings, lines = [], [], [], []
-    for axis, name in enumerate(AXIS_NAMES[known[0].rank]):
+    for axis, name in enumerate(AXIS_NAMES[rank]):
         paths = [(f.size[axis], f.stride[axis], f.padding[axis]) for f in known]
         r, S, P, working = union(paths)
         sizes.append(r)
@@ -238,12 +239,14 @@ def union(paths: list[tuple[Number, Number, Number | None]]) -> tuple[Any, Any, 
     largest = max(paths, key=lambda path: path[0])
     r, S, P = (num_text(v) for v in largest)
     kept = f"r = {r}, S = {S}, P = {P}"
-    if len({path[1] for path in paths}) > 1:
-        strides = ", ".join(num_text(path[1]) for path in paths)
+    strides = {path[1] for path in paths}
+    if len(strides) > 1:
+        shown = ", ".join(num_text(path[1]) for path in paths)
         return (
             *largest,
-            f"{kept}  (misaligned: the paths' strides differ: {strides}; the largest field kept)",
+            f"{kept}  (misaligned: the paths' strides differ: {shown}; the largest field kept)",
         )
+    (stride,) = strides
     if any(path[2] is None for path in paths):
         return (*largest, f"{kept}  (the paths' paddings are unknown; the largest field kept)")
     padding = max(path[2] for path in paths if path[2] is not None)
@@ -252,11 +255,11 @@ def union(paths: list[tuple[Number, Number, Number | None]]) -> tuple[Any, Any, 
     reach = ", ".join(f"{num_text(r)} − {num_text(p)}" for r, _, p in paths)
     working = (
         f"P = max({pads}) = {num_text(padding)}, r = max({reach}) + {num_text(padding)} = "
-        f"{num_text(end + padding)}, S = {num_text(paths[0][1])}"
+        f"{num_text(end + padding)}, S = {num_text(stride)}"
     )
     centres = {Fraction(r - 1, 2) - p for r, _, p in paths if p is not None}
     note = "the union of aligned paths"
     if len(centres) > 1:
         shown = ", ".join(num_text(c) for c in sorted(centres))
         note = f"the union of paths whose centres differ ({shown}): misaligned"
-    return end + padding, paths[0][1], padding, f"{working}  ({note})"
+    return end + padding, stride, padding, f"{working}  ({note})"

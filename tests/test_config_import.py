@@ -1,0 +1,508 @@
+"""Importing model configs written in the test, as Keras 3 and Keras 2 write them (issue 14's
+untested paths: a top-level Sequential, Keras 2's batch_input_shape, frozen layers, shared
+layers), with the expected network worked by hand. No TensorFlow: this file runs in the fast
+selection (tests/test_keras_import.py builds the same kinds of config in real Keras).
+
+The configs follow what `model.to_json()` writes (Keras 3.x; tf_keras 2.x), with the fields the
+importer does not read (initializers, build_config, …) left out.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import cnncalc
+from cnncalc import SpecError
+from cnncalc.cli import app
+from cnncalc.sources.keras_config import (
+    is_keras_model_json,
+    read_h5_config,
+    spec_from_keras_json,
+)
+
+
+def policy(name: str) -> dict[str, Any]:
+    """Keras 3's serialized DTypePolicy."""
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name}}
+
+
+def layer(kind: str, name: str, **config: Any) -> dict[str, Any]:
+    """A Keras 3 layer entry, as a Sequential lists it."""
+    return {
+        "module": "keras.layers",
+        "class_name": kind,
+        "config": {"name": name, "trainable": True, "dtype": policy("float32"), **config},
+        "registered_name": None,
+    }
+
+
+def tensor(name: str) -> dict[str, Any]:
+    """Keras 3's reference to a layer's output in inbound_nodes."""
+    return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, 0, 0]}}
+
+
+def called(entry: dict[str, Any], *args: Any) -> dict[str, Any]:
+    """A functional layer entry called once on `args` (Keras 3)."""
+    name = entry["config"]["name"]
+    return {**entry, "name": name, "inbound_nodes": [{"args": list(args), "kwargs": {}}]}
+
+
+def model(kind: str, layers: list[dict[str, Any]], **config: Any) -> dict[str, Any]:
+    return {"class_name": kind, "config": {"name": "m", "layers": layers, **config}}
+
+
+INPUT_8 = {
+    "module": "keras.layers",
+    "class_name": "InputLayer",
+    "config": {"batch_shape": [8, 28, 28, 1], "dtype": "float32", "name": "input_layer"},
+}
+
+LECTURE_SEQUENTIAL = {
+    "module": "keras",
+    "class_name": "Sequential",
+    "config": {
+        "name": "sequential",
+        "trainable": True,
+        "dtype": policy("float32"),
+        "layers": [
+            INPUT_8,
+            layer(
+                "Conv2D", "conv2d", filters=4, kernel_size=[3, 3], padding="valid", trainable=False
+            ),
+            layer("Flatten", "flatten"),
+            layer("Dense", "dense", units=2, activation="softmax"),
+        ],
+    },
+}
+"""keras.Sequential([keras.Input((28, 28, 1), batch_size=8), Conv2D(4, 3, trainable=False),
+Flatten(), Dense(2)]): the lecture's kind of model, with a frozen convolution."""
+
+CONV_PARAMS = (3 * 3 * 1 + 1) * 4  # 40, frozen
+DENSE_PARAMS = (26 * 26 * 4 + 1) * 2  # 5410
+
+
+def test_a_top_level_sequential_with_a_frozen_layer() -> None:
+    spec = spec_from_keras_json(LECTURE_SEQUENTIAL)
+    assert (spec["name"], spec["input_shape"], spec["batch_size"]) == ("sequential", [28, 28, 1], 8)
+    conv, _, dense = spec["layers"]
+    assert conv["trainable"] is False  # the frozen flag survives the import
+    assert "trainable" not in dense and "dtype" not in dense  # Keras's defaults are left out
+    assert dense["activation"] == "softmax"
+    result = cnncalc.analyze(spec)
+    assert [row.keras_output_shape for row in result] == [
+        (8, 26, 26, 4),
+        (8, 26 * 26 * 4),
+        (8, 2),
+    ]
+    assert (result.trainable_params, result.non_trainable_params) == (DENSE_PARAMS, CONV_PARAMS)
+
+
+def test_the_cli_reads_a_sequential_json_file(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(LECTURE_SEQUENTIAL), encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["layers"][0]["non_trainable_params"] == CONV_PARAMS
+    assert data["total_params"] == CONV_PARAMS + DENSE_PARAMS
+
+
+def first_layer_declares(batch_input_shape: list[Any] | None) -> dict[str, Any]:
+    """A Keras 2 (TF ≤ 2.8) Sequential: no InputLayer, the input on the first layer."""
+    conv = layer("Conv2D", "conv2d", filters=4, kernel_size=[3, 3], dtype="float32")
+    if batch_input_shape is not None:
+        conv["config"]["batch_input_shape"] = batch_input_shape
+    return {"class_name": "Sequential", "config": {"name": "s", "layers": [conv]}}
+
+
+@pytest.mark.parametrize(
+    ("config", "input_shape", "batch"),
+    [
+        (first_layer_declares([16, 28, 28, 1]), [28, 28, 1], 16),
+        (first_layer_declares([None, 28, 28, 1]), [28, 28, 1], None),
+        (  # tf_keras 2.9+: an InputLayer with Keras 2's batch_input_shape
+            model(
+                "Sequential",
+                [
+                    {"class_name": "InputLayer", "config": {"batch_input_shape": [16, 28, 28, 1]}},
+                    layer("Conv2D", "conv2d", filters=4, kernel_size=[3, 3]),
+                ],
+            ),
+            [28, 28, 1],
+            16,
+        ),
+    ],
+    ids=["first-layer", "first-layer-any-batch", "input-layer"],
+)
+def test_batch_input_shape_of_old_configs(
+    config: dict[str, Any], input_shape: list[int], batch: Any
+) -> None:
+    spec = spec_from_keras_json(config)
+    assert spec["input_shape"] == input_shape
+    assert spec.get("batch_size") == batch
+    assert cnncalc.analyze(spec)[-1].keras_output_shape == (batch, 26, 26, 4)
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (first_layer_declares(None), "m: the Sequential model declares no input shape"),
+        (first_layer_declares([]), "m: the Sequential model declares no input shape"),
+        (model("Sequential", []), "m: the Sequential model declares no input shape"),
+        (
+            model("Sequential", [{"class_name": "Dense", "config": {"batch_input_shape": 5}}]),
+            "m: config.layers[0].config.batch_input_shape: should be a list of sizes, got 5",
+        ),
+    ],
+)
+def test_a_sequential_without_an_input_says_so(config: dict[str, Any], message: str) -> None:
+    with pytest.raises(SpecError) as error:
+        spec_from_keras_json(config, "m")
+    assert str(error.value).startswith(message)
+
+
+DENSE = layer("Dense", "shared", units=4)
+
+
+@pytest.mark.parametrize(
+    "nodes",
+    [
+        [{"args": [tensor("x")]}, {"args": [tensor("shared")]}],  # Keras 3
+        [[["x", 0, 0, {}]], [["shared", 0, 0, {}]]],  # Keras 2
+    ],
+    ids=["3", "2"],
+)
+def test_a_shared_layer_is_refused_with_its_name(nodes: list[Any], tmp_path: Path) -> None:
+    """y = dense(dense(x)): one layer, two calls; cnncalc has one row per layer."""
+    inputs = {"class_name": "InputLayer", "config": {"name": "x", "batch_shape": [None, 4]}}
+    config = model("Functional", [inputs, {**DENSE, "inbound_nodes": nodes}])
+    message = "layer 'shared' is called 2 times (a shared layer); cnncalc analyzes each layer once"
+    with pytest.raises(SpecError) as error:
+        spec_from_keras_json(config)
+    assert str(error.value) == message
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {message}\n"
+
+
+RESIDUAL_3 = model(
+    "Functional",
+    [
+        {
+            "class_name": "InputLayer",
+            "name": "img",
+            "config": {"name": "img", "batch_shape": [None, 8, 8, 3]},
+        },
+        called(
+            layer("Convolution2D", "conv", filters=3, kernel_size=3, padding="same"), tensor("img")
+        ),
+        called(layer("Add", "add"), [tensor("img"), tensor("conv")]),
+        {
+            "module": "keras.src.ops.numpy",
+            "class_name": "Multiply",
+            "config": {"name": "multiply"},
+            "name": "multiply",
+            "inbound_nodes": [{"args": [tensor("add"), 0.5], "kwargs": {}}],
+        },
+    ],
+    input_layers=["img", 0, 0],
+    output_layers=["multiply", 0, 0],
+)
+"""x = Input((8, 8, 3)); y = Add()([x, Conv2D(3, 3, padding='same')(x)]) * 0.5, as Keras 3
+writes it (Convolution2D: Keras's alias of Conv2D; the op's scalar operand in its args)."""
+
+RESIDUAL_2 = model(
+    "Functional",
+    [
+        {
+            "class_name": "InputLayer",
+            "name": "img",
+            "config": {"name": "img", "batch_input_shape": [None, 8, 8, 3]},
+        },
+        {
+            **layer("Conv2D", "conv", filters=3, kernel_size=3, padding="same"),
+            "name": "conv",
+            "inbound_nodes": [[["img", 0, 0, {}]]],
+        },
+        {
+            **layer("Add", "add"),
+            "name": "add",
+            "inbound_nodes": [[["img", 0, 0, {}], ["conv", 0, 0, {}]]],
+        },
+    ],
+)
+"""The same residual as tf_keras writes it: inbound nodes as [name, node, tensor, kwargs]."""
+
+
+@pytest.mark.parametrize("config", [RESIDUAL_3, RESIDUAL_2], ids=["3", "2"])
+def test_functional_wiring_in_both_formats(config: dict[str, Any]) -> None:
+    spec = spec_from_keras_json(config)
+    wiring = {entry["name"]: (entry["type"], entry.get("inputs")) for entry in spec["layers"]}
+    assert wiring["conv"] == ("Conv2D", ["img"])
+    assert wiring["add"] == ("Add", ["img", "conv"])
+    result = cnncalc.analyze(spec)
+    assert result["conv"].params == (3 * 3 * 3 + 1) * 3
+    assert result["add"].keras_output_shape == (None, 8, 8, 3)
+
+
+def test_an_ops_scalar_operand_is_kept() -> None:
+    """x * 0.5: Multiply with one tensor and a constant, 1 multiplication per element."""
+    spec = spec_from_keras_json(RESIDUAL_3)
+    assert spec["layers"][-1] == {
+        "type": "Multiply",
+        "name": "multiply",
+        "inputs": ["add"],
+        "constant": 0.5,
+    }
+    assert cnncalc.analyze(spec)["multiply"].ops == 8 * 8 * 3
+
+
+def nested(kind: str, **config: Any) -> dict[str, Any]:
+    """A model used as a layer of a functional model, on its input 'img'."""
+    shape = [None, 8, 8, 3]
+    inner_input = {"class_name": "InputLayer", "config": {"name": "inner_in", "batch_shape": shape}}
+    conv = layer("Conv2D", "inner_conv", filters=2, kernel_size=3, strides=[1, 1], padding="valid")
+    if kind == "Functional":
+        conv = called(conv, tensor("inner_in"))
+        inner_input = {**inner_input, "name": "inner_in", "inbound_nodes": []}
+    inner = {
+        "class_name": kind,
+        "config": {"name": "block", "layers": [inner_input, conv], **config},
+    }
+    outer_input = {"class_name": "InputLayer", "name": "img", "config": {"batch_shape": shape}}
+    return model("Functional", [outer_input, called(inner, tensor("img"))])
+
+
+def dense_calling(*nodes: Any) -> dict[str, Any]:
+    """A model of one Dense layer whose inbound nodes are `nodes`."""
+    return model(
+        "Functional",
+        [{"class_name": "Dense", "config": {"name": "d"}, "inbound_nodes": list(nodes)}],
+    )
+
+
+def tensor_with(config: Any) -> dict[str, Any]:
+    """A call on one tensor reference whose config is `config`."""
+    return {"args": [{"class_name": "__keras_tensor__", "config": config}]}
+
+
+NODE = "m: config.layers[0].inbound_nodes[0]"
+OUTPUTS = "m: config.layers[1].config.output_layers"
+LIKE = 'should be a list like ["name", 0, 0], got'
+
+
+@pytest.mark.parametrize(
+    ("config", "written"),
+    [
+        (nested("Sequential"), {"type": "Sequential", "name": "block"}),
+        (
+            nested("Functional", output_layers=[["inner_conv", 0, 0]]),
+            {"type": "Functional", "name": "block", "outputs": ["inner_conv"]},
+        ),
+        (
+            nested("Functional", output_layers=["inner_conv", 0, 0]),  # one output, unwrapped
+            {"type": "Functional", "name": "block", "outputs": ["inner_conv"]},
+        ),
+    ],
+    ids=["sequential", "functional", "one-output"],
+)
+def test_a_nested_model_is_one_row(config: dict[str, Any], written: dict[str, Any]) -> None:
+    block = spec_from_keras_json(config)["layers"][1]
+    assert {key: block[key] for key in written} == written
+    conv = block["layers"][-1]
+    # written as a spec: an argument at its default ('valid') is left out
+    assert conv["filters"] == 2 and "padding" not in conv
+    assert cnncalc.analyze(spec_from_keras_json(config))["block"].params == (3 * 3 * 3 + 1) * 2
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            model("Functional", [{"class_name": "InputLayer", "config": 3}]),
+            "m: config.layers[0].config: should be an object, got 3",
+        ),
+        (
+            model("Functional", [{"class_name": "InputLayer", "config": {"name": 3}}]),
+            "m: config.layers[0].config.name: should be a string, got 3",
+        ),
+        (
+            model("Functional", [{"class_name": "InputLayer", "name": ["x"], "config": {}}]),
+            'm: config.layers[0].name: should be a string, got ["x"]',
+        ),
+        (
+            {"class_name": "Functional", "config": {"name": 7, "layers": []}},
+            "m: config.name: should be a string, got 7",
+        ),
+        (
+            {"class_name": 5, "config": {}},
+            "m: class_name: should be the model's class, got 5",
+        ),
+        (
+            {"class_name": "Functional", "config": {"layers": "x" * 60}},
+            'm: config.layers: should be a list of layers, got "' + "x" * 38 + "…",
+        ),
+        (
+            {"class_name": "MyModel", "config": {"name": "mine"}},
+            "m: 'MyModel' is a subclassed model: subclassed models have no config to read",
+        ),
+        (
+            dense_calling(tensor_with({"keras_history": []})),
+            f"{NODE}.args[0].config.keras_history: names no layer",
+        ),
+        (
+            dense_calling(tensor_with({"keras_history": [1, 0, 0]})),
+            f"{NODE}.args[0].config.keras_history[0]: should be a name, got 1",
+        ),
+        (dense_calling(5), f"{NODE}: should be a call (an object or a list), got 5"),
+        (dense_calling({"args": 5}), f"{NODE}.args: should be a list, got 5"),
+        (
+            dense_calling(tensor_with(5)),
+            f"{NODE}.args[0].config: should be a tensor's config, got 5",
+        ),
+        (nested("Functional", output_layers=[[]]), f"{OUTPUTS}[0]: names no layer"),
+        (nested("Functional", output_layers=[5]), f"{OUTPUTS}[0]: {LIKE} 5"),
+        (nested("Functional", output_layers="x"), f'{OUTPUTS}: {LIKE} "x"'),
+    ],
+    ids=lambda value: "message" if isinstance(value, str) else None,
+)
+def test_a_malformed_config_names_the_field(config: dict[str, Any], message: str) -> None:
+    """One line naming the path of the bad field (the CLI exits 2 with it), never a traceback."""
+    with pytest.raises(SpecError) as error:
+        spec_from_keras_json(config, "m")
+    assert str(error.value).startswith(message)
+
+
+def test_an_unnamed_layer_is_named_by_its_index() -> None:
+    """Old configs may omit a layer's name: cnncalc names it layer_<index>."""
+    unnamed = {"class_name": "Dense", "config": {"units": 2}}
+    config = model(
+        "Sequential", [{"class_name": "InputLayer", "config": {"batch_shape": [4, 4]}}, unnamed]
+    )
+    assert spec_from_keras_json(config)["layers"][0]["name"] == "layer_1"
+
+
+def test_a_lambdas_code_is_dropped_and_an_unknown_class_is_named() -> None:
+    lam = {
+        "class_name": "Lambda",
+        "config": {"name": "f", "function": ["4wEAAAAA", None, None], "output_shape": [4]},
+    }
+    (written,) = spec_from_keras_json(model("Sequential", [INPUT_8, lam]))["layers"]
+    assert "function" not in written and written["output_shape"] == [4]
+    unknown = {"class_name": "MyFancyLayer", "config": {"name": "fancy"}}
+    with pytest.raises(SpecError) as error:
+        spec_from_keras_json(model("Sequential", [INPUT_8, unknown]))
+    assert str(error.value) == (
+        "layer 1 'fancy' (MyFancyLayer): cnncalc has no rule for the layer class 'MyFancyLayer'; "
+        "`cnncalc schema` lists the ones it knows"
+    )
+
+
+def test_objects_in_a_config_are_left_out_and_plain_values_kept() -> None:
+    """Initializers and regularizers are objects that change no shape; a value_range list and
+    an activation's name are plain values the bridge passes back to Keras."""
+    dense = layer(
+        "Dense",
+        "d",
+        units=2,
+        activation="relu",
+        kernel_initializer={"class_name": "GlorotUniform", "config": {"seed": None}},
+        kernel_regularizer=None,
+    )
+    (written,) = spec_from_keras_json(model("Sequential", [INPUT_8, layer("Flatten", "f"), dense]))[
+        "layers"
+    ][1:]
+    assert written == {"type": "Dense", "name": "d", "units": 2, "activation": "relu"}
+
+
+def test_a_mixed_policy_is_kept_and_float16_weights_take_two_bytes() -> None:
+    half = layer("Dense", "d", units=2, dtype=policy("float16"))
+    mixed = layer("Dense", "m", units=2, dtype=policy("mixed_float16"))
+    flat = layer("Flatten", "f")
+    spec = spec_from_keras_json(model("Sequential", [INPUT_8, flat, half, mixed]))
+    assert [entry.get("dtype") for entry in spec["layers"]] == [None, "float16", "mixed_float16"]
+
+
+@pytest.mark.parametrize(
+    ("data", "is_model"),
+    [
+        (LECTURE_SEQUENTIAL, True),
+        ({"class_name": "MyModel", "config": {}}, True),  # subclassed: refused later, by name
+        ({"class_name": "Sequential", "config": {}, "layers": []}, False),  # a spec's layers
+        ({"class_name": 3, "config": {}}, False),
+        ({"class_name": "Sequential"}, False),
+        ([LECTURE_SEQUENTIAL], False),
+    ],
+)
+def test_what_counts_as_a_model_config(data: Any, is_model: bool) -> None:
+    assert is_keras_model_json(data) is is_model
+
+
+# ---- legacy .h5 files, written here with h5py (as Keras 2's model.save(x.h5) stores its config:
+# the model's JSON in the root's model_config attribute) ---------------------------------------
+
+
+def h5_file(path: Path, model_config: Any = None) -> Path:
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(path, "w") as file:
+        file.create_group("model_weights")
+        if isinstance(model_config, bytes):  # a fixed-length string, read back as bytes
+            file.attrs.create("model_config", data=model_config, dtype=f"S{len(model_config)}")
+        elif model_config is not None:
+            file.attrs["model_config"] = model_config
+    return path
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
+def test_an_h5_models_config_is_read(tmp_path: Path, as_bytes: bool) -> None:
+    text = json.dumps(LECTURE_SEQUENTIAL)
+    path = h5_file(tmp_path / "model.h5", text.encode() if as_bytes else text)
+    assert read_h5_config(path, "model.h5") == LECTURE_SEQUENTIAL
+    assert cnncalc.analyze(path).total_params == CONV_PARAMS + DENSE_PARAMS
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "m.h5: the HDF5 file has no model_config attribute: it holds weights only "
+         "(model.save_weights), not a model"),
+        (b"\xff{}", "m.h5: its model_config attribute is not UTF-8 ("),
+        ("{", "m.h5: model_config: "),
+    ],
+    ids=["weights-only", "not-utf8", "not-json"],
+)  # fmt: skip
+def test_an_unreadable_h5_config_says_which_part(
+    tmp_path: Path, content: Any, message: str
+) -> None:
+    path = h5_file(tmp_path / "model.h5", content)
+    with pytest.raises(SpecError) as error:
+        read_h5_config(path, "m.h5")
+    assert str(error.value).startswith(message)
+
+
+def test_a_damaged_h5_file_is_one_line(tmp_path: Path) -> None:
+    path = h5_file(tmp_path / "model.h5", json.dumps(LECTURE_SEQUENTIAL))
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(SpecError) as error:
+        read_h5_config(path, "m.h5")
+    assert str(error.value).startswith("m.h5: not a readable HDF5 file (")
+    assert "\n" not in str(error.value)
+
+
+def test_without_h5py_an_h5_file_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "h5py", None)  # as if the h5 extra were not installed
+    with pytest.raises(SpecError) as error:
+        read_h5_config(tmp_path / "model.h5", "m.h5")
+    assert (
+        str(error.value) == "m.h5: reading a legacy .h5 model needs h5py: pip install 'cnncalc[h5]'"
+    )
