@@ -90,8 +90,12 @@ MODULES: dict[str, list[str]] = {
     "keras/summary": ["tests/test_summary.py"],
     "keras/compare": ["tests/test_summary.py", "tests/test_crosscheck.py"],
     "sources/keras_config": ["tests/test_keras_import.py"],
-    "classroom/answers": ["tests/test_answers.py"],
-    "classroom/grading": ["tests/test_grading.py", "tests/test_class.py"],
+    "classroom/answers": ["tests/test_answers.py", "tests/test_grading_paths.py"],
+    "classroom/grading": [
+        "tests/test_grading.py",
+        "tests/test_grading_paths.py",
+        "tests/test_class.py",
+    ],
     "render/tables": ["tests/test_render_formats.py", "tests/test_tables.py", "tests/test_cli.py"],
 }
 
