@@ -279,6 +279,7 @@ layers:
     macs: 194,688
     receptive_field: 3x3
   - {output_shape: '(None, 13, 13, 32)', params: 0, receptive_field: ' Whole '}
+  - {name: flatten, output_shape: 1600}
   - {name: dense, type: Dense}
   - {name: ' ', output_shape: [null, 10], params: 16_010, receptive_field: all}
 total_params: 34,826
@@ -291,6 +292,7 @@ TABLE_ROWS = [
     ["image", "InputLayer", "", "shape=[28, 28, 1]", "", "", "", ""],
     ["conv2d", "Conv2D", "", "filters=32, kernel_size=3", "26x26x32", "320", "194,688", "3x3"],
     ["", "", "", "", "(None, 13, 13, 32)", "0", "", " Whole "],
+    ["flatten", "", "", "", "1600", "", "", ""],
     ["dense", "Dense", "", "", "", "", "", ""],
     ["", "", "", "", "", "", "", ""],  # a blank row: no answer
     ["", "", "", "", "[None, 10]", "16_010", "", "all"],
@@ -299,6 +301,7 @@ TABLE_ROWS = [
 ANSWERS = [
     Answer("conv2d", (26, 26, 32), 320, 194688, (3, 3)),
     Answer(None, (13, 13, 32), 0, None, WHOLE_INPUT),
+    Answer("flatten", (1600,)),  # states no type or givens: not among the stated layers
     Answer("dense"),
     Answer(None, (10,), 16010, None, WHOLE_INPUT),
 ]
@@ -383,8 +386,33 @@ def test_a_cell_cnncalc_wrote_behind_an_apostrophe_reads_back(tmp_path: Path) ->
 
 def test_an_escaped_pipe_in_a_markdown_cell_is_a_pipe(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
-    path.write_text("|name|params|\n|-|-|\n|a\\|b|320|\n")
-    assert read_answers(path).layers == [Answer("a|b", None, 320)]
+    path.write_text("|name|params|\n|-|-|\n|X\\|Y|320|\n")
+    assert read_answers(path).layers == [Answer("X|Y", None, 320)]
+
+
+def test_a_markdown_table_without_its_rule_line_loses_no_row(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("| name | params |\n| conv2d | 320 |\n| dense | 16010 |\n")
+    assert read_answers(path).layers == [Answer("conv2d", None, 320), Answer("dense", None, 16010)]
+
+
+def test_a_tables_rows_may_come_in_any_order(tmp_path: Path) -> None:
+    """The total's row first, the exercise's last: every row is still read."""
+    path = tmp_path / "a.csv"
+    path.write_text("name,given,params\ntotal_params,,320\nconv2d,,320\nexercise,mnist,\n")
+    sheet = read_answers(path)
+    assert (sheet.total_params, sheet.layers, sheet.exercise) == (
+        320,
+        [Answer("conv2d", None, 320)],
+        "mnist",
+    )
+
+
+def test_a_table_with_only_its_header_is_a_blank_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("name,macs\n")
+    sheet = read_answers(path)
+    assert (sheet.layers, sheet.fields, sheet.total_params) == ([], DEFAULT_FIELDS, None)
 
 
 @pytest.mark.parametrize(
@@ -471,6 +499,10 @@ def test_a_tables_exercise_row_names_or_embeds_the_network(
          "choose from output_shape, params, macs, receptive_field"),
         ("a.yaml", "fields: ' , '\nlayers: []\n", "fields: unknown (none given); choose from "
          "output_shape, params, macs, receptive_field"),
+        ("a.yaml", f"fields: [{'q' * 300}]\nlayers: []\n", f"fields: unknown {'q' * 200}; "
+         "choose from output_shape, params, macs, receptive_field"),
+        ("a.csv", "Layer,,Shape\nx,1\n", "line 1: a CSV answer sheet has the columns name, "
+         "output_shape, params (found: , layer, shape)"),
         ("a.yaml", "", "is empty; fill in a worksheet from cnncalc exercise"),
         ("a.yaml", b"\x00\x01", "is a binary file, not an answer sheet"),
         ("a.yaml", b"\xff\xfe layers", "is not UTF-8 text (byte 0), so not an answer sheet"),

@@ -315,3 +315,21 @@ def test_the_class_table_numbers(tmp_path: Path) -> None:
         ["conv2d params", "1", "33% of 3", "missing_bias ×1"],
         ["dense params", "1", "33% of 3", "unreadable ×1"],
     ]
+
+
+def test_a_students_table_writes_what_they_gave(tmp_path: Path) -> None:
+    """The given column: a shape as written without the batch, a count with its thousands
+    separator, a blank as nothing; and the hint quotes the count the same way."""
+    key = {**MNIST, ("dense", "params"): (2304 + 1) * 10, ("dropout", "output_shape"): None}
+    (report,) = check_files([sheet(tmp_path, "s.yaml", key)], spec_source="mnist")
+    text = render_reports([report], "table")
+    rows = {
+        tuple(cells[3:5]): cells[5:7]
+        for line in text.splitlines()
+        if (cells := [cell.strip() for cell in line.split("│")]) and len(cells) == 8
+    }
+    assert rows[("conv2d", "output_shape")] == ["(26, 26, 32)", "correct"]
+    assert rows[("dropout", "output_shape")] == ["", "missing"]
+    assert rows[("dense", "params")] == ["23,050", "wrong"]
+    assert rows[("", "total_params")] == ["34,826", "correct"]
+    assert "You wrote 23,050." in text

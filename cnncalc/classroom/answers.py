@@ -191,10 +191,10 @@ def csv_rows(text: str, where: str) -> list[dict[str, str]]:
         raise SpecError(f"{where}: line {reader.reader.line_num}: {error}") from None
 
 
-def cell_text(value: Any) -> str:
-    """A CSV cell as cnncalc wrote it (see csv_text); a row longer than the header gives a list
-    of the extra cells."""
-    return ",".join(value) if isinstance(value, list) else csv_text(value or "")
+def cell_text(value: Any) -> Any:
+    """A CSV cell as cnncalc wrote it (see csv_text). A row's cells past the header's (a list,
+    under the column '') and a missing cell (None, '') are in no column that is read."""
+    return csv_text(value or "")
 
 
 def markdown_rows(text: str, where: str) -> list[dict[str, str]]:
