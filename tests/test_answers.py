@@ -92,6 +92,8 @@ TOO_LONG = "more than 30 digits: no layer has that many"
         ("1,60", "1,60", NOT_A_COUNT),  # a misplaced thousands separator is not guessed at
         ("9" * 5000, "9" * 40, TOO_LONG),
         ("9" * 41, "9" * 40, TOO_LONG),  # longer than any count with separators: not parsed
+        ("x" * 41, "x" * 40, TOO_LONG),
+        ("x" * 40, "x" * 40, NOT_A_COUNT),  # 40 characters are still read
         ("9" * 31, "9" * 31, TOO_LONG),  # 31 digits: no layer has that many
         ("1" + ",000" * 10, ("1" + ",000" * 10)[:40], TOO_LONG),
         (10**40, "1" + "0" * 39, TOO_LONG),
@@ -157,6 +159,7 @@ def test_a_decimal_count_is_never_read_as_digits_run_together(
         ([26, True], "[26, True]", "the size 'True' is a yes/no value, not a count"),
         (True, "True", f"the size 'True' is {NOT_A_COUNT}"),
         ("26x26x", "26x26x", "a size is missing between the separators"),
+        ("26X26X", "26X26X", "a size is missing between the separators"),
         ("26,,32", "26,,32", "a size is missing between the separators"),
         ("()", "()", "no sizes in it"),
         (" [ ] ", "[ ]", "no sizes in it"),
@@ -205,6 +208,7 @@ def test_a_receptive_field_answer(value: Any, read: Any) -> None:
     [
         ("a.yaml", "layers: [\n  {name: x,\n", "invalid YAML at line 3, column 1"),
         ("a.json", '{"layers": [}', "invalid JSON at line 1, column 13"),
+        ("a.Json", "layers: []\n", "invalid JSON at line 1, column 1: Expecting value"),
         ("a.csv", "layer,shape\nx,1\n", "line 1: a CSV answer sheet has the columns name"),
         ("a.md", "no table here", "no markdown table"),
         ("a.md", "| layer | shape |\n|---|---|\n", "line 1: the table's header needs name"),
@@ -507,6 +511,7 @@ def test_a_tables_exercise_row_names_or_embeds_the_network(
         ("a.yaml", b"\x00\x01", "is a binary file, not an answer sheet"),
         ("a.yaml", b"\xff\xfe layers", "is not UTF-8 text (byte 0), so not an answer sheet"),
         ("a.json", '{"layers": [}', "invalid JSON at line 1, column 13"),
+        ("a.Json", "layers: []\n", "invalid JSON at line 1, column 1: Expecting value"),
         ("a.yaml", "layers: [\n  {name: x,\n", "invalid YAML at line 3, column 1"),
     ],
 )  # fmt: skip
