@@ -34,7 +34,10 @@ def sheet(tmp_path: Path, name: str, key: Key, **top: Any) -> Path:
     layers = []
     for layer in ORDER:
         shape, params = key.get((layer, "output_shape")), key.get((layer, "params"))
-        entry: dict[str, Any] = {"output_shape": list(shape) if shape else shape, "params": params}
+        entry: dict[str, Any] = {
+            "output_shape": list(shape) if isinstance(shape, tuple) else shape,
+            "params": params,
+        }
         layers.append({"name": layer, **entry})
     data = {"layers": layers, "total_params": key.get(("total", "params")), **top}
     path = tmp_path / name
@@ -333,3 +336,78 @@ def test_a_students_table_writes_what_they_gave(tmp_path: Path) -> None:
     assert rows[("dense", "params")] == ["23,050", "wrong"]
     assert rows[("", "total_params")] == ["34,826", "correct"]
     assert "You wrote 23,050." in text
+
+
+def test_the_json_report_of_a_sheet(tmp_path: Path) -> None:
+    """`check -f json`: each item's given as written (a shape as a list, an unreadable answer
+    as its text), the expected answer only with --reveal, the status, mistake and hint."""
+    key = {**MNIST, ("conv2d", "params"): 3 * 3 * 1 * 32, ("conv2d", "output_shape"): "26x26x"}
+    path = sheet(tmp_path, "s.yaml", key)
+    hint = (
+        "You wrote 288. Each filter (or unit) also has one bias: the + 1 in the lecture's "
+        "(k·k·d + 1)·n. You computed: params = 3·3·1·32 = 288  (no bias). "
+        "Compute: params = (3·3·1 + 1)·32 = ?."
+    )
+    for reveal in (False, True):
+        (report,) = check_files([path], spec_source="mnist", reveal=reveal)
+        data = report.to_dict(reveal)
+        assert list(data) == ["file", "score", "max_score", "items"]
+        assert (data["file"], data["score"], data["max_score"]) == (str(path), 13, 15)
+        assert data["items"][:3] == [
+            {
+                "layer": "conv2d",
+                "field": "output_shape",
+                "given": "26x26x",
+                "expected": [26, 26, 32] if reveal else None,
+                "status": "unreadable",
+                "mistake": None,
+                "hint": "Could not read '26x26x': a size is missing between the separators.",
+            },
+            {
+                "layer": "conv2d",
+                "field": "params",
+                "given": 288,
+                "expected": 320 if reveal else None,
+                "status": "wrong",
+                "mistake": "missing_bias",
+                "hint": hint.replace("= ?.", "= 320. Answer: 320.") if reveal else hint,
+            },
+            {
+                "layer": "max_pooling2d",
+                "field": "output_shape",
+                "given": [13, 13, 32],
+                "expected": [13, 13, 32] if reveal else None,
+                "status": "correct",
+                "mistake": None,
+                "hint": None,
+            },
+        ]
+        assert data["items"][-1] == {
+            "layer": None,
+            "field": "total_params",
+            "given": 34826,
+            "expected": 34826 if reveal else None,
+            "status": "correct",
+            "mistake": None,
+            "hint": None,
+        }
+
+
+def test_the_json_report_of_a_sheet_that_could_not_be_graded() -> None:
+    assert Report("st00.yaml", error="st00.yaml: bad", student="st00").to_dict() == {
+        "file": "st00.yaml",
+        "student": "st00",
+        "error": "st00.yaml: bad",
+    }
+    assert Report("a.yaml", error="a.yaml: bad").to_dict(reveal=True) == {
+        "file": "a.yaml",
+        "error": "a.yaml: bad",
+    }
+    graded = Report("st01.yaml", student="st01").to_dict()
+    assert graded == {
+        "file": "st01.yaml",
+        "student": "st01",
+        "score": 0,
+        "max_score": 0,
+        "items": [],
+    }
