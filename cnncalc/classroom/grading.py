@@ -205,9 +205,9 @@ def without_batch(
     """The answers with a batch size written in front of the shapes read as Keras's batch
     dimension: (32, 26, 26, 32) is (26, 26, 32). Where the network fixes its batch size, the
     shapes Keras prints start with it; where it does not (Keras's None), a batch size the
-    student chose is read the same way only when every shape they wrote starts with it (a
-    lone (1600, 10) for a Dense layer is its kernel, not a batch), and a note says to leave
-    it out."""
+    student chose is read the same way only when every shape they wrote starts with it
+    ((1600, 10) for a Dense layer among shapes without one is its kernel, not a batch), and a
+    note says to leave it out."""
     outputs = {row.name: row.output_shape for row in rows}
     longer = {
         name: answer.output_shape
