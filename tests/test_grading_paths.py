@@ -411,3 +411,87 @@ def test_the_json_report_of_a_sheet_that_could_not_be_graded() -> None:
         "max_score": 0,
         "items": [],
     }
+
+
+# Follow-through, where the answer before is not a plain shape.
+
+
+def test_an_unreadable_shape_carries_what_follows_from_the_answers_before_it(
+    tmp_path: Path,
+) -> None:
+    """conv2d (28, 28, 32) ('same' for 'valid'); the pool's answer unreadable; conv2d_1's
+    (12, 12, 64) follows from the pool the student's own 28 gives, ⌊28/2⌋ = 14, 14 − 3 + 1."""
+    key = {
+        ("conv2d", "output_shape"): (28, 28, 32),
+        ("max_pooling2d", "output_shape"): "14x14x",
+        ("conv2d_1", "output_shape"): (12, 12, 64),
+    }
+    report = graded_file(sheet(tmp_path, "s.yaml", key))
+    assert item(report, "max_pooling2d", "output_shape").status == "unreadable"
+    assert item(report, "conv2d_1", "output_shape").status == "carried_forward"
+
+
+def test_a_depth_first_answer_moves_only_its_own_depth_back(tmp_path: Path) -> None:
+    """conv2d (32, 26, 26) is named a depth-order mistake; the pool's own wrong (12, 12, 32)
+    is then carried as written (⌊(12 − 3)/1⌋ + 1 = 10: conv2d_1's (10, 10, 64) follows)."""
+    key = {
+        ("conv2d", "output_shape"): (32, 26, 26),
+        ("max_pooling2d", "output_shape"): (12, 12, 32),
+        ("conv2d_1", "output_shape"): (10, 10, 64),
+    }
+    report = graded_file(sheet(tmp_path, "s.yaml", key))
+    assert item(report, "conv2d", "output_shape").mistake == "channels_first_order"
+    assert item(report, "max_pooling2d", "output_shape").status == "wrong"
+    assert item(report, "conv2d_1", "output_shape").status == "carried_forward"
+
+
+def test_after_a_depth_first_answer_flatten_is_judged_on_the_whole_shape(
+    tmp_path: Path,
+) -> None:
+    """max_pooling2d_1 written (64, 5, 5): Flatten is still 5·5·64 = 1600; 5·64 = 320 is
+    wrong, not something that follows from the student's answer."""
+    key = {("max_pooling2d_1", "output_shape"): (64, 5, 5), ("flatten", "output_shape"): (320,)}
+    report = graded_file(sheet(tmp_path, "s.yaml", key))
+    assert item(report, "max_pooling2d_1", "output_shape").mistake == "channels_first_order"
+    assert item(report, "flatten", "output_shape").status == "wrong"
+
+
+def test_an_input_layer_is_given_not_asked(tmp_path: Path) -> None:
+    """A functional network's InputLayer has no items: conv2d's two and the total."""
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        yaml.safe_dump(
+            {
+                "layers": [
+                    {"type": "InputLayer", "name": "image", "shape": [28, 28, 1]},
+                    {"type": "Conv2D", "name": "conv2d", "filters": 32, "kernel_size": 3},
+                ]
+            }
+        )
+    )
+    key = {("conv2d", "output_shape"): (26, 26, 32), ("conv2d", "params"): 320}
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "layers": [{"name": "conv2d", "output_shape": [26, 26, 32], "params": 320}],
+                "total_params": 320,
+            }
+        )
+    )
+    report = graded_file(path, str(spec))
+    assert [(i.layer, i.field) for i in report.items] == [*key, (None, "total_params")]
+    assert report.full_marks
+
+
+def test_grade_reveals_nothing_unless_asked(tmp_path: Path) -> None:
+    """The library's grade(): the right answer stays out of the hint by default."""
+    from cnncalc import analyze
+    from cnncalc.classroom.answers import read_answers
+    from cnncalc.classroom.grading import grade
+    from cnncalc.sources import load_spec
+
+    spec = load_spec("mnist")
+    answers = read_answers(sheet(tmp_path, "s.yaml", {("conv2d", "params"): 288}))
+    hint = item(grade(answers, spec, analyze(spec)), "conv2d", "params").hint
+    assert hint.endswith("Compute: params = (3·3·1 + 1)·32 = ?.") and "320" not in hint
