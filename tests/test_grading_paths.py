@@ -495,3 +495,27 @@ def test_grade_reveals_nothing_unless_asked(tmp_path: Path) -> None:
     answers = read_answers(sheet(tmp_path, "s.yaml", {("conv2d", "params"): 288}))
     hint = item(grade(answers, spec, analyze(spec)), "conv2d", "params").hint
     assert hint.endswith("Compute: params = (3·3·1 + 1)·32 = ?.") and "320" not in hint
+
+
+def test_the_first_layer_is_judged_on_the_networks_input(tmp_path: Path) -> None:
+    """A Dropout first keeps the input's (10,): a wrong (11,) is wrong, and its hint says so
+    from the input (the grader must not crash on an input it does not know)."""
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        yaml.safe_dump(
+            {
+                "input_shape": [10],
+                "layers": [
+                    {"type": "Dropout", "name": "drop", "rate": 0.5},
+                    {"type": "Dense", "name": "out", "units": 4},
+                ],
+            }
+        )
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"layers": [{"name": "drop", "output_shape": [11]}]}))
+    found = item(graded_file(path, str(spec)), "drop", "output_shape")
+    assert (found.status, found.hint) == (
+        "wrong",
+        "You wrote (11). Compute: output shape = input shape.",
+    )
