@@ -174,7 +174,7 @@ def with_batch(batch: int, key: Key = MNIST) -> Key:
     }
 
 
-def test_a_fixed_batch_size_in_front_of_every_shape_is_keras_own_printout(
+def test_a_fixed_batch_size_in_front_of_every_shape_as_the_summary_prints_it(
     tmp_path: Path,
 ) -> None:
     spec = tmp_path / "net.yaml"
