@@ -519,3 +519,20 @@ def test_the_first_layer_is_judged_on_the_networks_input(tmp_path: Path) -> None
         "wrong",
         "You wrote (11). Compute: output shape = input shape.",
     )
+
+
+@pytest.mark.parametrize(
+    ("total", "given", "status"),
+    [(None, None, "missing"), ("34.826", "34.826", "unreadable"), (34826, 34826, "correct")],
+)
+def test_the_json_report_of_the_total(tmp_path: Path, total: Any, given: Any, status: str) -> None:
+    """The total's item as `check -f json --reveal` writes it: what was given, and 34,826."""
+    path = sheet(tmp_path, "s.yaml", {("total", "params"): total})
+    (report,) = check_files([path], spec_source="mnist", reveal=True)
+    found = report.to_dict(reveal=True)["items"][-1]
+    assert (found["field"], found["given"], found["expected"], found["status"]) == (
+        "total_params",
+        given,
+        34826,
+        status,
+    )

@@ -329,7 +329,7 @@ def grade_total(
     sheet: AnswerSheet,
     answers: dict[str, Answer],
     rows: list[LayerRow],
-    field: str = "params",
+    field: str,
 ) -> Item:
     """total_params (or total_macs): the sum of the column, credited when it adds up the
     student's own layer answers."""
