@@ -23,6 +23,7 @@ from cnncalc.classroom.checking import check_files
 from cnncalc.classroom.grading import Report
 from cnncalc.classroom.report import render_reports
 
+from .test_answers import NOT_A_COUNT
 from .test_grading import MNIST, Key, item
 
 ORDER = ["conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dropout", "dense"]
@@ -521,18 +522,30 @@ def test_the_first_layer_is_judged_on_the_networks_input(tmp_path: Path) -> None
     )
 
 
+CARRIED = "the sum of your own layer counts"
+
+
 @pytest.mark.parametrize(
-    ("total", "given", "status"),
-    [(None, None, "missing"), ("34.826", "34.826", "unreadable"), (34826, 34826, "correct")],
+    ("conv_params", "total", "given", "status", "hint"),
+    [
+        (320, None, None, "missing", None),
+        (320, "34.826", "34.826", "unreadable", f"Could not read '34.826': {NOT_A_COUNT}."),
+        (320, 34826, 34826, "correct", None),
+        (288, 34826 - 32, 34826 - 32, "carried_forward", CARRIED),  # 3·3·1·32 without biases
+    ],
 )
-def test_the_json_report_of_the_total(tmp_path: Path, total: Any, given: Any, status: str) -> None:
+def test_the_json_report_of_the_total(
+    tmp_path: Path, conv_params: int, total: Any, given: Any, status: str, hint: Any
+) -> None:
     """The total's item as `check -f json --reveal` writes it: what was given, and 34,826."""
-    path = sheet(tmp_path, "s.yaml", {("total", "params"): total})
-    (report,) = check_files([path], spec_source="mnist", reveal=True)
-    found = report.to_dict(reveal=True)["items"][-1]
-    assert (found["field"], found["given"], found["expected"], found["status"]) == (
-        "total_params",
-        given,
-        34826,
-        status,
-    )
+    key = {**MNIST, ("conv2d", "params"): conv_params, ("total", "params"): total}
+    (report,) = check_files([sheet(tmp_path, "s.yaml", key)], spec_source="mnist", reveal=True)
+    assert report.to_dict(reveal=True)["items"][-1] == {
+        "layer": None,
+        "field": "total_params",
+        "given": given,
+        "expected": 34826,
+        "status": status,
+        "mistake": None,
+        "hint": hint,
+    }
