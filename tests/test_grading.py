@@ -432,6 +432,13 @@ def test_reading_a_sheet_file_with_unreadable_values(tmp_path: Path) -> None:
     assert report.error is None
 
 
+def test_every_mistake_code_is_documented_with_an_example() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "exercise.md").read_text(encoding="utf-8")
+    for code in LESSONS:
+        row = next((line for line in docs.splitlines() if line.startswith(f"| `{code}` |")), "")
+        assert row.count("|") == 4 and "→" in row, code
+
+
 # The costs a worksheet may ask: MNIST's by hand (MACs: output positions · filters · k·k·d;
 # receptive fields: r grows by (k − 1)·S, S the product of the strides before).
 MNIST_COSTS: Key = {
