@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from cnncalc.classroom.checking import check_files
-from cnncalc.classroom.grading import Report
+from cnncalc.classroom.grading import Item, Report
 from cnncalc.classroom.report import render_reports
 
 from .test_answers import NOT_A_COUNT
@@ -404,13 +404,24 @@ def test_the_json_report_of_a_sheet_that_could_not_be_graded() -> None:
         "file": "a.yaml",
         "error": "a.yaml: bad",
     }
-    graded = Report("st01.yaml", student="st01").to_dict()
+    wrong = Item("conv2d", "params", 288, 320, "wrong", "missing_bias", "You wrote 288.")
+    graded = Report("st01.yaml", items=[wrong], student="st01").to_dict()  # no reveal: no 320
     assert graded == {
         "file": "st01.yaml",
         "student": "st01",
         "score": 0,
-        "max_score": 0,
-        "items": [],
+        "max_score": 1,
+        "items": [
+            {
+                "layer": "conv2d",
+                "field": "params",
+                "given": 288,
+                "expected": None,
+                "status": "wrong",
+                "mistake": "missing_bias",
+                "hint": "You wrote 288.",
+            }
+        ],
     }
 
 
