@@ -560,3 +560,35 @@ def test_the_json_report_of_the_total(
         "mistake": None,
         "hint": hint,
     }
+
+
+def test_a_total_without_the_moving_statistics_says_they_count(tmp_path: Path) -> None:
+    """A 3×3 convolution of 16 filters on 3 channels, (3·3·3 + 1)·16 = 448, then
+    BatchNormalization, 4·16 = 64 of which 2·16 are trained: 512 in all. 448 + 32 = 480 is
+    the trainable count only."""
+    spec = tmp_path / "net.yaml"
+    spec.write_text(
+        yaml.safe_dump(
+            {
+                "input_shape": [8, 8, 3],
+                "layers": [
+                    {"type": "Conv2D", "name": "conv", "filters": 16, "kernel_size": 3},
+                    {"type": "BatchNormalization", "name": "bn"},
+                ],
+            }
+        )
+    )
+    path = tmp_path / "s.yaml"
+    for total, hint in [
+        (448 + 32, "total_params is the sum of every layer's params — the non-trainable ones "
+         "(BatchNormalization's moving statistics) count too; add up the params column again."),
+        (448 + 33, "total_params is the sum of every layer's params; add up the params column "
+         "again."),
+    ]:  # fmt: skip
+        path.write_text(yaml.safe_dump({"layers": [], "total_params": total}))
+        found = item(graded_file(path, str(spec)), None, "total_params")
+        assert (found.status, found.hint) == ("wrong", hint)
+    (revealed,) = check_files([path], spec_source=str(spec), reveal=True)
+    assert item(revealed, None, "total_params").hint == (
+        "total_params is the sum of every layer's params: = 512."
+    )
