@@ -543,6 +543,7 @@ CARRIED = "the sum of your own layer counts"
         (320, "34.826", "34.826", "unreadable", f"Could not read '34.826': {NOT_A_COUNT}."),
         (320, 34826, 34826, "correct", None),
         (288, 34826 - 32, 34826 - 32, "carried_forward", CARRIED),  # 3·3·1·32 without biases
+        (320, 34827, 34827, "wrong", "total_params is the sum of every layer's params: = 34,826."),
     ],
 )
 def test_the_json_report_of_the_total(
