@@ -119,8 +119,12 @@ MODULES: dict[str, list[str]] = {
     # not test_crosscheck.py: its crosscheck tests build Keras models (their names lack "keras")
     "keras/compare": ["tests/test_summary.py"],
     "sources/keras_config": ["tests/test_keras_import.py", "tests/test_config_import.py"],
-    "classroom/answers": ["tests/test_answers.py"],
-    "classroom/grading": ["tests/test_grading.py", "tests/test_class.py"],
+    "classroom/answers": ["tests/test_answers.py", "tests/test_grading_paths.py"],
+    "classroom/grading": [
+        "tests/test_grading.py",
+        "tests/test_grading_paths.py",
+        "tests/test_class.py",
+    ],
     # not test_cli.py: it reads docs/cli.md, which mutmut does not copy (the run stopped)
     "render/tables": ["tests/test_render_formats.py", "tests/test_tables.py"],
 }

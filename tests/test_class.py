@@ -8,6 +8,7 @@ import hmac
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,6 +17,10 @@ from typer.testing import CliRunner
 from cnncalc import SpecError
 from cnncalc.classroom.classes import read_roster
 from cnncalc.cli import app
+
+from .by_hand import work_by_hand
+from .test_checker_cli import split_cells
+from .test_worksheet import table_layers
 
 runner = CliRunner()
 SECRET = "correct horse battery staple"
@@ -52,16 +57,17 @@ def test_a_class_of_30_from_a_roster_graded_in_one_command(
     assert [p.stem for p in sheets] == [f"st{n:02}" for n in range(30)]
     networks = {json.dumps(yaml.safe_load(p.read_text())["layers"]) for p in sheets}
     assert len(networks) == 30  # every student a different network
-    # The students: each copies their own key's answers, and every third one slips on the total.
+    # The students: each works their own sheet by hand (tests/by_hand.py, the lecture's
+    # formulas on the sheet's givens, never cnncalc's key), and every third one slips on the
+    # total.
     for n, sheet in enumerate(sheets):
-        key = yaml.safe_load((folder / "keys" / sheet.name).read_text())
         data = yaml.safe_load(sheet.read_text())
-        assert data["exercise"] == key["exercise"] and data["exercise"].startswith(
-            "class:medium:st"
-        )
-        for mine, right in zip(data["layers"], key["layers"]):
-            mine.update({k: right[k] for k in ("output_shape", "params") if k in right})
-        data["total_params"] = key["total_params"] + (1 if n % 3 == 0 else 0)
+        assert data["exercise"] == f"class:medium:st{n:02}"
+        worked = work_by_hand(data["input_shape"], data["layers"])
+        for mine in data["layers"]:
+            shape, params = worked["layers"][mine["name"]]
+            mine.update(output_shape=list(shape), params=params)
+        data["total_params"] = worked["total"] + (1 if n % 3 == 0 else 0)
         sheet.write_text(yaml.safe_dump(data))
     monkeypatch.setenv("CNNCALC_SECRET", SECRET)  # the teacher's shell
     result = runner.invoke(app, ["check", *map(str, sheets), "-f", "csv"])
@@ -125,13 +131,88 @@ def test_a_class_network_is_the_hmac_of_secret_and_id(tmp_path: Path) -> None:
     assert yaml.safe_load(public.stdout)["layers"] == sheet["layers"]
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "markdown"])
-def test_a_class_in_other_formats_grades_its_keys(tmp_path: Path, fmt: str) -> None:
+def sheet_layers(text: str, fmt: str) -> tuple[list[int], list[dict[str, Any]], dict[str, Any]]:
+    """A sheet's input shape, its layers (type and givens) and its answers, read back in the
+    test (tests/test_worksheet.py's table reader), not by cnncalc."""
+    if fmt in ("yaml", "json"):
+        data = yaml.safe_load(text)
+        answers = {
+            layer["name"]: (tuple(layer["output_shape"]), layer["params"])
+            for layer in data["layers"]
+        }
+        return data["input_shape"], data["layers"], {**answers, "total": data["total_params"]}
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+    else:
+        lines = [line for line in text.splitlines() if line.startswith("|")]
+        header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+        rows = [dict(zip(header, split_cells(line))) for line in lines[2:]]
+    input_shape, layers = table_layers(rows)
+    answers = {
+        row["name"]: (tuple(json.loads(row["output_shape"])), int(row["params"]))
+        for row in rows
+        if row["name"] not in ("exercise", "input_shape", "total_params")
+    }
+    total = next(int(row["params"]) for row in rows if row["name"] == "total_params")
+    return input_shape, layers, {**answers, "total": total}
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "csv", "markdown"])
+def test_a_class_in_every_format_writes_keys_worked_by_hand_and_grades_them(
+    tmp_path: Path, fmt: str
+) -> None:
+    """Each key holds the answers a student works by hand from the sheet's givens (hard
+    networks: dilated, grouped, depthwise, separable, padded), and a sheet holding them gets
+    full marks."""
     folder = make_class(tmp_path, 4, "--difficulty", "hard", "-f", fmt)
     keys = sorted((folder / "keys").iterdir())
     assert len(keys) == 4
-    result = runner.invoke(app, ["check", *map(str, keys), "--secret", SECRET])
+    for key in keys:
+        input_shape, layers, answers = sheet_layers(key.read_text(encoding="utf-8"), fmt)
+        worked = work_by_hand(input_shape, layers)
+        assert answers == {**worked["layers"], "total": worked["total"]}, key.name
+    result = runner.invoke(app, ["check", *map(str, keys), "--secret", SECRET, "-f", "csv"])
     assert result.exit_code == 0, result.output
+    book = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(row["score"], row["percent"]) for row in book] == [
+        (row["max_score"], "100.0") for row in book
+    ]
+
+
+def test_the_hand_worker_gets_the_lectures_figures() -> None:
+    """The oracle above, checked on the lecture's MNIST printout (34,826 parameters) and on
+    LeNet-5's published counts (LeCun et al. 1998: 156, 2,416, 48,120, 10,164, 850)."""
+    mnist = work_by_hand(
+        [28, 28, 1],
+        [
+            {"type": "Conv2D", "name": "c1", "given": {"filters": 32, "kernel_size": 3}},
+            {"type": "MaxPooling2D", "name": "p1", "given": {"pool_size": 2}},
+            {"type": "Conv2D", "name": "c2", "given": {"filters": 64, "kernel_size": [3, 3]}},
+            {"type": "MaxPooling2D", "name": "p2", "given": {}},
+            {"type": "Flatten", "name": "f"},
+            {"type": "Dropout", "name": "d", "given": {"rate": 0.5}},
+            {"type": "Dense", "name": "out", "given": {"units": 10}},
+        ],
+    )
+    assert [shape for shape, _ in mnist["layers"].values()] == [
+        (26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (1600,), (1600,), (10,)
+    ]  # fmt: skip
+    assert mnist["total"] == 34826
+    lenet = work_by_hand(
+        [32, 32, 1],
+        [
+            {"type": "Conv2D", "name": "c1", "given": {"filters": 6, "kernel_size": 5}},
+            {"type": "AveragePooling2D", "name": "s2", "given": {}},
+            {"type": "Conv2D", "name": "c3", "given": {"filters": 16, "kernel_size": 5}},
+            {"type": "AveragePooling2D", "name": "s4", "given": {}},
+            {"type": "Flatten", "name": "f"},
+            {"type": "Dense", "name": "f5", "given": {"units": 120}},
+            {"type": "Dense", "name": "f6", "given": {"units": 84}},
+            {"type": "Dense", "name": "out", "given": {"units": 10}},
+        ],
+    )
+    params = [p for _, p in lenet["layers"].values()]
+    assert params == [156, 0, 2416, 0, 0, 48120, 10164, 850] and lenet["total"] == 61706
 
 
 def test_the_class_is_never_written_over(tmp_path: Path) -> None:

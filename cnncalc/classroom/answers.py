@@ -187,13 +187,14 @@ def csv_rows(text: str, where: str) -> list[dict[str, str]]:
             )
         return [{(k or "").strip().lower(): cell_text(v) for k, v in row.items()} for row in reader]
     except csv.Error as error:
-        raise SpecError(f"{where}: line {max(reader.line_num, 1)}: {error}") from None
+        # the csv reader's own count: DictReader's lags a line behind the one that failed
+        raise SpecError(f"{where}: line {reader.reader.line_num}: {error}") from None
 
 
-def cell_text(value: Any) -> str:
-    """A CSV cell as cnncalc wrote it (see csv_text); a row longer than the header gives a list
-    of the extra cells."""
-    return ",".join(value) if isinstance(value, list) else csv_text(value or "")
+def cell_text(value: Any) -> Any:
+    """A CSV cell as cnncalc wrote it (see csv_text). A row's cells past the header's (a list,
+    under the column '') and a missing cell (None, '') are in no column that is read."""
+    return csv_text(value or "")
 
 
 def markdown_rows(text: str, where: str) -> list[dict[str, str]]:
@@ -263,12 +264,15 @@ def read_count(value: Any) -> int | Unreadable | None:
     if isinstance(value, int):
         return value if len(str(abs(value))) <= MAX_DIGITS else too_long(value)
     if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < 1e30 else not_whole(value)
+        if not value.is_integer():
+            return not_whole(value)
+        return int(value) if abs(value) < 10**MAX_DIGITS else too_long(value)
     text = str(value).strip()
     if len(text) > MAX_DIGITS + 10:
         return too_long(text)
     if INTEGER.fullmatch(text):
-        return int(re.sub(r"[^0-9]", "", text))
+        digits = re.sub(r"[^0-9]", "", text)
+        return int(digits) if len(digits) <= MAX_DIGITS else too_long(text)
     if SCIENTIFIC.fullmatch(text):
         number = Decimal(text)
         if number.adjusted() >= MAX_DIGITS:
@@ -300,9 +304,7 @@ def read_shape(value: Any) -> Shape | Unreadable | None:
         return None
     if isinstance(value, (list, tuple)):
         parts: list[Any] = list(value)
-    elif isinstance(value, int) and not isinstance(value, bool):
-        parts = [value]
-    else:
+    else:  # a text, or one number (1600) read as its digits
         text = str(value).strip()
         if len(text) > 200:
             return Unreadable(text[:40] + "…", "too long for a shape")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..analysis import Analysis, LayerRow
@@ -160,7 +160,7 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
     """Grade one answer sheet against the analysis of its network."""
     report = Report(sheet.path)
     rows = [row for row in analysis.layers if row.type != "InputLayer"]
-    answers = match_answers(sheet, rows, report)
+    answers = without_batch(match_answers(sheet, rows, report), rows, report)
     theirs = {row.name: row.output_shape for row in analysis.layers}
     if analysis.input_shape is not None:
         theirs[IMPLICIT_INPUT] = analysis.input_shape
@@ -199,6 +199,42 @@ def carried_shape(given: Shape, graded: list[Item]) -> Shape:
     return given
 
 
+def without_batch(
+    answers: dict[str, Answer], rows: list[LayerRow], report: Report
+) -> dict[str, Answer]:
+    """The answers with a batch size written in front of the shapes read as Keras's batch
+    dimension: (32, 26, 26, 32) is (26, 26, 32). Where the network fixes its batch size, the
+    shapes Keras prints start with it; where it does not (Keras's None), a batch size the
+    student chose is read the same way only when every shape they wrote starts with it
+    ((1600, 10) for a Dense layer among shapes without one is its kernel, not a batch), and a
+    note says to leave it out."""
+    outputs = {row.name: row.output_shape for row in rows}
+    longer = {
+        name: answer.output_shape
+        for name, answer in answers.items()
+        if isinstance(answer.output_shape, tuple)
+        and len(answer.output_shape) == len(outputs[name]) + 1
+    }
+    batches = {row.batch_size for row in rows}
+    chosen = {shape[0] for shape in longer.values()}
+    written = [a for a in answers.values() if isinstance(a.output_shape, tuple)]
+    if batches == {None} and len(chosen) == 1 and len(longer) == len(written):
+        (batch,) = chosen
+        report.notes.append(
+            f"every shape you wrote starts with {batch}, read as a batch size: this network's "
+            "batch size is not fixed (Keras writes None), so write a shape without it"
+        )
+        fixed = dict.fromkeys(outputs, batch)
+    else:
+        fixed = {row.name: row.batch_size for row in rows if row.batch_size is not None}
+    return {
+        name: replace(answer, output_shape=longer[name][1:])
+        if name in longer and longer[name][0] == fixed.get(name)
+        else answer
+        for name, answer in answers.items()
+    }
+
+
 def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> dict[str, Answer]:
     """Answers by layer name; unnamed answers by position."""
     by_name: dict[str, Answer] = {}
@@ -213,6 +249,11 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
             name = any_case[name.casefold()]  # 'Dense' for 'dense': the same layer
         if name in names:
             by_name[name] = answer
+        elif name is None:
+            report.notes.append(
+                f"answer {position + 1} has no name, and the exercise has only {len(rows)} "
+                "layers to answer: it is not graded"
+            )
         else:
             hint = did_you_mean(str(name), sorted(names))
             report.notes.append(f"the answer for '{name}' matches no layer of the exercise{hint}")
@@ -288,7 +329,7 @@ def grade_total(
     sheet: AnswerSheet,
     answers: dict[str, Answer],
     rows: list[LayerRow],
-    field: str = "params",
+    field: str,
 ) -> Item:
     """total_params (or total_macs): the sum of the column, credited when it adds up the
     student's own layer answers."""
