@@ -593,3 +593,33 @@ def test_a_total_without_the_moving_statistics_says_they_count(tmp_path: Path) -
     assert item(revealed, None, "total_params").hint == (
         "total_params is the sum of every layer's params: = 512."
     )
+
+
+def test_the_json_items_of_a_carried_answer_and_a_blank(tmp_path: Path) -> None:
+    """conv2d_1's (12, 12, 64) follows from the pool the student's own (28, 28, 32) gives,
+    ⌊28/2⌋ = 14: its item says from what; a blank's item still holds the right answer."""
+    key = {
+        ("conv2d", "output_shape"): (28, 28, 32),
+        ("max_pooling2d", "output_shape"): "14x14x",
+        ("conv2d_1", "output_shape"): (12, 12, 64),
+    }
+    (report,) = check_files([sheet(tmp_path, "s.yaml", key)], spec_source="mnist", reveal=True)
+    items = {(i["layer"], i["field"]): i for i in report.to_dict(reveal=True)["items"]}
+    assert items[("conv2d_1", "output_shape")] == {
+        "layer": "conv2d_1",
+        "field": "output_shape",
+        "given": [12, 12, 64],
+        "expected": [11, 11, 64],
+        "status": "carried_forward",
+        "mistake": None,
+        "hint": "follows from your own answer for 'max_pooling2d' (None, 14, 14, 32)",
+    }
+    assert items[("conv2d_1", "params")] == {
+        "layer": "conv2d_1",
+        "field": "params",
+        "given": None,
+        "expected": (3 * 3 * 32 + 1) * 64,
+        "status": "missing",
+        "mistake": None,
+        "hint": None,
+    }
