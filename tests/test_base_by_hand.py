@@ -311,7 +311,7 @@ WRITTEN: list[tuple[dict[str, Any], dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize(("given", "written"), WRITTEN)
-def test_a_spec_is_written_back_with_what_differs_from_keras_defaults(
+def test_a_spec_is_written_back_with_what_differs_from_the_defaults(
     given: dict[str, Any], written: dict[str, Any]
 ) -> None:
     spec = cnncalc.parse_spec(net([5, 5, 3], given))

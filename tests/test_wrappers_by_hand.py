@@ -235,7 +235,7 @@ def test_a_time_distributed_convolution_costs_its_convolution_at_every_step() ->
     assert "ops = 5 · 144 = 720  (the layer's, at every step)" in row.cost_working
 
 
-def test_an_alias_inside_a_wrapper_is_keras_s_class() -> None:
+def test_an_alias_inside_a_wrapper_is_read_as_its_class() -> None:
     """Convolution1D is Conv1D; each of the 6 steps is a (4, 3) sequence."""
     spec = {
         "input_shape": [6, 4, 3],
