@@ -415,6 +415,7 @@ def test_3d_attention_refusals_name_the_features(shapes: list[list[int]], messag
             "got (None, 2, 5, 8)",
         ),
     ],
+    ids=["one input", "a 4-D value"],  # no 'keras' in an id: the mutation run deselects it
 )
 def test_grouped_query_attention_refusals(shapes: list[list[int]], message: str) -> None:
     with pytest.raises(CnncalcError, match=f": {re.escape(message)}$"):
