@@ -44,5 +44,4 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice a typo most likely meant, or None when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None
+    return next(iter(difflib.get_close_matches(word, list(choices))), None)  # best first
