@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import typer.main
+from typer.testing import CliRunner
 
 import cnncalc
 from cnncalc import CnncalcError
+from cnncalc.cli import app
 
 from .conftest import needs_keras
 from .keras_oracle import assert_same_network
@@ -127,3 +130,22 @@ def test_costs_columns_cell_by_cell_in_every_format(fmt: str, cells: Any) -> Non
         expected = [[c.replace("×", "$\\times$") for c in row] for row in expected]
     assert cells(text) == expected
     assert f"Total MACs: {864 + 96:,}" in text
+
+
+COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_option_and_argument_says_what_it_does(name: str) -> None:
+    """--help once only had to be 100 characters long: an option listed with no words beside
+    it passed (tests/test_cli_docs.py checks which options there are, not that each is
+    explained)."""
+    command = COMMANDS[name]
+    assert (command.help or "").strip(), f"{name}: no description"
+    silent = [p.name for p in command.params if not (getattr(p, "help", None) or "").strip()]
+    assert silent == [], f"cnncalc {name} --help: {silent} listed without a description"
+    shown = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "200"}).output
+    for param in command.params:
+        if param.param_type_name == "option":
+            first_words = " ".join(param.help.split()[:3])
+            assert first_words in " ".join(shown.split()), f"{name}: {param.name}'s help"
