@@ -6,6 +6,8 @@ Keras model built here by keras.layers directly (tests/keras_oracle.py).
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from cnncalc.cli import app
 
 from .conftest import needs_keras
 from .keras_oracle import assert_same_network
+from .test_grading_paths import graded_file, lecture_answers, unnamed
 from .test_render_formats import (
     ROWS,
     html_cells,
@@ -149,3 +152,28 @@ def test_every_command_option_and_argument_says_what_it_does(name: str) -> None:
         if param.param_type_name == "option":
             first_words = " ".join(param.help.split()[:3])
             assert first_words in " ".join(shown.split()), f"{name}: {param.name}'s help"
+
+
+# The lecture's network as its keras.Sequential writes it: keras.Input first (Chollet's MNIST
+# convnet, https://keras.io/examples/vision/mnist_convnet/).
+LECTURE_WITH_INPUT_LAYER = {
+    "layers": [
+        {"type": "InputLayer", "shape": [28, 28, 1]},
+        {"type": "Conv2D", "filters": 32, "kernel_size": 3, "activation": "relu"},
+        {"type": "MaxPooling2D", "pool_size": 2},
+        {"type": "Conv2D", "filters": 64, "kernel_size": 3, "activation": "relu"},
+        {"type": "MaxPooling2D", "pool_size": 2},
+        {"type": "Flatten"},
+        {"type": "Dropout", "rate": 0.5},
+        {"type": "Dense", "units": 10, "activation": "softmax"},
+    ]
+}
+
+
+def test_unnamed_answers_skip_a_declared_input_layer(tmp_path: Path) -> None:
+    """The n-th unnamed answer is the n-th layer asked: a spec's InputLayer is given, not
+    asked, so it takes no position (counting it shifted every answer one layer on)."""
+    spec = tmp_path / "lecture.json"
+    spec.write_text(json.dumps(LECTURE_WITH_INPUT_LAYER), encoding="utf-8")
+    report = graded_file(unnamed(tmp_path, lecture_answers(), 34_826), str(spec))
+    assert (report.score, report.max_score, report.notes) == (15, 15, [])
