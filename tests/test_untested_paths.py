@@ -21,15 +21,6 @@ from cnncalc.cli import app
 from .conftest import needs_keras
 from .keras_oracle import assert_same_network
 from .test_grading_paths import graded_file, lecture_answers, unnamed
-from .test_render_formats import (
-    ROWS,
-    html_cells,
-    latex_cells,
-    markdown_cells,
-    output,
-    summary_cells,
-    table_cells,
-)
 
 
 def inputs_then(kind: str, shapes: list[list[int]], **arguments: Any) -> dict[str, Any]:
@@ -97,42 +88,6 @@ def test_a_window_leaving_exactly_one_output_as_keras(
     keras: Any, input_shape: list[int], layer: dict[str, Any]
 ) -> None:
     assert_same_network(keras, {"input_shape": input_shape, "layers": [layer]})
-
-
-# --costs in every table format: markdown, HTML and LaTeX were each checked by one string, so a
-# renderer that forgot to pass the costs on (losing three columns) passed. The network is
-# test_render_formats's FROZEN; its costs by hand:
-#   MACs: conv2d 4·4·3 positions × 3·3·2 = 864; BatchNormalization and Flatten multiply by no
-#         weight: 0; dense 48·2 = 96; total 864 + 96 = 960
-#   activations: 4·4·3 = 48 for the first three, 2 for dense
-#   receptive field: conv2d 3×3, stride 1, no padding; BatchNormalization works per channel and
-#         keeps it; Flatten mixes every position, so Dense after it sees the whole input
-COST_HEADER = ["MACs", "Activations", "Receptive field"]
-COST_CELLS = [
-    ["864", "48", "3×3 (S 1, P 0)"],
-    ["0", "48", "3×3 (S 1, P 0)"],
-    ["0", "48", "whole input"],
-    ["96", "2", "whole input"],
-]
-
-
-@pytest.mark.parametrize(
-    ("fmt", "cells"),
-    [
-        ("table", table_cells),
-        ("markdown", markdown_cells),
-        ("html", html_cells),
-        ("latex", latex_cells),
-    ],
-)
-def test_costs_columns_cell_by_cell_in_every_format(fmt: str, cells: Any) -> None:
-    text = output(fmt, "--costs")
-    header = ["Layer (type)", "Output Shape", "Param #", *COST_HEADER]
-    expected = [header] + [summary_cells(row) + costs for row, costs in zip(ROWS, COST_CELLS)]
-    if fmt == "latex":
-        expected = [[c.replace("×", "$\\times$") for c in row] for row in expected]
-    assert cells(text) == expected
-    assert f"Total MACs: {864 + 96:,}" in text
 
 
 COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
