@@ -6,15 +6,21 @@ Keras model built here by keras.layers directly (tests/keras_oracle.py).
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+from typer.testing import CliRunner
 
 import cnncalc
 from cnncalc import CnncalcError
+from cnncalc.cli import app
 
 from .conftest import needs_keras
 from .keras_oracle import assert_same_network
+from .test_grading_paths import graded_file, lecture_answers, unnamed
 
 
 def inputs_then(kind: str, shapes: list[list[int]], **arguments: Any) -> dict[str, Any]:
@@ -82,3 +88,47 @@ def test_a_window_leaving_exactly_one_output_as_keras(
     keras: Any, input_shape: list[int], layer: dict[str, Any]
 ) -> None:
     assert_same_network(keras, {"input_shape": input_shape, "layers": [layer]})
+
+
+COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_option_and_argument_says_what_it_does(name: str) -> None:
+    """--help once only had to be 100 characters long: an option listed with no words beside
+    it passed (tests/test_cli_docs.py checks which options there are, not that each is
+    explained)."""
+    command = COMMANDS[name]
+    assert (command.help or "").strip(), f"{name}: no description"
+    silent = [p.name for p in command.params if not (getattr(p, "help", None) or "").strip()]
+    assert silent == [], f"cnncalc {name} --help: {silent} listed without a description"
+    shown = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "200"}).output
+    for param in command.params:
+        if param.param_type_name == "option":
+            first_words = " ".join(param.help.split()[:3])
+            assert first_words in " ".join(shown.split()), f"{name}: {param.name}'s help"
+
+
+# The lecture's network as its keras.Sequential writes it: keras.Input first (Chollet's MNIST
+# convnet, https://keras.io/examples/vision/mnist_convnet/).
+LECTURE_WITH_INPUT_LAYER = {
+    "layers": [
+        {"type": "InputLayer", "shape": [28, 28, 1]},
+        {"type": "Conv2D", "filters": 32, "kernel_size": 3, "activation": "relu"},
+        {"type": "MaxPooling2D", "pool_size": 2},
+        {"type": "Conv2D", "filters": 64, "kernel_size": 3, "activation": "relu"},
+        {"type": "MaxPooling2D", "pool_size": 2},
+        {"type": "Flatten"},
+        {"type": "Dropout", "rate": 0.5},
+        {"type": "Dense", "units": 10, "activation": "softmax"},
+    ]
+}
+
+
+def test_unnamed_answers_skip_a_declared_input_layer(tmp_path: Path) -> None:
+    """The n-th unnamed answer is the n-th layer asked: a spec's InputLayer is given, not
+    asked, so it takes no position (counting it shifted every answer one layer on)."""
+    spec = tmp_path / "lecture.json"
+    spec.write_text(json.dumps(LECTURE_WITH_INPUT_LAYER), encoding="utf-8")
+    report = graded_file(unnamed(tmp_path, lecture_answers(), 34_826), str(spec))
+    assert (report.score, report.max_score, report.notes) == (15, 15, [])
