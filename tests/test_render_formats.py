@@ -699,3 +699,41 @@ def test_control_characters_in_names_are_shown_as_escapes(fmt: str) -> None:
     assert "m\\x1b[31m" in text.splitlines()[0]
     assert CELLS[fmt](text)[1] == ["a\\nb (Dense)", "(None, 2)", "8"]
     assert working_lines(fmt, text)[0] == "a\\nb (Dense): (None, 3) → (None, 2)"
+
+
+WIDE = {  # a graph whose cells are wider than their headers, so every alignment shows
+    "input_shape": [32, 32, 3],
+    "layers": [
+        {"type": "Conv2D", "filters": 2, "kernel_size": 11, "strides": 4, "name": "a"},
+        {"type": "Conv2D", "filters": 2, "kernel_size": 11, "strides": 4, "name": "b"},
+        {"type": "Add", "inputs": ["a", "b"]},
+    ],
+}
+WIDE["layers"][0]["inputs"] = WIDE["layers"][1]["inputs"] = ["input"]
+
+
+def test_headers_align_with_their_columns() -> None:
+    """Keras's table: text headers on the left, number headers on the right. By hand: an
+    11×11 kernel at stride 4 on 32×32 gives ⌊(32 − 11)/4⌋ + 1 = 6, so the shape
+    (None, 6, 6, 2) and the field 11×11 (S 4, P 0) are wider than their headers."""
+    text = analyze_text(WIDE, "--costs")
+    head = next(line for line in text.splitlines() if line.startswith("│ Layer"))
+    cells = head.split("│")[1:-1]
+    assert [c.strip() for c in cells] == [*COST_HEADER, "Connected to"]
+    left, right = [cells[i] for i in (0, 1, 5, 6)], [cells[i] for i in (2, 3, 4)]
+    assert all(c.startswith(" " + c.strip()) and c.endswith("  ") for c in left), cells
+    assert all(c.endswith(c.strip() + " ") for c in right), cells
+    assert table_cells(text)[2][1:6:4] == ["(None, 6, 6, 2)", "11×11 (S 4, P 0)"]
+
+
+@pytest.mark.parametrize("spec", [FROZEN, FORK], ids=["chain", "graph"])
+def test_the_reports_table_has_a_cell_under_every_header(spec: dict[str, Any]) -> None:
+    """The HTML report shares the summary's columns: a chain has no Connected to column."""
+    import cnncalc
+    from cnncalc.render.report import summary_table
+
+    table = summary_table(cnncalc.analyze(spec))
+    headers = re.findall(r"<th>(.*?)</th>", table)
+    rows = re.findall(r"<tr data-row[^>]*>(.*?)</tr>", table)
+    assert ("Connected to" in headers) is (spec is FORK)
+    assert all(len(re.findall(r"<td", row)) == len(headers) for row in rows)
