@@ -182,8 +182,12 @@ class Analysis:
 
     @property
     def output_shape(self) -> tuple[int | None, ...]:
-        """The last layer's output shape, batch dimension first."""
-        return self.layers[-1].keras_output_shape
+        """The model's output shape, batch dimension first: the last layer computed that no
+        layer reads (a graph may list a head before the trunk it reads)."""
+        read = {name for row in self.layers for name in row.inputs}
+        order = self.order or range(len(self.layers))
+        unread = [self.layers[i] for i in order if self.layers[i].name not in read]
+        return (unread or self.layers)[-1].keras_output_shape
 
     def __getitem__(self, key: int | str) -> LayerRow:
         """A row by position or by layer name."""

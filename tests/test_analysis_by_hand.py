@@ -335,3 +335,18 @@ def test_a_nested_models_layers_carry_their_working_when_asked() -> None:
     """Inside the block: dense (3 + 1)·2 = 8."""
     block = cnncalc.analyze(mixed_block()).to_dict(explain=True)["layers"][0]
     assert "params = (3 + 1)·2 = 8" in block["nested"][0]["working"]
+
+
+def test_the_output_is_the_layer_nothing_reads_not_the_last_listed() -> None:
+    """A head listed before the trunk it reads: Keras's model outputs the head, (None, 2)."""
+    result = cnncalc.analyze(
+        {
+            "input_shape": [4],
+            "layers": [
+                {"type": "Dense", "units": 2, "name": "head", "inputs": ["trunk"]},
+                {"type": "Dense", "units": 6, "name": "trunk", "inputs": ["input"]},
+            ],
+        }
+    )
+    assert result.output_shape == (None, 2)
+    assert "(None, 2)" in repr(result)
