@@ -426,6 +426,9 @@ def test_a_lambdas_code_is_dropped_and_an_unknown_class_is_named() -> None:
     }
     (written,) = spec_from_keras_json(model("Sequential", [INPUT_8, lam]))["layers"]
     assert "function" not in written and written["output_shape"] == [4]
+    as_text = {"class_name": "Lambda", "config": {"name": "g", "function": "lambda x: x"}}
+    (written,) = spec_from_keras_json(model("Sequential", [INPUT_8, as_text]))["layers"]
+    assert "function" not in written  # code, even as plain text, never reaches the spec
     unknown = {"class_name": "MyFancyLayer", "config": {"name": "fancy"}}
     with pytest.raises(SpecError) as error:
         spec_from_keras_json(model("Sequential", [INPUT_8, unknown]))
