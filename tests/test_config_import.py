@@ -326,6 +326,35 @@ def test_a_nested_model_is_one_row(config: dict[str, Any], written: dict[str, An
 @pytest.mark.parametrize(
     ("config", "message"),
     [
+        ([1], "m: should be a Keras model config (an object), got [1]"),
+        ({"class_name": "Functional", "config": True}, "m: config: should be an object, got true"),
+        (
+            model("Functional", [1]),
+            "m: config.layers[0]: should be a layer (an object with class_name and config), got 1",
+        ),
+        (
+            model("Functional", [{"config": {}}]),
+            "m: config.layers[0].class_name: should be the layer's class name, got null",
+        ),
+        (
+            dense_calling(tensor_with({"keras_history": 5})),
+            f"{NODE}.args[0].config.keras_history: should be [layer, node, tensor], got 5",
+        ),
+        (  # 38 x's: 40 characters of JSON, shown whole
+            {"class_name": "Functional", "config": {"layers": "x" * 38}},
+            'm: config.layers: should be a list of layers, got "' + "x" * 38 + '"',
+        ),
+        (
+            model("Sequential", [{"class_name": "InputLayer", "config": {"name": "x"}}]),
+            "layers[0]: an InputLayer needs its `shape`",
+        ),
+        (  # a nested model's path inside a Sequential
+            model(
+                "Sequential",
+                [INPUT_8, nested("Functional", output_layers=[5])["config"]["layers"][1]],
+            ),
+            'm: config.layers[1].config.output_layers[0]: should be a list like ["name", 0, 0]',
+        ),
         (
             model("Functional", [{"class_name": "InputLayer", "config": 3}]),
             "m: config.layers[0].config: should be an object, got 3",
@@ -397,6 +426,9 @@ def test_a_lambdas_code_is_dropped_and_an_unknown_class_is_named() -> None:
     }
     (written,) = spec_from_keras_json(model("Sequential", [INPUT_8, lam]))["layers"]
     assert "function" not in written and written["output_shape"] == [4]
+    as_text = {"class_name": "Lambda", "config": {"name": "g", "function": "lambda x: x"}}
+    (written,) = spec_from_keras_json(model("Sequential", [INPUT_8, as_text]))["layers"]
+    assert "function" not in written  # code, even as plain text, never reaches the spec
     unknown = {"class_name": "MyFancyLayer", "config": {"name": "fancy"}}
     with pytest.raises(SpecError) as error:
         spec_from_keras_json(model("Sequential", [INPUT_8, unknown]))
@@ -506,3 +538,43 @@ def test_without_h5py_an_h5_file_says_how_to_install_it(
     assert (
         str(error.value) == "m.h5: reading a legacy .h5 model needs h5py: pip install 'cnncalc[h5]'"
     )
+
+
+def test_tensors_in_a_dict_argument_are_inputs_in_order() -> None:
+    """Keras 3 writes a layer called on a dict of tensors with the dict in its args."""
+    inputs = [
+        {"class_name": "InputLayer", "name": n, "config": {"name": n, "batch_shape": [None, 4]}}
+        for n in ("a", "b")
+    ]
+    add = called(layer("Add", "sum"), {"first": tensor("a"), "second": tensor("b")})
+    (_, _, written) = spec_from_keras_json(model("Functional", [*inputs, add]))["layers"]
+    assert written["inputs"] == ["a", "b"]
+
+
+def test_an_unnamed_functional_layer_is_named_by_its_index() -> None:
+    inputs = {
+        "class_name": "InputLayer",
+        "name": "x",
+        "config": {"name": "x", "batch_shape": [None, 4]},
+    }
+    dense = {"class_name": "Dense", "config": {"units": 2}, "inbound_nodes": [[["x", 0, 0, {}]]]}
+    assert (
+        spec_from_keras_json(model("Functional", [inputs, dense]))["layers"][1]["name"] == "layer_1"
+    )
+
+
+def test_an_op_called_the_old_way_has_no_constant() -> None:
+    """An op entry whose call is a Keras 2 list (not a dict with args) carries no scalar."""
+    inputs = {
+        "class_name": "InputLayer",
+        "name": "x",
+        "config": {"name": "x", "batch_shape": [None, 4]},
+    }
+    op = {
+        "module": "keras.src.ops.numpy",
+        "class_name": "Multiply",
+        "config": {"name": "twice"},
+        "inbound_nodes": [[["x", 0, 0, {}], ["x", 0, 0, {}]]],
+    }
+    written = spec_from_keras_json(model("Functional", [inputs, op]))["layers"][1]
+    assert written == {"type": "Multiply", "name": "twice", "inputs": ["x", "x"]}

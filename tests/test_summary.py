@@ -763,6 +763,9 @@ def test_the_comparison_as_json() -> None:
         16010,
         16000,
     )
-    assert (
-        result.exit_code == 1 and compared(MNIST_KERAS3.read_text("utf-8"), "mnist").exit_code == 0
+    assert result.exit_code == 1
+    clean = compared(MNIST_KERAS3.read_text("utf-8"), "mnist")
+    assert clean.exit_code == 0
+    assert clean.to_table().split("\n")[-1] == (
+        "cnncalc and Keras agree on every row and total the summary has."
     )

@@ -83,9 +83,9 @@ def brief(value: Any) -> str:
 
 
 def expect(value: Any, kinds: type | tuple[type, ...], path: str, what: str) -> Any:
-    """The value when it is of the kinds the importer reads (never a bool for a number)."""
-    allowed = kinds if isinstance(kinds, tuple) else (kinds,)
-    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+    """The value when it is of the kinds the importer reads (objects, lists, strings: never
+    numbers, so a bool cannot pass for one)."""
+    if not isinstance(value, kinds):
         raise SpecError(f"{path}: should be {what}, got {brief(value)}")
     return value
 
@@ -131,15 +131,10 @@ def spec_from_keras_json(model: Any, where: str = "model") -> dict[str, Any]:
     return spec
 
 
-def shape_field(layer: dict[str, Any], key: str, path: str, batch: bool) -> list[Any] | None:
-    """A declared shape (a list; with the batch dimension first when ``batch``)."""
+def shape_field(layer: dict[str, Any], key: str, path: str) -> list[Any] | None:
+    """A declared shape (a list of sizes), if any."""
     value = layer.get(key)
-    if value is None:
-        return None
-    expect(value, list, f"{path}.{key}", "a list of sizes")
-    if batch and not value:
-        raise SpecError(f"{path}.{key}: should start with the batch dimension, got []")
-    return value[1:] if batch else value
+    return None if value is None else expect(value, list, f"{path}.{key}", "a list of sizes")
 
 
 def sequential_spec(layers: list[dict[str, Any]], where: str) -> dict[str, Any]:
@@ -154,7 +149,7 @@ def sequential_spec(layers: list[dict[str, Any]], where: str) -> dict[str, Any]:
     else:  # Keras 2's way of declaring the input on the first layer
         first_config = (layers[0].get("config") or {}) if layers else {}
         path = f"{where}: config.layers[0].config"
-        batch_shape = shape_field(first_config, "batch_input_shape", path, batch=False)
+        batch_shape = shape_field(first_config, "batch_input_shape", path)
         if not batch_shape:
             raise SpecError(
                 f"{where}: the Sequential model declares no input shape (no InputLayer)"
@@ -167,7 +162,7 @@ def functional_layer(index: int, entry: dict[str, Any], path: str) -> dict[str, 
     layer = layer_spec(index, entry, path)
     if layer["type"] != "InputLayer":
         layer["inputs"] = inbound_names(entry, layer["name"], path)
-    if str(entry.get("module", "")).startswith("keras.src.ops"):
+    if str(entry.get("module")).startswith("keras.src.ops"):
         # A Keras op on tensors (x + 3.0): its scalar operand broadcasts.
         constants = [
             a
@@ -180,9 +175,9 @@ def functional_layer(index: int, entry: dict[str, Any], path: str) -> dict[str, 
 
 
 def inbound_args(entry: dict[str, Any]) -> list[Any]:
+    """The first call's args (inbound_names has checked they are a list)."""
     nodes = entry.get("inbound_nodes") or [{}]
-    args = nodes[0].get("args", []) if isinstance(nodes[0], dict) else []
-    return args if isinstance(args, list) else []
+    return nodes[0].get("args", []) if isinstance(nodes[0], dict) else []
 
 
 def inbound_names(entry: dict[str, Any], name: str, path: str) -> list[str]:
