@@ -9,8 +9,8 @@ it is given, running the tests that cover each mutated function. A whole-core ru
 shared machine takes hours, and one score for everything hides the weak module. So each
 module runs in its own scratch copy (under .mutation/<module>/, ignored by git), whose
 [tool.mutmut] names that one module and the fast tests that guard it. The Keras oracle tests
-are deselected (`-k "not keras"`): forking TensorFlow per mutant is slow and unsafe, so the
-score counts only what the fast tests catch (a lower bound).
+are deselected (`-m "not keras"`; tests/conftest.py marks them): forking TensorFlow per
+mutant is slow and unsafe, so the score counts only what the fast tests catch (a lower bound).
 
 The summary table gives killed / surviving / other (timeouts, suspicious) and the score
 (killed over killed plus survived) per module; `--show` prints each survivor's diff, which
@@ -130,8 +130,9 @@ MODULES: dict[str, list[str]] = {
     "render/tables": ["tests/test_render_formats.py", "tests/test_tables.py"],
 }
 
-# Deselect the tests that build real Keras models, and use few Hypothesis examples.
-PYTEST_ARGS = ["-p", "no:randomly", "-x", "-q", "-k", "not keras", "--hypothesis-profile=mutation"]
+# Deselect the tests that build real Keras models (marked `keras` by tests/conftest.py, whatever
+# their names say), and use few Hypothesis examples.
+PYTEST_ARGS = ["-p", "no:randomly", "-x", "-q", "-m", "not keras", "--hypothesis-profile=mutation"]
 COPIED = ["cnncalc", "tests", "conftest.py", "pyproject.toml", "README.md", "docs"]
 # What mutmut must copy beside the mutated sources into mutants/, where the tests run: the
 # Hypothesis profiles, and the docs and README that tests read (without them the clean run

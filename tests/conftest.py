@@ -88,6 +88,23 @@ def transposed_width(i: int, k: int, s: int = 1, p: int = 0, a: int | None = Non
     return row.output_shape[1]
 
 
+KERAS_FIXTURES = {"keras", "tf_keras"}
+KERAS_BUILDERS = {"assert_matches_keras", "assert_same_network", "to_keras", "crosscheck"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as `keras` every test that builds real Keras models (it asks for Keras, is skipped
+    without it, or calls a helper that builds a model), so `-m "not keras"` (the mutation run)
+    leaves out exactly those, whatever their names say."""
+    for item in items:
+        asks = KERAS_FIXTURES & set(getattr(item, "fixturenames", ()))
+        skips = any(mark.kwargs.get("reason") == NO_KERAS for mark in item.iter_markers("skipif"))
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        builds = code is not None and KERAS_BUILDERS & set(code.co_names)
+        if asks or skips or builds:
+            item.add_marker(pytest.mark.keras)
+
+
 @pytest.fixture(scope="session")
 def keras() -> Any:
     return pytest.importorskip("keras", reason=NO_KERAS)

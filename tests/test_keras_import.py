@@ -347,6 +347,7 @@ def test_wrappers_cells_and_attention_import_from_their_keras_config(
     assert engine_table(cnncalc.analyze(written)) == engine_table(analysis)
 
 
+@pytest.mark.keras  # builds a model in tf_keras
 def test_keras2_spellings_import(tmp_path: Path) -> None:
     """Old code's Embedding(input_length=…) and LeakyReLU(alpha=…), from a tf.keras config."""
     tf_keras = pytest.importorskip("tf_keras")
