@@ -5,7 +5,7 @@ here in Keras 3 and in tf-keras, i.e. Keras 2) and as a hand-written cnncalc spe
 order of its own where the model is a graph. The printouts are Keras's own text; cnncalc
 only reads them (tests/test_summary.py). Run again after a Keras upgrade:
 
-    python scripts/make_summary_fixtures.py
+    python scripts/make_summary_fixtures.py [MODEL ...]
 """
 
 from __future__ import annotations
@@ -93,6 +93,21 @@ def nested_head(k: Any) -> Any:
     model = k.Model(inputs, head(x), name="nested_head")
     model.get_layer("features").trainable = False
     return model
+
+
+def masked_sequences(k: Any) -> Any:
+    """Two padded sequences, masked: by Embedding(mask_zero=True) and by a Masking layer.
+    Keras 3 prints the ops that compute the masks (NotEqual, Any) as rows of their own."""
+    layers = k.layers
+    tokens = k.Input(shape=(6,), dtype="int32", name="tokens")
+    x = layers.Embedding(100, 8, mask_zero=True, name="embed")(tokens)
+    x = layers.LSTM(4, name="read_tokens")(x)
+    series = k.Input(shape=(6, 3), name="series")
+    y = layers.Masking(name="mask_padding")(series)
+    y = layers.SimpleRNN(4, name="read_series")(y)
+    both = layers.Concatenate(name="both")([x, y])
+    outputs = layers.Dense(2, name="logits")(both)
+    return k.Model([tokens, series], outputs, name="masked_sequences")
 
 
 CONV = {"type": "Conv2D", "activation": "relu"}
@@ -187,6 +202,25 @@ SPECS: dict[str, dict[str, Any]] = {
             },
         ],
     },
+    "masked_sequences": {  # the series branch first
+        "name": "masked_sequences",
+        "layers": [
+            {"type": "InputLayer", "name": "series", "shape": [6, 3]},
+            {"type": "Masking", "name": "mask_padding"},
+            {"type": "SimpleRNN", "name": "read_series", "units": 4},
+            {"type": "InputLayer", "name": "tokens", "shape": [6], "dtype": "int32"},
+            {
+                "type": "Embedding",
+                "name": "embed",
+                "input_dim": 100,
+                "output_dim": 8,
+                "mask_zero": True,
+            },
+            {"type": "LSTM", "name": "read_tokens", "units": 4},
+            {"type": "Concatenate", "name": "both", "inputs": ["read_tokens", "read_series"]},
+            {"type": "Dense", "name": "logits", "units": 2},
+        ],
+    },
     "nested_head": {
         "name": "nested_head",
         "layers": [
@@ -279,12 +313,14 @@ FIXTURES: dict[str, list[tuple[str, str, Printout]]] = {
             lambda m, k: printout(m, expand_nested=True, show_trainable=True),
         ),
     ],
+    "masked_sequences": [("keras3", "keras", lambda m, k: printout(m))],
 }
 BUILDERS = {
     "mnist_convnet": mnist_convnet,
     "toy_resnet": toy_resnet,
     "inception_block": inception_block,
     "nested_head": nested_head,
+    "masked_sequences": masked_sequences,
 }
 
 
@@ -292,7 +328,10 @@ def main() -> None:
     import importlib
 
     OUT.mkdir(parents=True, exist_ok=True)
+    chosen = sys.argv[1:] or list(FIXTURES)
     for model_name, layouts in FIXTURES.items():
+        if model_name not in chosen:
+            continue
         spec_file = f"{model_name}.json"
         (OUT / spec_file).write_text(json.dumps(SPECS[model_name], indent=2) + "\n", "utf-8")
         for layout, module, render in layouts:

@@ -478,6 +478,54 @@ def test_an_extra_summary_row_is_a_difference() -> None:
     assert cells[-3] == ["", "✗", "total params", "", "", "320", "34,826", ""]
 
 
+MASKED = DATA / "summaries" / "masked_sequences.keras3.txt"
+MASK_ROWS = (
+    "3 rows of ops computing Keras's masks, not layers, 0 params: not_equal_1, not_equal, any"
+)
+
+
+def test_the_rows_of_keras_mask_ops_are_not_layers() -> None:
+    """Keras 3 prints ops.not_equal (Masking, Embedding(mask_zero=True)) and ops.any (Masking)
+    as rows; the spec has no such layers, so they are listed as not compared, in printed order.
+    By hand: Embedding 100·8 = 800, LSTM 4·4·(8 + 4 + 1) = 208, SimpleRNN 4·(3 + 4 + 1) = 32,
+    Dense (8 + 1)·2 = 18."""
+    result = compared(MASKED.read_text(encoding="utf-8"), fixture_spec(MASKED))
+    assert result.agrees, result.differences
+    assert result.skipped == [MASK_ROWS]
+    assert [(c.theirs.name, c.theirs.params) for c in result.rows if c.theirs] == [
+        ("series", 0),
+        ("mask_padding", 0),
+        ("read_series", 32),
+        ("tokens", 0),
+        ("embed", 800),
+        ("read_tokens", 208),
+        ("both", 0),
+        ("logits", 18),
+    ]
+    assert f"not compared: {MASK_ROWS}" in result.to_table().split("\n")
+
+
+ANY_ROW = "│ any (Any)           │ (None, 6)         │          0 │"
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [ANY_ROW.replace(" 0 │", " 1 │"), ANY_ROW.replace("(Any)", "(All)")],
+    ids=["a count", "another type"],
+)
+def test_a_mask_ops_row_with_weights_or_another_type_is_compared(edited: str) -> None:
+    """Only 0-parameter NotEqual and Any rows are passed over: anything else is a layer the
+    spec lacks."""
+    text = MASKED.read_text(encoding="utf-8")
+    assert text.count(ANY_ROW) == 1
+    result = compared(text.replace(ANY_ROW, edited), fixture_spec(MASKED))
+    extra = "Keras has this row; cnncalc's spec has no layer of that name"
+    assert result.differences == [f"summary line 21 'any': {extra}"]
+    assert result.skipped == [
+        "2 rows of ops computing Keras's masks, not layers, 0 params: not_equal_1, not_equal"
+    ]
+
+
 def test_different_wiring_in_the_summary_is_noted() -> None:
     path = DATA / "summaries" / "toy_resnet.keras3.txt"
     text = path.read_text(encoding="utf-8").replace("stem_1[0][0]", "img[0][0]   ")

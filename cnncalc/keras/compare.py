@@ -4,7 +4,9 @@ Rows are matched by name, so any valid order of a graph spec agrees with Keras's
 a name cut short (``…`` or an old Keras 2 column) matches by its visible start, and Keras's
 auto-names counted from elsewhere (``conv2d_1`` for the first Conv2D) by their rank. Rows no
 name matches are paired in order. Input rows are compared when the spec has an input of that
-name, else skipped; rows inside nested models are skipped (their model's row counts them).
+name, else skipped; rows inside nested models are skipped (their model's row counts them), and
+so are the 0-parameter rows Keras 3 prints for the ops that compute a mask (``not_equal
+(NotEqual)`` from Masking or Embedding(mask_zero=True), ``any (Any)`` from Masking): not layers.
 Shapes and counts must agree; a differing name, type or ``Connected to`` is only a note.
 """
 
@@ -19,6 +21,10 @@ from ..engine import IMPLICIT_INPUT, keras_snake_case
 from ..errors import SpecError
 from ..layers.base import tuple_text
 from .summary import Summary, SummaryRow
+
+MASK_OPS = ("NotEqual", "Any")
+"""The types of the rows Keras 3 prints for ops computing masks: ops.not_equal(x, mask_value)
+(Masking, Embedding with mask_zero) and ops.any(…, axis=-1) (Masking)."""
 
 TOTALS = (
     ("total", "total_params"),
@@ -196,10 +202,13 @@ def compare(
         )
     inputs = {row.name for row in analysis.layers if row.type == "InputLayer"}
     ours = list(analysis.layers)
+    masks = [row.name for row in summary.rows if is_mask_op(row)]
     theirs = [
         row
         for row in summary.rows
-        if not row.nested and (not is_input(row) or row.name in inputs)  # else skipped
+        if not row.nested
+        and not is_mask_op(row)
+        and (not is_input(row) or row.name in inputs)  # else skipped
     ]
     stands_for = keras_names_as_ours(ours, theirs)
     renamed = {row.name: name for row, name in zip(theirs, stands_for)}
@@ -220,8 +229,17 @@ def compare(
     nested = sum(row.nested for row in summary.rows)
     if nested:
         result.skipped.append(f"{nested} rows inside nested models (their model's row counts them)")
+    if masks:
+        result.skipped.append(
+            f"{len(masks)} rows of ops computing Keras's masks, not layers, 0 params: "
+            + ", ".join(masks)
+        )
     compare_totals(analysis, summary, result)
     return result
+
+
+def is_mask_op(row: SummaryRow) -> bool:
+    return row.type in MASK_OPS and row.params == 0 and not row.nested
 
 
 def is_input(row: SummaryRow) -> bool:
