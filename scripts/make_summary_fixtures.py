@@ -110,6 +110,24 @@ def masked_sequences(k: Any) -> Any:
     return k.Model([tokens, series], outputs, name="masked_sequences")
 
 
+def pooled_branches(k: Any) -> Any:
+    """Two branches of auto-named poolings; Keras prints the deeper branch's first pooling
+    (created second) before the other branch's: auto-names out of their number order."""
+    layers = k.layers
+    left = k.Input(shape=(8, 8, 1))
+    right = k.Input(shape=(8, 8, 1))
+    x = layers.MaxPooling2D(2)(left)
+    y = layers.MaxPooling2D(2, strides=1)(right)
+    y = layers.MaxPooling2D(3)(y)
+    both = layers.Concatenate()([layers.Flatten()(x), layers.Flatten()(y)])
+    return k.Model([left, right], layers.Dense(2)(both))
+
+
+def rerun(builder: Callable[[Any], Any]) -> Callable[[Any, Any], str]:
+    """A notebook cell run twice: the second model's auto-names count on from the first's."""
+    return lambda m, k: printout(builder(k))
+
+
 CONV = {"type": "Conv2D", "activation": "relu"}
 SPECS: dict[str, dict[str, Any]] = {
     "mnist_convnet": {
@@ -221,6 +239,19 @@ SPECS: dict[str, dict[str, Any]] = {
             {"type": "Dense", "name": "logits", "units": 2},
         ],
     },
+    "pooled_branches": {  # named in Keras's order of creation, as cnncalc counts them
+        "layers": [
+            {"type": "InputLayer", "name": "left", "shape": [8, 8, 1]},
+            {"type": "InputLayer", "name": "right", "shape": [8, 8, 1]},
+            {"type": "MaxPooling2D", "pool_size": 2, "inputs": ["left"]},
+            {"type": "MaxPooling2D", "pool_size": 2, "strides": 1, "inputs": ["right"]},
+            {"type": "MaxPooling2D", "pool_size": 3},
+            {"type": "Flatten", "inputs": ["max_pooling2d"]},
+            {"type": "Flatten", "inputs": ["max_pooling2d_2"]},
+            {"type": "Concatenate", "inputs": ["flatten", "flatten_1"]},
+            {"type": "Dense", "units": 2},
+        ],
+    },
     "nested_head": {
         "name": "nested_head",
         "layers": [
@@ -314,6 +345,7 @@ FIXTURES: dict[str, list[tuple[str, str, Printout]]] = {
         ),
     ],
     "masked_sequences": [("keras3", "keras", lambda m, k: printout(m))],
+    "pooled_branches": [("keras3_rerun", "keras", rerun(pooled_branches))],
 }
 BUILDERS = {
     "mnist_convnet": mnist_convnet,
@@ -321,6 +353,7 @@ BUILDERS = {
     "inception_block": inception_block,
     "nested_head": nested_head,
     "masked_sequences": masked_sequences,
+    "pooled_branches": pooled_branches,
 }
 
 

@@ -449,6 +449,49 @@ def test_names_counted_from_elsewhere_are_matched_by_rank() -> None:
     ]
 
 
+def test_auto_names_printed_out_of_number_order_pair_by_their_number() -> None:
+    """A notebook cell run twice (real Keras printout): the poolings are max_pooling2d_3, _4,
+    _5 in the order Keras made them, printed _4, _3, _5. The k-th by number is the spec's k-th
+    (in the order written), not the k-th printed. By hand: ⌊(8 − 2)/2⌋ + 1 = 4,
+    (8 − 2)/1 + 1 = 7, ⌊(7 − 3)/3⌋ + 1 = 2; Dense (4·4 + 2·2 + 1)·2 = 42."""
+    path = DATA / "summaries" / "pooled_branches.keras3_rerun.txt"
+    result = compared(path.read_text(encoding="utf-8"), fixture_spec(path))
+    assert result.agrees, result.differences
+    paired = [
+        (c.ours.name, c.theirs.name, c.theirs.output_shape_text, c.theirs.params)
+        for c in result.rows
+        if c.ours and c.theirs
+    ]
+    assert paired == [
+        ("max_pooling2d", "max_pooling2d_3", "(None, 4, 4, 1)", 0),
+        ("max_pooling2d_1", "max_pooling2d_4", "(None, 7, 7, 1)", 0),
+        ("max_pooling2d_2", "max_pooling2d_5", "(None, 2, 2, 1)", 0),
+        ("flatten", "flatten_2", "(None, 16)", 0),
+        ("flatten_1", "flatten_3", "(None, 4)", 0),
+        ("concatenate", "concatenate_1", "(None, 20)", 0),
+        ("dense", "dense_1", "(None, 2)", 42),
+    ]
+
+
+def test_a_row_with_a_difference_and_a_note_shows_both() -> None:
+    """dense renamed 'head' and its count edited: the notes cell has the problem, then the
+    note. By hand: (5·5·64 + 1)·10 = 16,010."""
+    text = MNIST_KERAS3.read_text(encoding="utf-8")
+    text = text.replace("dense (Dense)", "head (Dense) ").replace("16,010 │", "16,000 │")
+    table = compared(text, "mnist").to_table().split("\n")
+    (cells,) = [[c.strip() for c in line.split("│")[1:-1]] for line in table if "head" in line]
+    assert cells == [
+        "7",
+        "✗",
+        "dense",
+        "(None, 10)",
+        "(None, 10)",
+        "16,010",
+        "16,000",
+        "params: cnncalc 16,010, Keras 16,000; named 'head' in the summary",
+    ]
+
+
 def test_an_extra_summary_row_is_a_difference() -> None:
     spec = {
         "input_shape": [28, 28, 1],
