@@ -202,13 +202,12 @@ def compare(
         )
     inputs = {row.name for row in analysis.layers if row.type == "InputLayer"}
     ours = list(analysis.layers)
-    masks = [row.name for row in summary.rows if is_mask_op(row)]
+    shown = [row for row in summary.rows if not row.nested]  # else skipped
+    masks = [row.name for row in shown if is_mask_op(row)]
     theirs = [
         row
-        for row in summary.rows
-        if not row.nested
-        and not is_mask_op(row)
-        and (not is_input(row) or row.name in inputs)  # else skipped
+        for row in shown
+        if not is_mask_op(row) and (not is_input(row) or row.name in inputs)  # else skipped
     ]
     stands_for = keras_names_as_ours(ours, theirs)
     renamed = {row.name: name for row, name in zip(theirs, stands_for)}
@@ -239,7 +238,7 @@ def compare(
 
 
 def is_mask_op(row: SummaryRow) -> bool:
-    return row.type in MASK_OPS and row.params == 0 and not row.nested
+    return row.type in MASK_OPS and row.params == 0
 
 
 def is_input(row: SummaryRow) -> bool:
