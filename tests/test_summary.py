@@ -527,7 +527,7 @@ MASK_ROWS = (
 )
 
 
-def test_the_rows_of_keras_mask_ops_are_not_layers() -> None:
+def test_the_rows_of_mask_ops_are_not_layers() -> None:
     """Keras 3 prints ops.not_equal (Masking, Embedding(mask_zero=True)) and ops.any (Masking)
     as rows; the spec has no such layers, so they are listed as not compared, in printed order.
     By hand: Embedding 100·8 = 800, LSTM 4·4·(8 + 4 + 1) = 208, SimpleRNN 4·(3 + 4 + 1) = 32,
