@@ -1,0 +1,168 @@
+"""What a student sees for a typical mistake, with the right answers worked by hand.
+
+The lecture's MNIST convnet (tests/test_grading.py's MNIST key) and small networks whose
+output sizes are written here with the lecture's formulas: 'valid' ⌊(W + 2p − k)/s⌋ + 1,
+'same' ⌈W/s⌉, MACs = output positions · filters · k·k·d. Each case says which diagnosis a
+wrong answer gets, and where no known mistake explains it, that none is named (a wrong lesson
+teaches the wrong thing). cnncalc builds the network being graded, never the expected values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cnncalc.classroom.answers import Unreadable
+from cnncalc.classroom.grading import LESSONS
+from cnncalc.sources import load_spec
+
+from .test_grading import graded, item
+
+CONV1_MACS = 26 * 26 * 32 * 3 * 3 * 1  # 194,688: every output value multiplies a 3·3·1 window
+CONV1_OUTPUTS = 26 * 26 * 32  # 21,632 output values, one bias addition each
+
+NETWORKS: dict[str, dict[str, Any]] = {
+    # 28 − 3 + 1 = 26 and 30 − 3 + 1 = 28: a non-square output
+    "wide": {"input_shape": [28, 30, 1], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 32, "kernel_size": 3}]},
+    # 'same', stride 1: ⌈28/1⌉ = 28
+    "same": {"input_shape": [28, 28, 1], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 8, "kernel_size": 3, "padding": "same"}]},
+    # p = 1: (7 + 2 − 3)/3 = 2 exactly, + 1 = 3; without the padding (7 − 3)/3 is not exact
+    "padded": {"input_shape": [7, 7, 1], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 4, "kernel_size": 3, "strides": 3,
+         "padding": 1}]},
+    # 10 − 3 + 1 = 8 with 8 filters: width and depth both 8
+    "cube": {"input_shape": [10, 10, 3], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 8, "kernel_size": 3}]},
+    # 10 − 3 + 1 = 8 with 16 filters
+    "deep": {"input_shape": [10, 10, 3], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 16, "kernel_size": 3}]},
+    # a sequence: 28 − 3 + 1 = 26 steps, 32 filters
+    "sequence": {"input_shape": [28, 1], "layers": [
+        {"type": "Conv1D", "name": "conv", "filters": 32, "kernel_size": 3}]},
+    # channels first: (filters, 26, 26)
+    "first": {"input_shape": [1, 28, 28], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 32, "kernel_size": 3,
+         "data_format": "channels_first"}]},
+    # transposed: (7 − 1)·2 + 3 + 1 = 16; as a convolution ⌊(7 − 3)/2⌋ + 1 = 3
+    "transposed_padded": {"input_shape": [7, 7, 8], "layers": [
+        {"type": "Conv2DTranspose", "name": "up", "filters": 4, "kernel_size": 3, "strides": 2,
+         "output_padding": 1}]},
+    # transposed on 2×2: (2 − 1)·1 + 3 = 4; as a convolution the 3×3 window does not fit
+    "transposed_small": {"input_shape": [2, 2, 8], "layers": [
+        {"type": "Conv2DTranspose", "name": "up", "filters": 4, "kernel_size": 3}]},
+    # dilation 2 spans (3 − 1)·2 + 1 = 5: 32 − 5 + 1 = 28
+    "dilated": {"input_shape": [32, 32, 3], "layers": [
+        {"type": "Conv2D", "name": "dil", "filters": 8, "kernel_size": 3, "dilation_rate": 2}]},
+    # a kernel of area 2: 10 − 2 + 1 = 9 steps · 4 filters · 2·1 = 72 MACs
+    "pairs": {"input_shape": [10, 1], "layers": [
+        {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 2}]},
+}  # fmt: skip
+
+
+def network(name: str) -> Any:
+    """A small network above by name, or a preset's name as it is."""
+    return load_spec(NETWORKS[name]) if name in NETWORKS else name
+
+
+SHAPE_MISTAKES = [
+    # the width forgot the + 1, the height is right: off by one (only the width is checked)
+    ("wide", "conv", (26, 27, 32), "off_by_one"),
+    # 'same' keeps 28; 27 is no rounding slip of a 'same' layer, nor the 'valid' 26
+    ("same", "conv", (27, 27, 8), None),
+    # (7 + 2 − 3)/3 = 2 is exact, so 4 is the + 1 counted twice, not a ceiling
+    ("padded", "conv", (4, 4, 4), "off_by_one"),
+    # one axis one short, the other rounded up: two different slips, no single lesson
+    ("mnist", "max_pooling2d_1", (4, 6, 64), None),
+    # one short and the depth wrong too: not just a rounding slip
+    ("mnist", "conv2d", (25, 25, 64), None),
+    # the right 8×8 with the wrong depth, where the width is also 8
+    ("cube", "conv", (8, 8, 16), "wrong_depth"),
+    ("deep", "conv", (8, 8, 8), "wrong_depth"),
+    ("sequence", "conv", (26, 16), "wrong_depth"),
+    # a 2-axis output written depth first
+    ("sequence", "conv", (32, 26), "channels_first_order"),
+    # a channels_first layer's answer with the depth moved: not 'write the depth last'
+    ("first", "conv", (26, 32, 26), None),
+    # the transposed layer computed as a convolution, output_padding and all
+    ("transposed_padded", "up", (3, 3, 4), "transposed_as_conv"),
+    # a wrong size that is no convolution of the input (none fits 2×2)
+    ("transposed_small", "up", (3, 3, 4), None),
+    ("dilated", "dil", (20, 20, 8), None),
+    # Flatten's size taken from the input image, 28·28·1 = 784, not 5·5·64 = 1600
+    ("mnist", "flatten", (784,), "flatten_size"),
+]
+
+
+@pytest.mark.parametrize(("net", "layer", "given", "mistake"), SHAPE_MISTAKES)
+def test_a_wrong_shape_gets_the_lesson_of_its_mistake_or_none(
+    net: str, layer: str, given: tuple[int, ...], mistake: str | None
+) -> None:
+    found = item(graded(network(net), {(layer, "output_shape"): given}), layer, "output_shape")
+    assert (found.status, found.mistake) == ("wrong", mistake)
+    if mistake is None:  # no lesson: what they wrote, then straight to the formula
+        assert found.hint.split(". ", 1)[1].startswith("Compute: ")
+    else:
+        assert found.hint.split(". ", 1)[1].startswith(LESSONS[mistake].split("{")[0])
+
+
+COST_MISTAKES = [
+    # the bias additions counted as MACs: 194,688 + 21,632
+    ("mnist", "conv2d", "macs", CONV1_MACS + CONV1_OUTPUTS, "macs_bias_counted"),
+    # one MAC per output value: the 3·3 window forgotten
+    ("mnist", "conv2d", "macs", CONV1_OUTPUTS, "macs_kernel_area_forgotten"),
+    # a kernel of area 2 forgotten: 9 · 4 = 36
+    ("pairs", "conv", "macs", 9 * 4, "macs_kernel_area_forgotten"),
+    # some other wrong count: no lesson
+    ("mnist", "conv2d", "macs", 1, None),
+    # a pooling layer has no bias: its output count, 13·13·32 = 5,408, is no bias mistake
+    ("mnist", "max_pooling2d", "macs", 13 * 13 * 32, None),
+    # conv2d_1 sees 4 + (3 − 1)·2 = 8; with every stride 1 it would be 3 + 1 + 2 = 6
+    ("mnist", "conv2d_1", "receptive_field", (6, 6), "rf_stride_jump_ignored"),
+    ("mnist", "conv2d_1", "receptive_field", (7, 7), None),
+]
+
+
+@pytest.mark.parametrize(("net", "layer", "field", "given", "mistake"), COST_MISTAKES)
+def test_a_wrong_cost_gets_the_lesson_of_its_mistake_or_none(
+    net: str, layer: str, field: str, given: Any, mistake: str | None
+) -> None:
+    found = item(graded(network(net), {(layer, field): given}), layer, field)
+    assert (found.status, found.mistake) == ("wrong", mistake)
+    if mistake is not None:
+        assert LESSONS[mistake] in found.hint
+
+
+def test_each_cost_item_says_whose_answer_and_what_was_written() -> None:
+    """The macs items a teacher reads: blank, unreadable, right and wrong, each in full."""
+    unreadable = Unreadable("lots", "not a count: write digits, e.g. 18496 or 18,496")
+    answers = {
+        ("conv2d", "macs"): CONV1_MACS + CONV1_OUTPUTS,
+        ("conv2d_1", "macs"): unreadable,
+        ("dense", "macs"): 1600 * 10,
+        ("max_pooling2d", "receptive_field"): (4, 4),  # 3 + (2 − 1)·1
+    }
+    report = graded("mnist", answers, reveal=True)
+    seen = {
+        (i.layer, i.field): (i.given, i.expected, i.status)
+        for i in report.items
+        if i.field in ("macs", "receptive_field") and i.layer in ("conv2d", "conv2d_1", "dense")
+    }
+    assert seen == {
+        ("conv2d", "macs"): (CONV1_MACS + CONV1_OUTPUTS, CONV1_MACS, "wrong"),
+        ("conv2d", "receptive_field"): (None, (3, 3), "missing"),
+        ("conv2d_1", "macs"): (unreadable, 11 * 11 * 64 * 3 * 3 * 32, "unreadable"),
+        ("conv2d_1", "receptive_field"): (None, (8, 8), "missing"),
+        ("dense", "macs"): (16000, 1600 * 10, "correct"),
+        ("dense", "receptive_field"): (None, "whole input", "missing"),
+    }
+    assert item(report, "max_pooling2d", "receptive_field").status == "correct"
+    assert item(report, "conv2d_1", "macs").hint == (
+        "Could not read 'lots': not a count: write digits, e.g. 18496 or 18,496."
+    )
+    assert item(report, "conv2d", "macs").hint == (
+        f"You wrote 216,320. {LESSONS['macs_bias_counted']} "
+        "Compute: macs = 26·26·32 · 3·3·1 = 194688. Answer: 194,688."
+    )
