@@ -56,6 +56,12 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # dilation 2 spans (3 − 1)·2 + 1 = 5: 32 − 5 + 1 = 28
     "dilated": {"input_shape": [32, 32, 3], "layers": [
         {"type": "Conv2D", "name": "dil", "filters": 8, "kernel_size": 3, "dilation_rate": 2}]},
+    # two 'same' branches, ⌈8/1⌉ = 8 each, joined: (8, 8, 4 + 4)
+    "branches": {"input_shape": [8, 8, 3], "layers": [
+        {"type": "Conv2D", "name": "a", "filters": 4, "kernel_size": 3, "padding": "same"},
+        {"type": "Conv2D", "name": "b", "filters": 4, "kernel_size": 3, "padding": "same",
+         "inputs": ["input"]},
+        {"type": "Concatenate", "name": "cat", "inputs": ["a", "b"]}]},
     # a kernel of area 2: 10 − 2 + 1 = 9 steps · 4 filters · 2·1 = 72 MACs
     "pairs": {"input_shape": [10, 1], "layers": [
         {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 2}]},
@@ -166,3 +172,13 @@ def test_each_cost_item_says_whose_answer_and_what_was_written() -> None:
         f"You wrote 216,320. {LESSONS['macs_bias_counted']} "
         "Compute: macs = 26·26·32 · 3·3·1 = 194688. Answer: 194,688."
     )
+
+
+def test_a_join_carried_from_both_wrong_branches_names_each() -> None:
+    """Both branches taken as 'valid' (8 − 3 + 1 = 6): the join's (6, 6, 8) follows from them,
+    and the credit says which two answers it followed from."""
+    answers = {("a", "output_shape"): (6, 6, 4), ("b", "output_shape"): (6, 6, 4)}
+    report = graded(network("branches"), {**answers, ("cat", "output_shape"): (6, 6, 8)})
+    found = item(report, "cat", "output_shape")
+    assert (found.status, found.expected) == ("carried_forward", (8, 8, 8))
+    assert found.hint == "follows from your own answer for 'a' (None, 6, 6, 4), 'b' (None, 6, 6, 4)"
