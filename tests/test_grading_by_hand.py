@@ -62,6 +62,9 @@ NETWORKS: dict[str, dict[str, Any]] = {
         {"type": "Conv2D", "name": "b", "filters": 4, "kernel_size": 3, "padding": "same",
          "inputs": ["input"]},
         {"type": "Concatenate", "name": "cat", "inputs": ["a", "b"]}]},
+    # an image of any size: the output positions, and so the MACs, are unknown
+    "any_size": {"input_shape": [None, None, 3], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 4, "kernel_size": 3}]},
     # a kernel of area 2: 10 − 2 + 1 = 9 steps · 4 filters · 2·1 = 72 MACs
     "pairs": {"input_shape": [10, 1], "layers": [
         {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 2}]},
@@ -125,6 +128,8 @@ COST_MISTAKES = [
     ("mnist", "conv2d", "macs", 1, None),
     # a pooling layer has no bias: its output count, 13·13·32 = 5,408, is no bias mistake
     ("mnist", "max_pooling2d", "macs", 13 * 13 * 32, None),
+    # a count where the sizes are unknown: wrong, and no lesson can explain it
+    ("any_size", "conv", "macs", 4 * 3 * 3 * 3, None),
     # conv2d_1 sees 4 + (3 − 1)·2 = 8; with every stride 1 it would be 3 + 1 + 2 = 6
     ("mnist", "conv2d_1", "receptive_field", (6, 6), "rf_stride_jump_ignored"),
     ("mnist", "conv2d_1", "receptive_field", (7, 7), None),
