@@ -62,6 +62,9 @@ NETWORKS: dict[str, dict[str, Any]] = {
         {"type": "Conv2D", "name": "b", "filters": 4, "kernel_size": 3, "padding": "same",
          "inputs": ["input"]},
         {"type": "Concatenate", "name": "cat", "inputs": ["a", "b"]}]},
+    # Dense on each of 5 steps: (5, 10)
+    "dense_steps": {"input_shape": [5, 8], "layers": [
+        {"type": "Dense", "name": "dense", "units": 10}]},
     # an image of any size: the output positions, and so the MACs, are unknown
     "any_size": {"input_shape": [None, None, 3], "layers": [
         {"type": "Conv2D", "name": "conv", "filters": 4, "kernel_size": 3}]},
@@ -93,6 +96,8 @@ SHAPE_MISTAKES = [
     ("sequence", "conv", (26, 16), "wrong_depth"),
     # a 2-axis output written depth first
     ("sequence", "conv", (32, 26), "channels_first_order"),
+    ("dense_steps", "dense", (10, 5), "channels_first_order"),
+    ("dense_steps", "dense", (5, 7), "wrong_depth"),
     # a channels_first layer's answer with the depth moved: not 'write the depth last'
     ("first", "conv", (26, 32, 26), None),
     # the transposed layer computed as a convolution, output_padding and all
