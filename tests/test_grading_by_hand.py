@@ -17,7 +17,7 @@ from cnncalc.classroom.answers import Unreadable
 from cnncalc.classroom.grading import LESSONS
 from cnncalc.sources import load_spec
 
-from .test_grading import graded, item
+from .test_grading import graded, holds, item
 
 CONV1_MACS = 26 * 26 * 32 * 3 * 3 * 1  # 194,688: every output value multiplies a 3·3·1 window
 CONV1_OUTPUTS = 26 * 26 * 32  # 21,632 output values, one bias addition each
@@ -192,3 +192,22 @@ def test_a_join_carried_from_both_wrong_branches_names_each() -> None:
     found = item(report, "cat", "output_shape")
     assert (found.status, found.expected) == ("carried_forward", (8, 8, 8))
     assert found.hint == "follows from your own answer for 'a' (None, 6, 6, 4), 'b' (None, 6, 6, 4)"
+
+
+@pytest.mark.parametrize(
+    ("net", "layer", "field", "given", "answer"),
+    [
+        # one axis, first layer: r = 1 + (3 − 1)·1 = 3, the kernel size itself
+        ("sequence", "conv", "receptive_field", (5,), 3),
+        ("sequence", "conv", "macs", 5, 26 * 32 * 3 * 1),
+        ("mnist", "conv2d_1", "receptive_field", (7, 7), (8, 8)),
+        ("mnist", "dense", "macs", 1601 * 10, 1600 * 10),
+    ],
+)
+def test_a_cost_hint_never_states_its_answer_unless_revealed(
+    net: str, layer: str, field: str, given: Any, answer: Any
+) -> None:
+    hidden = item(graded(network(net), {(layer, field): given}), layer, field).hint
+    shown = item(graded(network(net), {(layer, field): given}, reveal=True), layer, field).hint
+    assert not holds(hidden, answer)
+    assert holds(shown, answer)  # revealed, the answer is there
