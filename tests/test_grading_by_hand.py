@@ -65,6 +65,12 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # Dense on each of 5 steps: (5, 10)
     "dense_steps": {"input_shape": [5, 8], "layers": [
         {"type": "Dense", "name": "dense", "units": 10}]},
+    # strides 2 down, 1 across: ⌊(9 − 3)/2⌋ + 1 = 4 by 9 − 3 + 1 = 7
+    "strided": {"input_shape": [9, 9, 1], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 4, "kernel_size": 3, "strides": [2, 1]}]},
+    # a sequence with stride 2: ⌊(28 − 3)/2⌋ + 1 = 13
+    "strided_sequence": {"input_shape": [28, 1], "layers": [
+        {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 3, "strides": 2}]},
     # an image of any size: the output positions, and so the MACs, are unknown
     "any_size": {"input_shape": [None, None, 3], "layers": [
         {"type": "Conv2D", "name": "conv", "filters": 4, "kernel_size": 3}]},
@@ -211,3 +217,44 @@ def test_a_cost_hint_never_states_its_answer_unless_revealed(
     shown = item(graded(network(net), {(layer, field): given}, reveal=True), layer, field).hint
     assert not holds(hidden, answer)
     assert holds(shown, answer)  # revealed, the answer is there
+
+
+LESSON_SENTENCES = [
+    # pooled with stride 1: 26 − 2 + 1 = 25
+    ("mnist", "max_pooling2d", "output_shape", (25, 25, 32),
+     "A pooling layer's strides default to its pool_size (2), not 1: the windows do not overlap."),
+    # stride 1 on both axes: 9 − 3 + 1 = 7 by 7
+    ("strided", "conv", "output_shape", (7, 7, 4),
+     "The stride is 2×1: the window jumps that many steps, so divide by it in the formula."),
+    # stride 1: 28 − 3 + 1 = 26
+    ("strided_sequence", "conv", "output_shape", (26, 4),
+     "The stride is 2: the window jumps that many steps, so divide by it in the formula."),
+    # the kernel's 3 used for its span 5: 32 − 3 + 1 = 30
+    ("dilated", "dil", "output_shape", (30, 30, 8),
+     "The dilation rate 2 spreads the kernel: it spans (k − 1)·d + 1 = 5 inputs, so use that "
+     "span for k."),
+    # any count on a layer with no weights, even 1
+    ("mnist", "flatten", "params", 1,
+     "Flatten has no weights to learn: it only selects, reshapes or scales values it is given."),
+    # the Dense read conv2d_1's depth 64 for its inputs: (64 + 1)·10 = 650
+    ("mnist", "dense", "params", (64 + 1) * 10,
+     "Take the size from the right shape: the output of 'dropout', the layer this one reads."),
+    # only γ and β: 2·16 = 32 of BatchNormalization's 4·16 = 64
+    ("bn16", "bn", "params", 2 * 16,
+     "BatchNormalization has 4 numbers per channel: γ and β are trained, and the moving mean "
+     "and variance are not, but they are parameters too."),
+    # 3·16 = 48: no known slip, no lesson
+    ("bn16", "bn", "params", 3 * 16, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("net", "layer", "field", "given", "lesson"), LESSON_SENTENCES)
+def test_the_lesson_a_student_reads_names_the_layers_own_numbers(
+    net: str, layer: str, field: str, given: Any, lesson: str | None
+) -> None:
+    hint = item(graded(network(net), {(layer, field): given}), layer, field).hint
+    second = hint.split(". ", 1)[1]
+    if lesson is None:
+        assert second.startswith("Compute: ")
+    else:
+        assert second.startswith(lesson)
