@@ -71,6 +71,9 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # a sequence with stride 2: ⌊(28 − 3)/2⌋ + 1 = 13
     "strided_sequence": {"input_shape": [28, 1], "layers": [
         {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 3, "strides": 2}]},
+    # a window that fits exactly once: ⌊(3 − 3)/1⌋ + 1 = 1
+    "one_step": {"input_shape": [3, 2], "layers": [
+        {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 3}]},
     # an image of any size: the output positions, and so the MACs, are unknown
     "any_size": {"input_shape": [None, None, 3], "layers": [
         {"type": "Conv2D", "name": "conv", "filters": 4, "kernel_size": 3}]},
@@ -88,6 +91,8 @@ def network(name: str) -> Any:
 SHAPE_MISTAKES = [
     # the width forgot the + 1, the height is right: off by one (only the width is checked)
     ("wide", "conv", (26, 27, 32), "off_by_one"),
+    # ⌊(3 − 3)/1⌋ = 0 without the + 1 for the one position
+    ("one_step", "conv", (0, 4), "off_by_one"),
     # 'same' keeps 28; 27 is no rounding slip of a 'same' layer, nor the 'valid' 26
     ("same", "conv", (27, 27, 8), None),
     # (7 + 2 − 3)/3 = 2 is exact, so 4 is the + 1 counted twice, not a ceiling
