@@ -578,3 +578,99 @@ def test_an_op_called_the_old_way_has_no_constant() -> None:
     }
     written = spec_from_keras_json(model("Functional", [inputs, op]))["layers"][1]
     assert written == {"type": "Multiply", "name": "twice", "inputs": ["x", "x"]}
+
+
+# ---- wrappers and RNN cells: layer configs nested in a layer's config. Keras 3 writes them with
+# serialize_keras_object: Wrapper.get_config's "layer" (keras/src/layers/core/wrapper.py),
+# Bidirectional.get_config's "layer" and "backward_layer" (keras/src/layers/rnn/bidirectional.py),
+# RNN.get_config's "cell" (keras/src/layers/rnn/rnn.py; a list of cells is wrapped in
+# StackedRNNCells first, whose get_config writes "cells", keras/src/layers/rnn/stacked_rnn_cells.py)
+
+
+def sequence_input(steps: int, features: int) -> dict[str, Any]:
+    """Keras 3's InputLayer of a (steps, features) sequence, any batch."""
+    return {
+        "module": "keras.layers",
+        "class_name": "InputLayer",
+        "config": {"batch_shape": [None, steps, features], "dtype": "float32", "name": "seq"},
+    }
+
+
+def lstm(name: str, units: int, **config: Any) -> dict[str, Any]:
+    """An LSTM entry as Keras 3 nests it, initializers included (they are left out)."""
+    glorot = {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {}}
+    return layer("LSTM", name, units=units, kernel_initializer=glorot, **config)
+
+
+def test_a_bidirectional_holds_both_directions_as_specs() -> None:
+    """Bidirectional(LSTM(4, return_sequences=True), backward_layer=LSTM(4, go_backwards=True))
+    on (5, 3): each LSTM has 4·(4·(3 + 4) + 4) = 128 weights, 256 in all; concat gives 2·4."""
+    both = layer(
+        "Bidirectional",
+        "bidirectional",
+        merge_mode="concat",
+        layer=lstm("forward_lstm", 4, return_sequences=True),
+        backward_layer=lstm("backward_lstm", 4, return_sequences=True, go_backwards=True),
+    )
+    config = model("Sequential", [sequence_input(5, 3), both])
+    (written,) = spec_from_keras_json(config)["layers"]
+    assert written["layer"] == {
+        "type": "LSTM",
+        "name": "forward_lstm",
+        "units": 4,
+        "return_sequences": True,
+    }
+    assert written["backward_layer"] == {
+        "type": "LSTM",
+        "name": "backward_lstm",
+        "units": 4,
+        "return_sequences": True,
+        "go_backwards": True,
+    }
+    row = cnncalc.analyze(spec_from_keras_json(config))["bidirectional"]
+    assert (row.output_shape, row.params) == ((5, 2 * 4), 2 * 4 * (4 * (3 + 4) + 4))
+
+
+def test_an_rnns_stacked_cells_are_specs() -> None:
+    """RNN([SimpleRNNCell(3), LSTMCell(4)]) on (5, 2), as Keras 3 writes it (the list becomes a
+    StackedRNNCells): 3·(2 + 3) + 3 = 18 and 4·(4·(3 + 4) + 4) = 128 weights."""
+    cells = layer(
+        "StackedRNNCells",
+        "stacked_rnn_cells",
+        cells=[layer("SimpleRNNCell", "simple_rnn_cell", units=3), lstm("lstm_cell", 4)],
+    )
+    cells["config"]["cells"][1]["class_name"] = "LSTMCell"
+    config = model("Sequential", [sequence_input(5, 2), layer("RNN", "rnn", cell=cells)])
+    (written,) = spec_from_keras_json(config)["layers"]
+    assert written["cell"] == {
+        "type": "StackedRNNCells",
+        "name": "stacked_rnn_cells",
+        "cells": [
+            {"type": "SimpleRNNCell", "name": "simple_rnn_cell", "units": 3},
+            {"type": "LSTMCell", "name": "lstm_cell", "units": 4},
+        ],
+    }
+    row = cnncalc.analyze(spec_from_keras_json(config))["rnn"]
+    assert (row.output_shape, row.params) == ((4,), 3 * (2 + 3) + 3 + 4 * (4 * (3 + 4) + 4))
+
+
+def test_a_frozen_layer_inside_a_wrapper_stays_frozen() -> None:
+    """TimeDistributed(Dense(3, trainable=False)) on (5, 4): (4 + 1)·3 = 15 weights, all frozen;
+    Dense's float16 policy is kept, its default float32 one left out."""
+    dense = layer("Dense", "dense", units=3, trainable=False, dtype=policy("float16"))
+    wrapper = layer("TimeDistributed", "time_distributed", layer=dense)
+    config = model("Sequential", [sequence_input(5, 4), wrapper])
+    (written,) = spec_from_keras_json(config)["layers"]
+    assert written == {
+        "type": "TimeDistributed",
+        "name": "time_distributed",
+        "layer": {
+            "type": "Dense",
+            "name": "dense",
+            "units": 3,
+            "trainable": False,
+            "dtype": "float16",
+        },
+    }
+    row = cnncalc.analyze(spec_from_keras_json(config))["time_distributed"]
+    assert (row.output_shape, row.params, row.non_trainable_params) == ((5, 3), 15, 15)
