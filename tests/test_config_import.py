@@ -400,6 +400,30 @@ def test_a_nested_model_is_one_row(config: dict[str, Any], written: dict[str, An
         (nested("Functional", output_layers=[[]]), f"{OUTPUTS}[0]: names no layer"),
         (nested("Functional", output_layers=[5]), f"{OUTPUTS}[0]: {LIKE} 5"),
         (nested("Functional", output_layers="x"), f'{OUTPUTS}: {LIKE} "x"'),
+        (
+            nested("Functional", output_layers=[[5, 0, 0]]),
+            f"{OUTPUTS}[0][0]: should be a layer name",
+        ),
+        (
+            dense_calling({"args": [{"first": tensor_with(5)["args"][0]}]}),
+            f"{NODE}.args[0].first.config: should be a tensor's config, got 5",
+        ),
+        (
+            dense_calling({"args": [[{"x": 1}, tensor_with(5)["args"][0]]]}),
+            f"{NODE}.args[0][1].config: should be a tensor's config, got 5",
+        ),
+        (  # a Keras 2 call is a list: the path goes through its items
+            dense_calling([tensor_with(5)["args"][0]]),
+            f"{NODE}[0].config: should be a tensor's config, got 5",
+        ),
+        (
+            model("Functional", [{"class_name": "Dense", "config": {}, "inbound_nodes": "x"}]),
+            'm: config.layers[0].inbound_nodes: should be a list of calls, got "x"',
+        ),
+        (  # 39 x's: 41 characters of JSON, cut to 39 and an ellipsis
+            {"class_name": "Functional", "config": {"layers": "x" * 39}},
+            'm: config.layers: should be a list of layers, got "' + "x" * 38 + "…",
+        ),
     ],
     ids=lambda value: "message" if isinstance(value, str) else None,
 )
@@ -408,6 +432,13 @@ def test_a_malformed_config_names_the_field(config: dict[str, Any], message: str
     with pytest.raises(SpecError) as error:
         spec_from_keras_json(config, "m")
     assert str(error.value).startswith(message)
+
+
+def test_the_default_place_named_is_the_model() -> None:
+    """Called without `where`, a message starts with "model:"."""
+    with pytest.raises(SpecError) as error:
+        spec_from_keras_json([1])
+    assert str(error.value) == "model: should be a Keras model config (an object), got [1]"
 
 
 def test_an_unnamed_layer_is_named_by_its_index() -> None:
