@@ -709,3 +709,25 @@ def test_a_frozen_layer_inside_a_wrapper_stays_frozen() -> None:
     }
     row = cnncalc.analyze(spec_from_keras_json(config))["time_distributed"]
     assert (row.output_shape, row.params, row.non_trainable_params) == ((5, 3), 15, 15)
+
+
+def test_three_item_inbound_entries_of_older_configs() -> None:
+    """Keras 1.2.2's JSON writes a call's inputs as [name, node, tensor] with no kwargs dict
+    (e.g. `"inbound_nodes": [[["input_1", 0, 0]]]` in a published keras_version 1.2.2
+    model_from_json script); the layer still reads input_1. Dense(4) on 6 features:
+    (6 + 1)·4 = 28 weights."""
+    inputs = {
+        "class_name": "InputLayer",
+        "name": "input_1",
+        "config": {"batch_input_shape": [None, 6], "name": "input_1"},
+        "inbound_nodes": [],
+    }
+    dense = {
+        "class_name": "Dense",
+        "name": "dense_1",
+        "config": {"name": "dense_1", "units": 4},
+        "inbound_nodes": [[["input_1", 0, 0]]],
+    }
+    spec = spec_from_keras_json(model("Model", [inputs, dense]))
+    assert spec["layers"][1]["inputs"] == ["input_1"]
+    assert cnncalc.analyze(spec)["dense_1"].params == (6 + 1) * 4
