@@ -397,6 +397,10 @@ def test_a_nested_model_is_one_row(config: dict[str, Any], written: dict[str, An
             dense_calling(tensor_with(5)),
             f"{NODE}.args[0].config: should be a tensor's config, got 5",
         ),
+        (  # a bad layer inside a nested model: the path goes through the outer layer's config
+            model("Sequential", [INPUT_8, model("Sequential", [1])]),
+            "m: config.layers[1].config: config.layers[0]: should be a layer (an object",
+        ),
         (nested("Functional", output_layers=[[]]), f"{OUTPUTS}[0]: names no layer"),
         (nested("Functional", output_layers=[5]), f"{OUTPUTS}[0]: {LIKE} 5"),
         (nested("Functional", output_layers="x"), f'{OUTPUTS}: {LIKE} "x"'),
@@ -731,3 +735,32 @@ def test_three_item_inbound_entries_of_older_configs() -> None:
     spec = spec_from_keras_json(model("Model", [inputs, dense]))
     assert spec["layers"][1]["inputs"] == ["input_1"]
     assert cnncalc.analyze(spec)["dense_1"].params == (6 + 1) * 4
+
+
+def test_a_merge_of_three_tensors_reads_all_three() -> None:
+    """Keras 3 writes Concatenate()([a, b, c]) with one argument, the list of three tensors
+    (three items, like an old [name, node, tensor] entry, but of tensors): it reads a, b, c.
+    Three (4,) vectors give (4 + 4 + 4,)."""
+    inputs = [
+        {"class_name": "InputLayer", "name": n, "config": {"name": n, "batch_shape": [None, 4]}}
+        for n in ("a", "b", "c")
+    ]
+    joined = called(layer("Concatenate", "joined", axis=-1), [tensor(n) for n in "abc"])
+    spec = spec_from_keras_json(model("Functional", [*inputs, joined]))
+    assert spec["layers"][3]["inputs"] == ["a", "b", "c"]
+    assert cnncalc.analyze(spec)["joined"].output_shape == (4 + 4 + 4,)
+
+
+def test_a_value_range_list_is_passed_and_an_object_in_a_list_is_not() -> None:
+    """RandomBrightness(0.2, value_range=(0, 255)): Keras 3 writes the range as a list, which the
+    spec keeps (the bridge passes it back to Keras); a list holding an object is left out."""
+    bright = layer("RandomBrightness", "bright", factor=0.2, value_range=[0, 255])
+    odd = layer("RandomContrast", "odd", factor=0.1, value_range=[{"class_name": "X"}, 1])
+    spec = spec_from_keras_json(model("Sequential", [INPUT_8, bright, odd]))
+    assert spec["layers"][0] == {
+        "type": "RandomBrightness",
+        "name": "bright",
+        "factor": 0.2,
+        "value_range": [0, 255],
+    }
+    assert "value_range" not in spec["layers"][1]
