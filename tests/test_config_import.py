@@ -401,6 +401,22 @@ def test_a_nested_model_is_one_row(config: dict[str, Any], written: dict[str, An
             model("Sequential", [INPUT_8, model("Sequential", [1])]),
             "m: config.layers[1].config: config.layers[0]: should be a layer (an object",
         ),
+        (  # a wrapper's layer and an RNN's cells are checked as a model's layers are
+            model(
+                "Sequential", [INPUT_8, layer("TimeDistributed", "t", layer={"class_name": [1]})]
+            ),
+            "m: config.layers[1].config.layer.class_name: should be the layer's class name",
+        ),
+        (
+            model(
+                "Sequential", [INPUT_8, layer("RNN", "r", cell={"class_name": "X", "config": 2})]
+            ),
+            "m: config.layers[1].config.cell.config: should be an object, got 2",
+        ),
+        (
+            model("Sequential", [INPUT_8, layer("StackedRNNCells", "s", cells=[5])]),
+            "m: config.layers[1].config.cells[0]: should be a layer (an object with class_name",
+        ),
         (nested("Functional", output_layers=[[]]), f"{OUTPUTS}[0]: names no layer"),
         (nested("Functional", output_layers=[5]), f"{OUTPUTS}[0]: {LIKE} 5"),
         (nested("Functional", output_layers="x"), f'{OUTPUTS}: {LIKE} "x"'),
