@@ -3,7 +3,7 @@
 Reads ``model.to_json()`` text, a ``.keras`` archive (a zip whose config.json is the same
 JSON) or a legacy ``.h5`` file (its ``model_config`` attribute, the same JSON, read with h5py,
 imported only for .h5 files). No TensorFlow: it never loads weights, never calls Keras's
-loaders and never deserializes code (a Lambda's function is left as the text it is). Shapes
+loaders and never deserializes code (a Lambda's function is no field of its rule: left out). Shapes
 always come from the engine: the shape hints Keras writes into a config (``build_config``,
 the ``shape`` of tensor references) are never read.
 """
@@ -244,7 +244,7 @@ def layer_spec(index: int, entry: dict[str, Any], path: str) -> dict[str, Any]:
     layer = {
         key: value
         for key, value in config.items()
-        if (key in rule.model_fields and key != "type")
+        if key in rule.model_fields
         or ((key in IGNORED_ARGUMENTS or key in rule.passed_arguments) and is_plain(value))
     }  # initializers, regularizers and other objects change no shape: a clean spec
     for field in rule.wrapped_fields:  # a wrapper's layer, an RNN's cell: configs themselves
@@ -263,8 +263,6 @@ def layer_spec(index: int, entry: dict[str, Any], path: str) -> dict[str, Any]:
         layer["dtype"] = dtype_name(layer["dtype"])
         if layer["dtype"] == DEFAULT_DTYPE:
             layer.pop("dtype")
-    if kind == "Lambda":
-        layer.pop("function", None)  # code: never deserialized, never run
     return layer
 
 
