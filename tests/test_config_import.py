@@ -417,6 +417,13 @@ def test_a_nested_model_is_one_row(config: dict[str, Any], written: dict[str, An
             model("Sequential", [INPUT_8, layer("StackedRNNCells", "s", cells=[5])]),
             "m: config.layers[1].config.cells[0]: should be a layer (an object with class_name",
         ),
+        (  # a model held by a wrapper: the path goes through the wrapper's layer
+            model(
+                "Sequential",
+                [INPUT_8, layer("TimeDistributed", "t", layer=model("Sequential", [1]))],
+            ),
+            "m: config.layers[1].config.layer.config: config.layers[0]: should be a layer (an",
+        ),
         (nested("Functional", output_layers=[[]]), f"{OUTPUTS}[0]: names no layer"),
         (nested("Functional", output_layers=[5]), f"{OUTPUTS}[0]: {LIKE} 5"),
         (nested("Functional", output_layers="x"), f'{OUTPUTS}: {LIKE} "x"'),
