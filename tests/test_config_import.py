@@ -397,9 +397,60 @@ def test_a_nested_model_is_one_row(config: dict[str, Any], written: dict[str, An
             dense_calling(tensor_with(5)),
             f"{NODE}.args[0].config: should be a tensor's config, got 5",
         ),
+        (  # a bad layer inside a nested model: the path goes through the outer layer's config
+            model("Sequential", [INPUT_8, model("Sequential", [1])]),
+            "m: config.layers[1].config: config.layers[0]: should be a layer (an object",
+        ),
+        (  # a wrapper's layer and an RNN's cells are checked as a model's layers are
+            model(
+                "Sequential", [INPUT_8, layer("TimeDistributed", "t", layer={"class_name": [1]})]
+            ),
+            "m: config.layers[1].config.layer.class_name: should be the layer's class name",
+        ),
+        (
+            model(
+                "Sequential", [INPUT_8, layer("RNN", "r", cell={"class_name": "X", "config": 2})]
+            ),
+            "m: config.layers[1].config.cell.config: should be an object, got 2",
+        ),
+        (
+            model("Sequential", [INPUT_8, layer("StackedRNNCells", "s", cells=[5])]),
+            "m: config.layers[1].config.cells[0]: should be a layer (an object with class_name",
+        ),
+        (  # a model held by a wrapper: the path goes through the wrapper's layer
+            model(
+                "Sequential",
+                [INPUT_8, layer("TimeDistributed", "t", layer=model("Sequential", [1]))],
+            ),
+            "m: config.layers[1].config.layer.config: config.layers[0]: should be a layer (an",
+        ),
         (nested("Functional", output_layers=[[]]), f"{OUTPUTS}[0]: names no layer"),
         (nested("Functional", output_layers=[5]), f"{OUTPUTS}[0]: {LIKE} 5"),
         (nested("Functional", output_layers="x"), f'{OUTPUTS}: {LIKE} "x"'),
+        (
+            nested("Functional", output_layers=[[5, 0, 0]]),
+            f"{OUTPUTS}[0][0]: should be a layer name",
+        ),
+        (
+            dense_calling({"args": [{"first": tensor_with(5)["args"][0]}]}),
+            f"{NODE}.args[0].first.config: should be a tensor's config, got 5",
+        ),
+        (
+            dense_calling({"args": [[{"x": 1}, tensor_with(5)["args"][0]]]}),
+            f"{NODE}.args[0][1].config: should be a tensor's config, got 5",
+        ),
+        (  # a Keras 2 call is a list: the path goes through its items
+            dense_calling([tensor_with(5)["args"][0]]),
+            f"{NODE}[0].config: should be a tensor's config, got 5",
+        ),
+        (
+            model("Functional", [{"class_name": "Dense", "config": {}, "inbound_nodes": "x"}]),
+            'm: config.layers[0].inbound_nodes: should be a list of calls, got "x"',
+        ),
+        (  # 39 x's: 41 characters of JSON, cut to 39 and an ellipsis
+            {"class_name": "Functional", "config": {"layers": "x" * 39}},
+            'm: config.layers: should be a list of layers, got "' + "x" * 38 + "…",
+        ),
     ],
     ids=lambda value: "message" if isinstance(value, str) else None,
 )
@@ -408,6 +459,13 @@ def test_a_malformed_config_names_the_field(config: dict[str, Any], message: str
     with pytest.raises(SpecError) as error:
         spec_from_keras_json(config, "m")
     assert str(error.value).startswith(message)
+
+
+def test_the_default_place_named_is_the_model() -> None:
+    """Called without `where`, a message starts with "model:"."""
+    with pytest.raises(SpecError) as error:
+        spec_from_keras_json([1])
+    assert str(error.value) == "model: should be a Keras model config (an object), got [1]"
 
 
 def test_an_unnamed_layer_is_named_by_its_index() -> None:
@@ -525,7 +583,11 @@ def test_a_damaged_h5_file_is_one_line(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:200])
     with pytest.raises(SpecError) as error:
         read_h5_config(path, "m.h5")
-    assert str(error.value).startswith("m.h5: not a readable HDF5 file (")
+    h5py = pytest.importorskip("h5py")
+    with pytest.raises(OSError) as raised:  # h5py's own words for the same file
+        h5py.File(path, "r")
+    detail = str(raised.value).strip().splitlines()[0]
+    assert str(error.value) == f"m.h5: not a readable HDF5 file ({detail})"
     assert "\n" not in str(error.value)
 
 
@@ -578,3 +640,150 @@ def test_an_op_called_the_old_way_has_no_constant() -> None:
     }
     written = spec_from_keras_json(model("Functional", [inputs, op]))["layers"][1]
     assert written == {"type": "Multiply", "name": "twice", "inputs": ["x", "x"]}
+
+
+# ---- wrappers and RNN cells: layer configs nested in a layer's config. Keras 3 writes them with
+# serialize_keras_object: Wrapper.get_config's "layer" (keras/src/layers/core/wrapper.py),
+# Bidirectional.get_config's "layer" and "backward_layer" (keras/src/layers/rnn/bidirectional.py),
+# RNN.get_config's "cell" (keras/src/layers/rnn/rnn.py; a list of cells is wrapped in
+# StackedRNNCells first, whose get_config writes "cells", keras/src/layers/rnn/stacked_rnn_cells.py)
+
+
+def sequence_input(steps: int, features: int) -> dict[str, Any]:
+    """Keras 3's InputLayer of a (steps, features) sequence, any batch."""
+    return {
+        "module": "keras.layers",
+        "class_name": "InputLayer",
+        "config": {"batch_shape": [None, steps, features], "dtype": "float32", "name": "seq"},
+    }
+
+
+def lstm(name: str, units: int, **config: Any) -> dict[str, Any]:
+    """An LSTM entry as Keras 3 nests it, initializers included (they are left out)."""
+    glorot = {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {}}
+    return layer("LSTM", name, units=units, kernel_initializer=glorot, **config)
+
+
+def test_a_bidirectional_holds_both_directions_as_specs() -> None:
+    """Bidirectional(LSTM(4, return_sequences=True), backward_layer=LSTM(4, go_backwards=True))
+    on (5, 3): each LSTM has 4·(4·(3 + 4) + 4) = 128 weights, 256 in all; concat gives 2·4."""
+    both = layer(
+        "Bidirectional",
+        "bidirectional",
+        merge_mode="concat",
+        layer=lstm("forward_lstm", 4, return_sequences=True),
+        backward_layer=lstm("backward_lstm", 4, return_sequences=True, go_backwards=True),
+    )
+    config = model("Sequential", [sequence_input(5, 3), both])
+    (written,) = spec_from_keras_json(config)["layers"]
+    assert written["layer"] == {
+        "type": "LSTM",
+        "name": "forward_lstm",
+        "units": 4,
+        "return_sequences": True,
+    }
+    assert written["backward_layer"] == {
+        "type": "LSTM",
+        "name": "backward_lstm",
+        "units": 4,
+        "return_sequences": True,
+        "go_backwards": True,
+    }
+    row = cnncalc.analyze(spec_from_keras_json(config))["bidirectional"]
+    assert (row.output_shape, row.params) == ((5, 2 * 4), 2 * 4 * (4 * (3 + 4) + 4))
+
+
+def test_an_rnns_stacked_cells_are_specs() -> None:
+    """RNN([SimpleRNNCell(3), LSTMCell(4)]) on (5, 2), as Keras 3 writes it (the list becomes a
+    StackedRNNCells): 3·(2 + 3) + 3 = 18 and 4·(4·(3 + 4) + 4) = 128 weights."""
+    cells = layer(
+        "StackedRNNCells",
+        "stacked_rnn_cells",
+        cells=[layer("SimpleRNNCell", "simple_rnn_cell", units=3), lstm("lstm_cell", 4)],
+    )
+    cells["config"]["cells"][1]["class_name"] = "LSTMCell"
+    config = model("Sequential", [sequence_input(5, 2), layer("RNN", "rnn", cell=cells)])
+    (written,) = spec_from_keras_json(config)["layers"]
+    assert written["cell"] == {
+        "type": "StackedRNNCells",
+        "name": "stacked_rnn_cells",
+        "cells": [
+            {"type": "SimpleRNNCell", "name": "simple_rnn_cell", "units": 3},
+            {"type": "LSTMCell", "name": "lstm_cell", "units": 4},
+        ],
+    }
+    row = cnncalc.analyze(spec_from_keras_json(config))["rnn"]
+    assert (row.output_shape, row.params) == ((4,), 3 * (2 + 3) + 3 + 4 * (4 * (3 + 4) + 4))
+
+
+def test_a_frozen_layer_inside_a_wrapper_stays_frozen() -> None:
+    """TimeDistributed(Dense(3, trainable=False)) on (5, 4): (4 + 1)·3 = 15 weights, all frozen;
+    Dense's float16 policy is kept, its default float32 one left out."""
+    dense = layer("Dense", "dense", units=3, trainable=False, dtype=policy("float16"))
+    wrapper = layer("TimeDistributed", "time_distributed", layer=dense)
+    config = model("Sequential", [sequence_input(5, 4), wrapper])
+    (written,) = spec_from_keras_json(config)["layers"]
+    assert written == {
+        "type": "TimeDistributed",
+        "name": "time_distributed",
+        "layer": {
+            "type": "Dense",
+            "name": "dense",
+            "units": 3,
+            "trainable": False,
+            "dtype": "float16",
+        },
+    }
+    row = cnncalc.analyze(spec_from_keras_json(config))["time_distributed"]
+    assert (row.output_shape, row.params, row.non_trainable_params) == ((5, 3), 15, 15)
+
+
+def test_three_item_inbound_entries_of_older_configs() -> None:
+    """Keras 1.2.2's JSON writes a call's inputs as [name, node, tensor] with no kwargs dict
+    (e.g. `"inbound_nodes": [[["input_1", 0, 0]]]` in a published keras_version 1.2.2
+    model_from_json script); the layer still reads input_1. Dense(4) on 6 features:
+    (6 + 1)·4 = 28 weights."""
+    inputs = {
+        "class_name": "InputLayer",
+        "name": "input_1",
+        "config": {"batch_input_shape": [None, 6], "name": "input_1"},
+        "inbound_nodes": [],
+    }
+    dense = {
+        "class_name": "Dense",
+        "name": "dense_1",
+        "config": {"name": "dense_1", "units": 4},
+        "inbound_nodes": [[["input_1", 0, 0]]],
+    }
+    spec = spec_from_keras_json(model("Model", [inputs, dense]))
+    assert spec["layers"][1]["inputs"] == ["input_1"]
+    assert cnncalc.analyze(spec)["dense_1"].params == (6 + 1) * 4
+
+
+def test_a_merge_of_three_tensors_reads_all_three() -> None:
+    """Keras 3 writes Concatenate()([a, b, c]) with one argument, the list of three tensors
+    (three items, like an old [name, node, tensor] entry, but of tensors): it reads a, b, c.
+    Three (4,) vectors give (4 + 4 + 4,)."""
+    inputs = [
+        {"class_name": "InputLayer", "name": n, "config": {"name": n, "batch_shape": [None, 4]}}
+        for n in ("a", "b", "c")
+    ]
+    joined = called(layer("Concatenate", "joined", axis=-1), [tensor(n) for n in "abc"])
+    spec = spec_from_keras_json(model("Functional", [*inputs, joined]))
+    assert spec["layers"][3]["inputs"] == ["a", "b", "c"]
+    assert cnncalc.analyze(spec)["joined"].output_shape == (4 + 4 + 4,)
+
+
+def test_a_value_range_list_is_passed_and_an_object_in_a_list_is_not() -> None:
+    """RandomBrightness(0.2, value_range=(0, 255)): Keras 3 writes the range as a list, which the
+    spec keeps (the bridge passes it back to Keras); a list holding an object is left out."""
+    bright = layer("RandomBrightness", "bright", factor=0.2, value_range=[0, 255])
+    odd = layer("RandomContrast", "odd", factor=0.1, value_range=[{"class_name": "X"}, 1])
+    spec = spec_from_keras_json(model("Sequential", [INPUT_8, bright, odd]))
+    assert spec["layers"][0] == {
+        "type": "RandomBrightness",
+        "name": "bright",
+        "factor": 0.2,
+        "value_range": [0, 255],
+    }
+    assert "value_range" not in spec["layers"][1]

@@ -3,7 +3,7 @@
 Reads ``model.to_json()`` text, a ``.keras`` archive (a zip whose config.json is the same
 JSON) or a legacy ``.h5`` file (its ``model_config`` attribute, the same JSON, read with h5py,
 imported only for .h5 files). No TensorFlow: it never loads weights, never calls Keras's
-loaders and never deserializes code (a Lambda's function is left as the text it is). Shapes
+loaders and never deserializes code (a Lambda's function is no field of its rule: left out). Shapes
 always come from the engine: the shape hints Keras writes into a config (``build_config``,
 the ``shape`` of tensor references) are never read.
 """
@@ -106,15 +106,21 @@ def layer_entries(model: Any, where: str) -> tuple[str, dict[str, Any], list[dic
     optional_text(config, "name", f"{where}: config")
     for index, entry in enumerate(layers):
         path = f"{where}: config.layers[{index}]"
-        expect(entry, dict, path, "a layer (an object with class_name and config)")
-        expect(entry.get("class_name"), str, f"{path}.class_name", "the layer's class name")
-        if entry.get("config") is not None:
-            expect(entry["config"], dict, f"{path}.config", "an object")
-            optional_text(entry["config"], "name", f"{path}.config")
-        optional_text(entry, "name", path)
+        layer_entry(entry, path)
         if entry.get("inbound_nodes") is not None:
             expect(entry["inbound_nodes"], list, f"{path}.inbound_nodes", "a list of calls")
     return kind, config, layers
+
+
+def layer_entry(entry: Any, path: str) -> dict[str, Any]:
+    """A layer's entry (a model's, or one a wrapper or an RNN holds), checked."""
+    expect(entry, dict, path, "a layer (an object with class_name and config)")
+    expect(entry.get("class_name"), str, f"{path}.class_name", "the layer's class name")
+    if entry.get("config") is not None:
+        expect(entry["config"], dict, f"{path}.config", "an object")
+        optional_text(entry["config"], "name", f"{path}.config")
+    optional_text(entry, "name", path)
+    return entry
 
 
 def spec_from_keras_json(model: Any, where: str = "model") -> dict[str, Any]:
@@ -220,14 +226,15 @@ def inbound_names(entry: dict[str, Any], name: str, path: str) -> list[str]:
     return names
 
 
-def layer_spec(index: int, entry: dict[str, Any], path: str = "") -> dict[str, Any]:
-    """One Keras layer config as a spec layer: its class name and the arguments cnncalc uses."""
-    kind = entry.get("class_name")
-    kind = KERAS_ALIASES.get(kind, kind) if isinstance(kind, str) else kind
+def layer_spec(index: int, entry: dict[str, Any], path: str) -> dict[str, Any]:
+    """One Keras layer config (checked by layer_entry) as a spec layer: its class name and the
+    arguments cnncalc uses."""
+    kind = entry["class_name"]
+    kind = KERAS_ALIASES.get(kind, kind)
     config = dict(entry.get("config") or {})
     name = config.get("name") or entry.get("name") or f"layer_{index}"
     if kind in MODEL_CLASSES:
-        return nested_model(kind, config, name, path or f"layer {index}")
+        return nested_model(kind, config, name, path)
     if kind not in REGISTRY:
         raise SpecError(
             f"layer {index} '{name}' ({kind}): cnncalc has no rule for the layer class "
@@ -237,14 +244,18 @@ def layer_spec(index: int, entry: dict[str, Any], path: str = "") -> dict[str, A
     layer = {
         key: value
         for key, value in config.items()
-        if (key in rule.model_fields and key != "type")
+        if key in rule.model_fields
         or ((key in IGNORED_ARGUMENTS or key in rule.passed_arguments) and is_plain(value))
     }  # initializers, regularizers and other objects change no shape: a clean spec
     for field in rule.wrapped_fields:  # a wrapper's layer, an RNN's cell: configs themselves
-        if isinstance(layer.get(field), list):
-            layer[field] = [layer_spec(index, item) for item in layer[field]]
-        elif isinstance(layer.get(field), dict):
-            layer[field] = layer_spec(index, layer[field])
+        value, at = layer.get(field), f"{path}.config.{field}"
+        if isinstance(value, list):
+            layer[field] = [
+                layer_spec(index, layer_entry(item, f"{at}[{number}]"), f"{at}[{number}]")
+                for number, item in enumerate(value)
+            ]
+        elif isinstance(value, dict):
+            layer[field] = layer_spec(index, layer_entry(value, at), at)
     layer.update(type=kind, name=name)
     if config.get("trainable", True):
         layer.pop("trainable", None)
@@ -252,8 +263,6 @@ def layer_spec(index: int, entry: dict[str, Any], path: str = "") -> dict[str, A
         layer["dtype"] = dtype_name(layer["dtype"])
         if layer["dtype"] == DEFAULT_DTYPE:
             layer.pop("dtype")
-    if kind == "Lambda":
-        layer.pop("function", None)  # code: never deserialized, never run
     return layer
 
 
