@@ -26,8 +26,8 @@ LEFT_OUT = (
 def readable_size(n_bytes: float) -> str:
     """Keras's memory figure: '136.04 KB' (powers of 1024, two decimals).
 
-    >>> readable_size(4 * 10**400)
-    'about 2^1331 B'
+    >>> readable_size(139_264), readable_size(4 * 10**400)
+    ('136.00 KB', 'about 2^1330 B')
     """
     if isinstance(n_bytes, int) and n_bytes.bit_length() > 1000:  # beyond a float
         return f"about 2^{n_bytes.bit_length() - 1} B"
