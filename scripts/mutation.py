@@ -105,30 +105,43 @@ MODULES: dict[str, list[str]] = {
     "layers/regularization": ["tests/test_regularization_by_hand.py", *FAMILY_TESTS],
     "layers/wrappers": ["tests/test_wrappers_by_hand.py", *FAMILY_TESTS],
     "dtypes": ["tests/test_dtypes.py"],
-    "render/escaping": ["tests/test_escaping.py", "tests/test_render_formats.py"],
+    "render/escaping": [
+        "tests/test_escaping.py",
+        "tests/test_render_formats.py",
+        "tests/test_doctests.py",
+    ],
     "engine": ["tests/test_engine_by_hand.py", "tests/test_engine.py", "tests/test_properties.py"],
     "analysis": [
         "tests/test_analysis_by_hand.py",
         "tests/test_engine.py",
         "tests/test_render_formats.py",
     ],
-    "spec/model": ["tests/test_spec.py"],
+    "spec/model": ["tests/test_spec.py", "tests/test_doctests.py"],
     "costs/memory": ["tests/test_costs.py", "tests/test_costs_memory.py"],
     "costs/receptive": ["tests/test_costs_receptive.py"],
     "keras/summary": ["tests/test_summary.py"],
     # not test_crosscheck.py: its crosscheck tests build Keras models (their names lack "keras")
     "keras/compare": ["tests/test_summary.py"],
     "sources/keras_config": ["tests/test_keras_import.py", "tests/test_config_import.py"],
-    "classroom/answers": ["tests/test_answers.py", "tests/test_grading_paths.py"],
+    "classroom/answers": [
+        "tests/test_answers.py",
+        "tests/test_grading_paths.py",
+        "tests/test_doctests.py",
+    ],
     "classroom/grading": [
         "tests/test_grading.py",
         "tests/test_grading_paths.py",
         "tests/test_class.py",
         "tests/test_grading_by_hand.py",
+        "tests/test_doctests.py",
     ],
     # measured without test_cli.py (before docs/ was copied its clean run failed); the
     # formats are checked cell by cell in test_render_formats
-    "render/tables": ["tests/test_render_formats.py", "tests/test_tables.py"],
+    "render/tables": [
+        "tests/test_render_formats.py",
+        "tests/test_tables.py",
+        "tests/test_doctests.py",
+    ],
 }
 
 # Deselect the tests that build real Keras models (marked `keras` by tests/conftest.py, whatever
