@@ -256,6 +256,16 @@ LESSON_SENTENCES = [
      "and variance are not, but they are parameters too."),
     # 3·16 = 48: no known slip, no lesson
     ("bn16", "bn", "params", 3 * 16, None),
+    # the right 26×26 with a wrong depth: a convolution's depth is its 32 filters
+    ("mnist", "conv2d", "output_shape", (26, 26, 64),
+     "The height and width are right; check the depth: a convolution's output depth is its "
+     "number of filters."),
+    # pooling 26×26×32 to 13×13: the depth stays 32
+    ("mnist", "max_pooling2d", "output_shape", (13, 13, 64),
+     "The height and width are right; check the depth: this layer keeps its input's depth."),
+    # Dense(10) on 5 steps of 8 gives (5, 10): the last axis is its units, not 4
+    ("dense_steps", "dense", "output_shape", (5, 4),
+     "The height and width are right; check the depth: check the last axis."),
 ]  # fmt: skip
 
 
