@@ -62,10 +62,14 @@ def assert_matches_keras(spec: Any) -> cnncalc.Analysis:
     return analysis
 
 
+def row_of(input_shape: list[Any], layer: dict[str, Any]) -> cnncalc.LayerRow:
+    """The row of a one-layer network, its layer written as a spec writes it."""
+    return cnncalc.analyze({"input_shape": input_shape, "layers": [layer]})[0]
+
+
 def one_layer(input_shape: list[Any], kind: str, **arguments: Any) -> cnncalc.LayerRow:
     """The row of a one-layer network."""
-    layer = {"type": kind, **arguments}
-    return cnncalc.analyze({"input_shape": input_shape, "layers": [layer]})[0]
+    return row_of(input_shape, {"type": kind, **arguments})
 
 
 def conv_width(i: int, k: int, s: int = 1, padding: Any = "valid", d: int = 1) -> int:

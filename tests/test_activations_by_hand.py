@@ -18,7 +18,7 @@ import pytest
 import cnncalc
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 SAME = "output shape = input shape"
 
@@ -86,8 +86,7 @@ COSTS: list[tuple[list[Any], dict[str, Any], tuple[str, ...]]] = [
 def test_activation_costs_by_hand(
     input_shape: list[Any], layer: dict[str, Any], lines: tuple[str, ...]
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.macs, row.ops, row.cost_working) == (0, 192, lines)
 
 

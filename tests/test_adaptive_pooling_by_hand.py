@@ -19,15 +19,10 @@ from hypothesis import strategies as st
 
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 MAX_NOTE = "K − 1 comparisons per window of K"
 AVERAGE_NOTE = "K per window of K"
-
-
-def row_of(input_shape: list[Any], layer: dict[str, Any]) -> Any:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    return one_layer(input_shape, layer["type"], **arguments)
 
 
 # (input shape, layer, output shape, ops line) — every window by hand.

@@ -21,7 +21,7 @@ import cnncalc
 from cnncalc import CnncalcError
 from cnncalc.costs.receptive import ReceptiveField
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 PASS_THROUGH = "output shape = input shape; params = 0"
 
@@ -49,8 +49,7 @@ SHAPE_KEEPING: list[tuple[list[Any], dict[str, Any]]] = [
 def test_augmentations_keep_the_shape_by_hand(
     input_shape: list[Any], layer: dict[str, Any]
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.macs, row.ops) == (tuple(input_shape), 0, 0, 0)
     assert row.working == (PASS_THROUGH,)
     assert row.cost_working == ("receptive field unchanged: 1×1 (S 1, P 0)",)  # own pixel
@@ -137,8 +136,7 @@ RESIZED: list[tuple[list[Any], dict[str, Any], tuple[Any, ...], str]] = [
 def test_crops_and_resizing_by_hand(
     input_shape: list[Any], layer: dict[str, Any], shape: tuple[Any, ...], line: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.non_trainable_params) == (shape, 0, 0)
     assert row.working == (line, "params = 0")
 

@@ -18,7 +18,7 @@ import pytest
 import cnncalc
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 
 def refusal(spec: dict[str, Any]) -> str:
@@ -170,8 +170,7 @@ SHAPES: list[tuple[list[Any], dict[str, Any], tuple[int, ...], int, str]] = [
 def test_shapes_by_hand(
     input_shape: list[Any], layer: dict[str, Any], shape: tuple[int, ...], params: int, line: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params) == (shape, params)
     assert line in row.working
 
@@ -214,8 +213,7 @@ OUTPUT_OPS: list[tuple[list[int], dict[str, Any], int, str | None]] = [
 def test_bias_and_activation_ops_by_hand(
     input_shape: list[int], layer: dict[str, Any], ops: int, line: str | None
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert row.ops == ops
     ops_lines = [text for text in row.cost_working if text.startswith("ops")]
     assert ops_lines == ([] if line is None else [line])

@@ -15,7 +15,7 @@ import pytest
 
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 # (input shape, layer, output shape, params, MACs) — each worked by hand in its comment.
 CASES: list[tuple[list[int], dict[str, Any], tuple[int, ...], int, int]] = [
@@ -159,8 +159,7 @@ def test_conv_kinds_by_hand(
     params: int,
     macs: int | None,
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.non_trainable_params) == (shape, params, 0)
     if macs is not None:
         assert row.macs == macs
@@ -223,8 +222,7 @@ WORKING: list[tuple[list[int], dict[str, Any], str, int]] = [
 def test_conv_working_and_ops_by_hand(
     input_shape: list[int], layer: dict[str, Any], line: str, ops: int
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert line in row.working
     assert row.ops == ops
 
@@ -258,8 +256,7 @@ MACS_LINES: list[tuple[list[int], dict[str, Any], str]] = [
 def test_conv_macs_working_by_hand(
     input_shape: list[int], layer: dict[str, Any], line: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    assert line in one_layer(input_shape, layer["type"], **arguments).cost_working
+    assert line in row_of(input_shape, layer).cost_working
 
 
 def test_an_ungrouped_convolution_shows_no_group_line() -> None:

@@ -22,14 +22,9 @@ import pytest
 import cnncalc
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 Row = Any
-
-
-def row_of(input_shape: list[Any], layer: dict[str, Any]) -> Row:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    return one_layer(input_shape, layer["type"], **arguments)
 
 
 def after_input(shape: list[Any], layer: dict[str, Any]) -> Row:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 LOOKUP = "macs = 0  (a lookup: each id selects a row, nothing is multiplied)"
 
@@ -81,8 +81,7 @@ def test_embedding_by_hand(
     params: int,
     working: tuple[str, ...],
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.non_trainable_params) == (shape, params, 0)
     assert (row.working, row.macs, row.ops) == (working, 0, 0)
     assert row.cost_working[0] == LOOKUP

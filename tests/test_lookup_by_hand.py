@@ -25,7 +25,7 @@ import cnncalc
 from cnncalc import CnncalcError, NetworkError, SpecError
 from cnncalc.costs.receptive import ReceptiveField
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 ABCD = ["a", "b", "c", "d"]
 IDS = "output_mode 'int': one id per value, the shape stays"
@@ -282,8 +282,7 @@ CASES: list[tuple[list[Any], dict[str, Any], tuple[Any, ...], tuple[str, ...]]] 
 def test_lookups_by_hand(
     input_shape: list[Any], layer: dict[str, Any], shape: tuple[Any, ...], working: tuple[str, ...]
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.macs, row.ops) == (shape, 0, 0, 0)
     assert row.working == working
 
@@ -304,8 +303,7 @@ POSITIONS: list[tuple[dict[str, Any], bool]] = [
 @pytest.mark.parametrize(("layer", "own"), POSITIONS)
 def test_ids_keep_their_position_encodings_mix(layer: dict[str, Any], own: bool) -> None:
     """On a (6, 1) sequence a feature sees itself: size 1, stride 1, padding 0."""
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer([6, 1], layer["type"], **arguments)
+    row = row_of([6, 1], layer)
     assert row.receptive_field == (ReceptiveField((1,), (1,), (0,)) if own else None)
 
 
@@ -376,9 +374,8 @@ def test_hashed_crossing_crosses_exactly_two() -> None:
     ],
 )
 def test_an_encoding_without_its_vocabulary_is_refused(layer: dict[str, Any], message: str) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
     with pytest.raises(NetworkError, match=re.escape(message)):
-        one_layer([4], layer["type"], **arguments)
+        row_of([4], layer)
 
 
 # (layer, the message): what Keras's __init__ refuses (index_lookup.py, discretization.py,
@@ -417,9 +414,8 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("layer", "message"), REFUSED)
 def test_arguments_the_layer_cannot_take_are_refused(layer: dict[str, Any], message: str) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
     with pytest.raises(SpecError) as refused:
-        one_layer([4], layer["type"], **arguments)
+        row_of([4], layer)
     assert str(refused.value) == f"layers[0]: {message}"
 
 

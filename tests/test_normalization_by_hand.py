@@ -22,7 +22,7 @@ import pytest
 import cnncalc
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 BN_OPS_NOTE = "scale and shift; the statistics fold into them at inference"
 NORMALIZE_NOTE = (
@@ -269,8 +269,7 @@ def test_normalization_by_hand(
     ops_line: str,
 ) -> None:
     """A normalization keeps its input's shape; its weights, working and costs are by hand."""
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert row.output_shape == tuple(input_shape)
     assert (row.params, row.non_trainable_params) == (params, non_trainable)
     for line in working:
@@ -344,9 +343,8 @@ REFUSED: list[tuple[list[Any], dict[str, Any], str]] = [
 def test_normalization_refusals_say_why(
     input_shape: list[Any], layer: dict[str, Any], message: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
     with pytest.raises(CnncalcError, match=f"^{re.escape(message)}$") as caught:
-        one_layer(input_shape, layer["type"], **arguments)
+        row_of(input_shape, layer)
     assert caught.value.exit_code == 1
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 # (input shape, layer, output shape, ops) — each worked by hand in its comment.
 SHAPES: list[tuple[list[Any], dict[str, Any], tuple[int | None, ...], int | None]] = [
@@ -72,11 +72,6 @@ SHAPES: list[tuple[list[Any], dict[str, Any], tuple[int | None, ...], int | None
     # an unknown length leaves one value per channel, but the work unknown
     ([None, 4], {"type": "GlobalMaxPooling1D"}, (4,), None),
 ]
-
-
-def row_of(input_shape: list[Any], layer: dict[str, Any]) -> Any:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    return one_layer(input_shape, layer["type"], **arguments)
 
 
 @pytest.mark.parametrize(

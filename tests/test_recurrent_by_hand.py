@@ -20,7 +20,7 @@ import pytest
 import cnncalc
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 MACS_NOTE = "steps · the input and recurrent kernels of every gate"
 CONV_NOTE = "steps · 4 gates' input and recurrent convolutions at every output position"
@@ -234,8 +234,7 @@ def test_recurrent_by_hand(
     working: tuple[str, ...],
     macs_line: str,
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.non_trainable_params) == (shape, params, 0)
     for line in working:
         assert line in row.working
@@ -322,9 +321,8 @@ REFUSED: list[tuple[list[Any], dict[str, Any], str]] = [
 def test_recurrent_refusals_say_why(
     input_shape: list[Any], layer: dict[str, Any], message: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
     with pytest.raises(CnncalcError, match=f"^{re.escape(message)}$") as caught:
-        one_layer(input_shape, layer["type"], **arguments)
+        row_of(input_shape, layer)
     assert caught.value.exit_code == 1
 
 

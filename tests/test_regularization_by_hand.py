@@ -14,7 +14,7 @@ import pytest
 
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 LAYERS: list[dict[str, Any]] = [
     {"type": "ActivityRegularization", "l1": 0.01},
@@ -29,8 +29,7 @@ LAYERS: list[dict[str, Any]] = [
 def test_training_only_layers_pass_their_input_through(
     layer: dict[str, Any], input_shape: list[int]
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.macs, row.ops) == (tuple(input_shape), 0, 0, 0)
     assert row.working == ("output shape = input shape; params = 0",)
 

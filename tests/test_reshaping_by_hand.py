@@ -19,7 +19,7 @@ import cnncalc
 from cnncalc import CnncalcError
 from cnncalc.costs import ReceptiveField
 
-from .conftest import one_layer
+from .conftest import row_of
 
 # (input shape, layer, output shape, working lines) — by hand or from the Keras docs.
 CASES: list[tuple[list[Any], dict[str, Any], tuple[Any, ...], tuple[str, ...]]] = [
@@ -172,8 +172,7 @@ CASES: list[tuple[list[Any], dict[str, Any], tuple[Any, ...], tuple[str, ...]]] 
 def test_edges_and_upsampling_by_hand(
     input_shape: list[Any], layer: dict[str, Any], shape: tuple[Any, ...], lines: tuple[str, ...]
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.macs, row.ops) == (shape, 0, 0, 0)
     assert row.working == (*lines, "params = 0")
 
@@ -198,8 +197,7 @@ REORDERED: list[tuple[list[int], dict[str, Any], tuple[int, ...], str]] = [
 def test_permute_and_repeat_by_hand(
     input_shape: list[int], layer: dict[str, Any], shape: tuple[int, ...], line: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params) == (shape, 0)
     assert row.working == (f"{line}; params = 0",)
 
@@ -259,9 +257,8 @@ REFUSED: list[tuple[list[int], dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("input_shape", "layer", "message"), REFUSED)
 def test_refusals_say_why(input_shape: list[int], layer: dict[str, Any], message: str) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
     with pytest.raises(CnncalcError, match=re.escape(message)):
-        one_layer(input_shape, layer["type"], **arguments)
+        row_of(input_shape, layer)
 
 
 def test_padding_and_cropping_shift_the_receptive_field() -> None:

@@ -19,7 +19,7 @@ import pytest
 import cnncalc
 from cnncalc import CnncalcError
 
-from .conftest import one_layer
+from .conftest import one_layer, row_of
 
 RNN_NOTE = "steps · the input and recurrent kernels of every gate"
 LSTM4 = {"type": "LSTM", "units": 4}
@@ -215,8 +215,7 @@ def test_wrappers_by_hand(
     non_trainable: int,
     line: str,
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params, row.non_trainable_params) == (
         shape,
         params,
@@ -330,9 +329,8 @@ REFUSED: list[tuple[list[Any], dict[str, Any], str]] = [
 def test_wrapper_refusals_say_why(
     input_shape: list[Any], layer: dict[str, Any], message: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
     with pytest.raises(CnncalcError, match=f": {re.escape(message)}$") as caught:
-        one_layer(input_shape, layer["type"], **arguments)
+        row_of(input_shape, layer)
     assert caught.value.exit_code == 1
 
 
@@ -386,8 +384,7 @@ FIELDS: list[tuple[list[int], dict[str, Any], str]] = [
 def test_which_wrappers_keep_positions(
     input_shape: list[int], layer: dict[str, Any], field: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     if field == "own":
         assert row.receptive_field is not None
         assert row.receptive_field.size == (1,) * len(row.receptive_field.size)
@@ -472,8 +469,7 @@ CONCAT: list[tuple[list[Any], dict[str, Any], tuple[Any, ...], int]] = [
 def test_concat_doubles_the_last_axis(
     input_shape: list[Any], layer: dict[str, Any], shape: tuple[Any, ...], params: int
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
-    row = one_layer(input_shape, layer["type"], **arguments)
+    row = row_of(input_shape, layer)
     assert (row.output_shape, row.params) == (shape, params)
 
 
@@ -503,9 +499,8 @@ NAMED_FAILURES: list[tuple[list[Any], dict[str, Any], str]] = [
 def test_a_held_layer_s_failure_names_its_role(
     input_shape: list[Any], layer: dict[str, Any], start: str
 ) -> None:
-    arguments = {k: v for k, v in layer.items() if k != "type"}
     with pytest.raises(CnncalcError, match=f"\\({layer['type']}\\): {re.escape(start)}"):
-        one_layer(input_shape, layer["type"], **arguments)
+        row_of(input_shape, layer)
 
 
 def test_a_type_that_is_no_name_is_refused_as_a_spec_error() -> None:
