@@ -80,6 +80,13 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # a kernel of area 2: 10 − 2 + 1 = 9 steps · 4 filters · 2·1 = 72 MACs
     "pairs": {"input_shape": [10, 1], "layers": [
         {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 2}]},
+    # depthwise: 10 − 3 + 1 = 8, depth 3·2 = 6 (input depth times depth_multiplier)
+    "depthwise": {"input_shape": [10, 10, 3], "layers": [
+        {"type": "DepthwiseConv2D", "name": "dw", "kernel_size": 3, "depth_multiplier": 2}]},
+    # no bias: 3·3·1·32 = 288 weights and nothing else
+    "no_bias": {"input_shape": [28, 28, 1], "layers": [
+        {"type": "Conv2D", "name": "conv", "filters": 32, "kernel_size": 3, "use_bias": False}]},
+    # (grouped, transposed_same and bn16: test_grading.py's SMALL networks)
 }  # fmt: skip
 
 
@@ -279,3 +286,173 @@ def test_the_lesson_a_student_reads_names_the_layers_own_numbers(
         assert second.startswith("Compute: ")
     else:
         assert second.startswith(lesson)
+
+
+THE_MNIST_CONV = "⌊(28 + 2·0 − 3)/1⌋ + 1"  # conv2d: 'valid', k = 3, s = 1
+THE_MNIST_POOL = "⌊(26 + 2·0 − 2)/2⌋ + 1"  # max_pooling2d: k = 2, s = 2 (= pool_size)
+BIAS = LESSONS["missing_bias"]
+DEPTH = "The height and width are right; check the depth: "
+
+# (network, earlier answers, layer, field, wrong answer, the hint hidden, the hint revealed):
+# every word a student reads, the numbers worked by hand. Hidden, each result is '?', a sum of
+# earlier results is written with their names, and a line that would state the answer is left
+# out; revealed, the results and the answer are there (and what follows from their own).
+WHOLE_HINTS = [
+    # the lecture's first convolution without its bias: 3·3·1·32 = 288 of (3·3·1 + 1)·32 = 320
+    ("mnist", {}, "conv2d", "params", 288,
+     f"You wrote 288. {BIAS} You computed: params = 3·3·1·32 = 288  (no bias). "
+     "Compute: params = (3·3·1 + 1)·32 = ?.",
+     f"You wrote 288. {BIAS} You computed: params = 3·3·1·32 = 288  (no bias). "
+     "Compute: params = (3·3·1 + 1)·32 = 320. Answer: 320."),
+    # k·k without the depth 32: (3·3·1 + 1)·64 = 640 of (3·3·32 + 1)·64 = 18,496
+    ("mnist", {}, "conv2d_1", "params", 640,
+     f"You wrote 640. {LESSONS['missing_input_depth']} You computed: params = (3·3·1 + 1)·64 = "
+     "640. Compute: params = (3·3·32 + 1)·64 = ?.",
+     f"You wrote 640. {LESSONS['missing_input_depth']} You computed: params = (3·3·1 + 1)·64 = "
+     "640. Compute: params = (3·3·32 + 1)·64 = 18496. Answer: 18,496."),
+    # 'same' kept 28 (⌈28/1⌉, one zero each side for k = 3) where 'valid' gives 26: the note on
+    # what they computed stays, the hidden formula has no note
+    ("mnist", {}, "conv2d", "output_shape", (28, 28, 32),
+     f"You wrote (28, 28, 32). {LESSONS['padding_confusion']} You computed: output_height = "
+     "⌈28/1⌉ = 28  (same: pads 1 before, 1 after); output_width = ⌈28/1⌉ = 28  (same: pads 1 "
+     "before, 1 after); output_depth = filters = 32. Compute: output_height = "
+     f"{THE_MNIST_CONV} = ?; output_width = {THE_MNIST_CONV} = ?; output_depth = filters = ?.",
+     f"You wrote (28, 28, 32). {LESSONS['padding_confusion']} You computed: output_height = "
+     "⌈28/1⌉ = 28  (same: pads 1 before, 1 after); output_width = ⌈28/1⌉ = 28  (same: pads 1 "
+     "before, 1 after); output_depth = filters = 32. Compute: output_height = "
+     f"{THE_MNIST_CONV} = 26; output_width = {THE_MNIST_CONV} = 26; output_depth = filters = "
+     "32. Answer: (26, 26, 32)."),
+    # pooled with stride 1: ⌊(26 − 2)/1⌋ + 1 = 25 of 13
+    ("mnist", {}, "max_pooling2d", "output_shape", (25, 25, 32),
+     "You wrote (25, 25, 32). A pooling layer's strides default to its pool_size (2), not 1: the "
+     "windows do not overlap. You computed: output_height = ⌊(26 + 2·0 − 2)/1⌋ + 1 = 25; "
+     "output_width = ⌊(26 + 2·0 − 2)/1⌋ + 1 = 25; output_depth = input_depth = 32. Compute: "
+     f"stride = pool_size (Keras's default); output_height = {THE_MNIST_POOL} = ?; "
+     f"output_width = {THE_MNIST_POOL} = ?; output_depth = input_depth = ?.",
+     "You wrote (25, 25, 32). A pooling layer's strides default to its pool_size (2), not 1: the "
+     "windows do not overlap. You computed: output_height = ⌊(26 + 2·0 − 2)/1⌋ + 1 = 25; "
+     "output_width = ⌊(26 + 2·0 − 2)/1⌋ + 1 = 25; output_depth = input_depth = 32. Compute: "
+     f"stride = pool_size (Keras's default); output_height = {THE_MNIST_POOL} = 13; "
+     f"output_width = {THE_MNIST_POOL} = 13; output_depth = input_depth = 32. "
+     "Answer: (13, 13, 32)."),
+    # after their own 'same' 28×28: ⌊(28 − 2)/2⌋ + 1 = 14, and they wrote 15 (the 26/2 is exact,
+    # so one too many, not a ceiling); the formula is computed from their own 28
+    ("mnist", {("conv2d", "output_shape"): (28, 28, 32)}, "max_pooling2d", "output_shape",
+     (15, 15, 32),
+     f"You wrote (15, 15, 32). {LESSONS['off_by_one']} Compute from your own answer for "
+     "'conv2d': stride = pool_size (Keras's default); output_height = ⌊(28 + 2·0 − 2)/2⌋ + 1 = "
+     "?; output_width = ⌊(28 + 2·0 − 2)/2⌋ + 1 = ?; output_depth = input_depth = ?.",
+     f"You wrote (15, 15, 32). {LESSONS['off_by_one']} Compute from your own answer for "
+     "'conv2d': stride = pool_size (Keras's default); output_height = ⌊(28 + 2·0 − 2)/2⌋ + 1 = "
+     "14; output_width = ⌊(28 + 2·0 − 2)/2⌋ + 1 = 14; output_depth = input_depth = 32. "
+     "Answer: (13, 13, 32). From your own earlier answers: (14, 14, 32)."),
+    # a pooling layer's params after their own wrong input: 0 either way, so not "from your own"
+    # (and hidden, 'params = 0' would be the answer: no formula at all)
+    ("mnist", {("conv2d", "output_shape"): (28, 28, 32)}, "max_pooling2d", "params", 3,
+     "You wrote 3. MaxPooling2D has no weights to learn: it only selects, reshapes or scales "
+     "values it is given.",
+     "You wrote 3. MaxPooling2D has no weights to learn: it only selects, reshapes or scales "
+     "values it is given. Compute: params = 0  (pooling has none). Answer: 0."),
+    # conv2d_1 after their own depth 16 (carried through the pooling): (3·3·16 + 1)·64 = 9,280
+    # is what their inputs give; 5 is no known slip of either
+    ("mnist", {("conv2d", "output_shape"): (28, 28, 16)}, "conv2d_1", "params", 5,
+     "You wrote 5. Compute from your own answer for 'max_pooling2d': params = (3·3·16 + 1)·64 = "
+     "?.",
+     "You wrote 5. Compute from your own answer for 'max_pooling2d': params = (3·3·16 + 1)·64 = "
+     "9280. Answer: 18,496. From your own earlier answers: 9,280."),
+    # the ungrouped count (3·3·8 + 1)·16 = 1,168; the per-group depth is a params line
+    ("grouped", {}, "grp", "params", (3 * 3 * 8 + 1) * 16,
+     "You wrote 1,168. With groups = 4 each filter sees only d/4 of the input channels: "
+     "(k·k·d/g + 1)·n. You computed: params = (3·3·8 + 1)·16 = 1168. Compute: input_depth per "
+     "group = 8/4 = ?; params = (3·3·2 + 1)·16 = ?.",
+     "You wrote 1,168. With groups = 4 each filter sees only d/4 of the input channels: "
+     "(k·k·d/g + 1)·n. You computed: params = (3·3·8 + 1)·16 = 1168. Compute: input_depth per "
+     "group = 8/4 = 2; params = (3·3·2 + 1)·16 = 304. Answer: 304."),
+    # the per-group depth is no part of a shape's working
+    ("grouped", {}, "grp", "output_shape", (14, 14, 8),
+     f"You wrote (14, 14, 8). {DEPTH}a convolution's output depth is its number of filters. "
+     "Compute: output_height = ⌊(16 + 2·0 − 3)/1⌋ + 1 = ?; output_width = ⌊(16 + 2·0 − 3)/1⌋ + "
+     "1 = ?; output_depth = filters = ?.",
+     f"You wrote (14, 14, 8). {DEPTH}a convolution's output depth is its number of filters. "
+     "Compute: output_height = ⌊(16 + 2·0 − 3)/1⌋ + 1 = 14; output_width = ⌊(16 + 2·0 − 3)/1⌋ + "
+     "1 = 14; output_depth = filters = 16. Answer: (14, 14, 16)."),
+    # a depthwise convolution keeps 3 channels times depth_multiplier 2 = 6
+    ("depthwise", {}, "dw", "output_shape", (8, 8, 3),
+     f"You wrote (8, 8, 3). {DEPTH}check the filters and depth_multiplier. Compute: "
+     "output_height = ⌊(10 + 2·0 − 3)/1⌋ + 1 = ?; output_width = ⌊(10 + 2·0 − 3)/1⌋ + 1 = ?; "
+     "output_depth = input_depth·depth_multiplier = 3·2 = ?.",
+     f"You wrote (8, 8, 3). {DEPTH}check the filters and depth_multiplier. Compute: "
+     "output_height = ⌊(10 + 2·0 − 3)/1⌋ + 1 = 8; output_width = ⌊(10 + 2·0 − 3)/1⌋ + 1 = 8; "
+     "output_depth = input_depth·depth_multiplier = 3·2 = 6. Answer: (8, 8, 6)."),
+    # a bias counted where there is none: 320 for 288; the note '(no bias)' stays, hidden too
+    ("no_bias", {}, "conv", "params", 320,
+     "You wrote 320. Compute: params = 3·3·1·32 = ?  (no bias).",
+     "You wrote 320. Compute: params = 3·3·1·32 = 288  (no bias). Answer: 288."),
+    # γ and β only (2·16 = 32): hidden, the given 16 stands and the sum is written with names
+    ("bn16", {}, "bn", "params", 32,
+     f"You wrote 32. {LESSONS['bn_trainable_only']} Compute: features = 16 (axis -1); "
+     "trainable (γ + β) = 2·16 = ?; non-trainable (moving mean + moving variance) = 2·16 = ?; "
+     "params = trainable + non-trainable = ?.",
+     f"You wrote 32. {LESSONS['bn_trainable_only']} Compute: features = 16 = 16 (axis -1); "
+     "trainable (γ + β) = 2·16 = 32; non-trainable (moving mean + moving variance) = 2·16 = 32; "
+     "params = 32 + 32 = 64. Answer: 64."),
+    # transposed 'same', stride 2: 5·2 = 10; (2, 2, 3) is no known slip; hidden, the '(same)'
+    # note goes with the result
+    ("transposed_same", {}, "up", "output_shape", (2, 2, 3),
+     "You wrote (2, 2, 3). Compute: output_height = 5·2 = ?; output_width = 5·2 = ?; "
+     "output_depth = filters = ?.",
+     "You wrote (2, 2, 3). Compute: output_height = 5·2 = 10  (same); output_width = 5·2 = 10  "
+     "(same); output_depth = filters = 3. Answer: (10, 10, 3)."),
+    # Flatten's size from the input image: 28·28·1 = 784 of 5·5·64 = 1,600
+    ("mnist", {}, "flatten", "output_shape", (784,),
+     f"You wrote (784). {LESSONS['flatten_size'].format(source='max_pooling2d_1')} "
+     "Compute: output = 5·5·64 = ?.",
+     f"You wrote (784). {LESSONS['flatten_size'].format(source='max_pooling2d_1')} "
+     "Compute: output = 5·5·64 = 1600. Answer: (1600)."),
+    # the Dense read conv2d_1's depth 64: (64 + 1)·10 = 650 of (1600 + 1)·10 = 16,010
+    ("mnist", {}, "dense", "params", 650,
+     f"You wrote 650. {LESSONS['flatten_size'].format(source='dropout')} You computed: params = "
+     "(64 + 1)·10 = 650. Compute: params = (1600 + 1)·10 = ?.",
+     f"You wrote 650. {LESSONS['flatten_size'].format(source='dropout')} You computed: params = "
+     "(64 + 1)·10 = 650. Compute: params = (1600 + 1)·10 = 16010. Answer: 16,010."),
+    # the Dense's working states its units, 10, which is the answer: hidden, nothing to show
+    ("mnist", {}, "dense", "output_shape", (11,),
+     "You wrote (11).",
+     "You wrote (11). Compute: output: the last axis 1600 becomes units = 10. Answer: (10)."),
+    # MACs with the 26·26·32 = 21,632 bias additions: 194,688 + 21,632 = 216,320
+    ("mnist", {}, "conv2d", "macs", CONV1_MACS + CONV1_OUTPUTS,
+     f"You wrote 216,320. {LESSONS['macs_bias_counted']} Compute: macs = 26·26·32 · 3·3·1 = ?.",
+     f"You wrote 216,320. {LESSONS['macs_bias_counted']} Compute: macs = 26·26·32 · 3·3·1 = "
+     "194688. Answer: 194,688."),
+    # conv2d_1 sees 4 + (3 − 1)·2 = 8 on each axis; every stride 1 would give 6
+    ("mnist", {}, "conv2d_1", "receptive_field", (6, 6),
+     f"You wrote (6, 6). {LESSONS['rf_stride_jump_ignored']} Compute: receptive_field_height: "
+     "r = 4 + (3 − 1)·2 = ?; receptive_field_width: r = 4 + (3 − 1)·2 = ?.",
+     f"You wrote (6, 6). {LESSONS['rf_stride_jump_ignored']} Compute: receptive_field_height: "
+     "r = 4 + (3 − 1)·2 = 8; receptive_field_width: r = 4 + (3 − 1)·2 = 8. Answer: (8, 8)."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("net", "earlier", "layer", "field", "given", "hidden", "revealed"), WHOLE_HINTS
+)
+def test_every_word_of_a_hint_hidden_and_revealed(
+    net: str,
+    earlier: dict[tuple[str, str], Any],
+    layer: str,
+    field: str,
+    given: Any,
+    hidden: str,
+    revealed: str,
+) -> None:
+    answers = {**earlier, (layer, field): given}
+    assert item(graded(network(net), answers), layer, field).hint == hidden
+    assert item(graded(network(net), answers, reveal=True), layer, field).hint == revealed
+
+
+@pytest.mark.parametrize("mistake", sorted(LESSONS))
+def test_each_lesson_reads_as_whole_sentences(mistake: str) -> None:
+    """A lesson goes into the hint as it is, between 'You wrote ….' and 'Compute: …'."""
+    text = LESSONS[mistake]
+    assert text[0].isupper() or text.startswith("{type}")
+    assert text.endswith(".") and text == text.strip()

@@ -383,7 +383,7 @@ def grade_cost(context: Context, layer: Layer, row: LayerRow, field: str, given:
     mistake = diagnose_cost(context, layer, row, field, given)
     lines = [f"You wrote {value_text(given)}."]
     if mistake:
-        lines.append(sentence(LESSONS[mistake]))
+        lines.append(LESSONS[mistake])
     formula = cost_formula(row, field)
     if not context.reveal:
         formula = [w for w in hide_results(formula) if not leaks(w, expected)]
@@ -592,7 +592,7 @@ def hint(
 ) -> str:
     lines = [f"You wrote {value_text(given)}."]
     if mistake:
-        lines.append(sentence(lesson(mistake, layer, row)))
+        lines.append(lesson(mistake, layer, row))
     if theirs is not None:
         computed = [w for w in segments(theirs.working) if relevant(w, field)]
         if computed:
@@ -613,11 +613,6 @@ def hint(
         if basis.own and basis.value(field) != expected:
             lines.append(f"From your own earlier answers: {value_text(basis.value(field))}.")
     return " ".join(lines)
-
-
-def sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def segments(working: tuple[str, ...]) -> list[str]:
@@ -689,25 +684,31 @@ def leaks(text: str, answer: Any) -> bool:
 
 
 def lesson(mistake: str, layer: Layer, row: LayerRow) -> str:
+    """The mistake's lesson with this layer's own numbers (a window's only for a window, the
+    groups only for a convolution: no lesson of another kind names them)."""
+    numbers: dict[str, Any] = {
+        "type": row.type,
+        "source": row.inputs[0],
+        "depth_lesson": depth_lesson(layer),
+    }
+    if isinstance(layer, Padded):
+        numbers["strides"] = dims(layer.window_strides())
+        numbers["pool"] = dims(layer.window())
+        numbers["dilation"] = dims(layer.dilations())
+        numbers["span"] = dims(layer.spans())
     if isinstance(layer, Conv):
-        depth_lesson = "a convolution's output depth is its number of filters."
-    elif isinstance(layer, Windowed):
-        depth_lesson = "check the filters and depth_multiplier."
-    elif isinstance(layer, Spatial):
-        depth_lesson = "this layer keeps its input's depth."
-    else:
-        depth_lesson = "check the last axis."
-    padded = layer if isinstance(layer, Padded) else None
-    return LESSONS[mistake].format(
-        type=row.type,
-        strides=dims(padded.window_strides()) if padded else "",
-        pool=dims(padded.window()) if padded else "",
-        dilation=dims(padded.dilations()) if padded else "",
-        span=dims(padded.spans()) if padded else "",
-        groups=getattr(layer, "groups", 1),
-        depth_lesson=depth_lesson,
-        source=row.inputs[0] if row.inputs else "input",
-    )
+        numbers["groups"] = layer.groups
+    return LESSONS[mistake].format(**numbers)
+
+
+def depth_lesson(layer: Layer) -> str:
+    if isinstance(layer, Conv):
+        return "a convolution's output depth is its number of filters."
+    if isinstance(layer, Windowed):
+        return "check the filters and depth_multiplier."
+    if isinstance(layer, Spatial):
+        return "this layer keeps its input's depth."
+    return "check the last axis."
 
 
 def dims(values: tuple[int, ...]) -> str:
