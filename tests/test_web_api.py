@@ -330,6 +330,24 @@ def test_a_class_gets_a_gradebook(server: Server) -> None:
 
 
 @pytest.mark.parametrize(
+    "name",
+    [
+        "al\x00ice.yaml",  # no file system holds a NUL byte
+        "..",  # the folder above, as a file name
+        "b" * 300 + ".yaml",  # longer than a file name may be (255 bytes)
+        "C:\\class\\dave.yaml",  # a Windows path: its last part
+    ],
+)
+def test_any_upload_name_is_graded_under_the_name_sent(server: Server, name: str) -> None:
+    files = [{"name": name, "text": answer_sheet()}]
+    status, body, _ = server.request("POST", "/api/class?format=json", json.dumps({"files": files}))
+    report = json.loads(body)  # one sheet: its report, not a list
+    assert status == 200
+    assert report["file"] == name.rpartition("\\")[2]
+    assert (report["score"], report["max_score"]) == (15, 15)
+
+
+@pytest.mark.parametrize(
     ("query", "flags"),
     [
         ("?partial=true", ["--partial", "--format", "json"]),

@@ -9,6 +9,7 @@ the body, a preset or a random exercise, never from the server's disk.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Mapping
 from functools import cache
@@ -169,7 +170,7 @@ def grade_uploads(uploads: list[tuple[str, bytes]], spec: str | None, reveal: bo
         saved = []
         for number, (name, raw) in enumerate(uploads):
             shown = PurePath(name.replace("\\", "/")).name or f"answers{number + 1}"
-            path = Path(folder, str(number), shown)
+            path = Path(folder, str(number), "answers" + file_type(shown))
             path.parent.mkdir()
             path.write_bytes(raw)
             saved.append((path, shown))
@@ -179,6 +180,14 @@ def grade_uploads(uploads: list[tuple[str, bytes]], spec: str | None, reveal: bo
         if report.error:
             report.error = report.error.replace(str(path), shown)
     return reports
+
+
+def file_type(name: str) -> str:
+    """The extension the grader reads the format from ('.yaml', '.csv', ...): the one part of
+    an uploaded name that goes to the disk (a name may hold a NUL byte, be '..' or too long
+    for the file system, and is shown as it was sent)."""
+    suffix = PurePath(name).suffix
+    return suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix) else ""
 
 
 def compare_text(raw: bytes, query: Mapping[str, str]) -> tuple[str, str]:
