@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from cogapp import Cog
 import typer.main
+from cogapp import Cog
 from typer.testing import CliRunner
 
 from cnncalc.cli import app

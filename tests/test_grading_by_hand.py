@@ -9,6 +9,8 @@ teaches the wrong thing). cnncalc builds the network being graded, never the exp
 
 from __future__ import annotations
 
+import json
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -86,6 +88,14 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # no bias: 3·3·1·32 = 288 weights and nothing else
     "no_bias": {"input_shape": [28, 28, 1], "layers": [
         {"type": "Conv2D", "name": "conv", "filters": 32, "kernel_size": 3, "use_bias": False}]},
+    # 'same' on a sequence: ⌈28/1⌉ = 28 steps, 4 filters
+    "same_sequence": {"input_shape": [28, 1], "layers": [
+        {"type": "Conv1D", "name": "conv", "filters": 4, "kernel_size": 3, "padding": "same"}]},
+    # UpSampling by 2 between two convolutions: fields 3, 7/2 and 4 (see the test below)
+    "upsampled": {"input_shape": [8, 8, 1], "layers": [
+        {"type": "Conv2D", "name": "c", "filters": 2, "kernel_size": 3},
+        {"type": "UpSampling2D", "name": "u"},
+        {"type": "Conv2D", "name": "c2", "filters": 2, "kernel_size": 2}]},
     # (grouped, transposed_same and bn16: test_grading.py's SMALL networks)
 }  # fmt: skip
 
@@ -157,8 +167,6 @@ COST_MISTAKES = [
     ("mnist", "conv2d", "macs", 1, None),
     # a pooling layer has no bias: its output count, 13·13·32 = 5,408, is no bias mistake
     ("mnist", "max_pooling2d", "macs", 13 * 13 * 32, None),
-    # a count where the sizes are unknown: wrong, and no lesson can explain it
-    ("any_size", "conv", "macs", 4 * 3 * 3 * 3, None),
     # conv2d_1 sees 4 + (3 − 1)·2 = 8; with every stride 1 it would be 3 + 1 + 2 = 6
     ("mnist", "conv2d_1", "receptive_field", (6, 6), "rf_stride_jump_ignored"),
     ("mnist", "conv2d_1", "receptive_field", (7, 7), None),
@@ -173,6 +181,22 @@ def test_a_wrong_cost_gets_the_lesson_of_its_mistake_or_none(
     assert (found.status, found.mistake) == ("wrong", mistake)
     if mistake is not None:
         assert LESSONS[mistake] in found.hint
+
+
+def test_macs_that_depend_on_sizes_left_open_are_not_graded() -> None:
+    """An image of any size: the convolution's MACs (and so the total) have no answer; a sheet
+    asking them grades the rest and says which were left out (before: 'wrong', 'Answer: .')."""
+    answers = {("conv", "macs"): 4 * 3 * 3 * 3, ("conv", "output_shape"): (None, None, 4)}
+    report = graded(network("any_size"), {**answers, ("total", "macs"): 108}, reveal=True)
+    assert [(i.layer, i.field, i.status) for i in report.items] == [
+        ("conv", "output_shape", "correct"),
+        ("conv", "params", "missing"),
+        (None, "total_params", "missing"),
+    ]
+    assert report.notes == [
+        "not graded: conv macs (and the total), which depend on sizes the network leaves "
+        "open (None)"
+    ]
 
 
 def test_each_cost_item_says_whose_answer_and_what_was_written() -> None:
@@ -419,6 +443,28 @@ WHOLE_HINTS = [
     ("mnist", {}, "dense", "output_shape", (11,),
      "You wrote (11).",
      "You wrote (11). Compute: output: the last axis 1600 becomes units = 10. Answer: (10)."),
+    # the 28 of ⌈28/1⌉ is the input's, not the answer (28, 4): the line stays, hidden
+    ("same_sequence", {}, "conv", "output_shape", (27, 4),
+     "You wrote (27, 4). Compute: output_length = ⌈28/1⌉ = ?; output_depth = filters = ?.",
+     "You wrote (27, 4). Compute: output_length = ⌈28/1⌉ = 28  (same: pads 1 before, 1 after); "
+     "output_depth = filters = 4. Answer: (28, 4)."),
+    # two 'same' branches of depth 4 joined: 4 + 4 = 8 (a sum of the inputs' depths, hidden)
+    ("branches", {}, "cat", "output_shape", (8, 8, 9),
+     f"You wrote (8, 8, 9). {DEPTH}check the last axis. Compute: axis -1: 4 + 4 = ?.",
+     f"You wrote (8, 8, 9). {DEPTH}check the last axis. Compute: axis -1: 4 + 4 = 8. "
+     "Answer: (8, 8, 8)."),
+    # their own depth 5 for 'a': the join is 5 + 4 = 9 from their answers, named both
+    ("branches", {("a", "output_shape"): (8, 8, 5)}, "cat", "output_shape", (8, 8, 10),
+     f"You wrote (8, 8, 10). {DEPTH}check the last axis. Compute from your own answer for 'a', "
+     "'b': axis -1: 5 + 4 = ?.",
+     f"You wrote (8, 8, 10). {DEPTH}check the last axis. Compute from your own answer for 'a', "
+     "'b': axis -1: 5 + 4 = 9. Answer: (8, 8, 8). From your own earlier answers: (8, 8, 9)."),
+    # after their own 28×28: pooled 14, convolved 12, pooled 6, so 6·6·64 = 2,304 into the
+    # Dense, whose (10) is the same either way: no "from your own earlier answers" line
+    ("mnist", {("conv2d", "output_shape"): (28, 28, 32)}, "dense", "output_shape", (11,),
+     "You wrote (11).",
+     "You wrote (11). Compute from your own answer for 'dropout': output: the last axis 2304 "
+     "becomes units = 10. Answer: (10)."),
     # MACs with the 26·26·32 = 21,632 bias additions: 194,688 + 21,632 = 216,320
     ("mnist", {}, "conv2d", "macs", CONV1_MACS + CONV1_OUTPUTS,
      f"You wrote 216,320. {LESSONS['macs_bias_counted']} Compute: macs = 26·26·32 · 3·3·1 = ?.",
@@ -456,3 +502,23 @@ def test_each_lesson_reads_as_whole_sentences(mistake: str) -> None:
     text = LESSONS[mistake].replace("{depth_lesson}", "each ends with a full stop.")
     assert text[0].isupper() or text.startswith("{type}")
     assert text.endswith(".") and text == text.strip()
+
+
+def test_a_fractional_receptive_field_is_answered_as_a_fraction() -> None:
+    """Nearest-neighbour UpSampling by u: output i reads input ⌊i/u⌋, the one integer in
+    [(i − u + 1)/u, i/u], a window of 1 + (u − 1)/u = 3/2 with the stride 1/u = 1/2 (Araujo et
+    al.'s fractional stride, docs/costs.md). After the 3×3 convolution (r = 3, S = 1):
+    r = 3 + (3/2 − 1)·1 = 7/2, S = 1/2; then a 2×2 convolution: r = 7/2 + (2 − 1)·1/2 = 4."""
+    seven_halves = (Fraction(7, 2), Fraction(7, 2))
+    answers = {("u", "receptive_field"): seven_halves, ("c2", "receptive_field"): seven_halves}
+    report = graded(network("upsampled"), answers, reveal=True)
+    assert item(report, "u", "receptive_field").status == "correct"
+    wrong = item(report, "c2", "receptive_field")
+    assert (wrong.status, wrong.expected) == ("wrong", (4, 4))
+    assert wrong.hint == (
+        "You wrote (7/2, 7/2). Compute: receptive_field_height: r = 7/2 + (2 − 1)·1/2 = 4; "
+        "receptive_field_width: r = 7/2 + (2 − 1)·1/2 = 4. Answer: (4, 4)."
+    )
+    written = json.loads(json.dumps(report.to_dict(reveal=True)))  # (a traceback before)
+    u = next(i for i in written["items"] if i["layer"] == "u" and i["field"] == "receptive_field")
+    assert u["given"] == u["expected"] == [3.5, 3.5]

@@ -250,3 +250,24 @@ def test_random_sheets_state_nothing_their_network_contradicts(
 def test_yaml_reads_an_exponent_as_text_and_still_agrees() -> None:
     assert same_value("1e-05", 1e-05) and same_value([3, 3], [3, 3])
     assert not same_value("1e-04", 1e-05)
+
+
+def test_macs_of_sizes_left_open_are_not_asked() -> None:
+    """An image of any size has no MACs to answer: the sheet is refused, naming the layer."""
+    network = cnncalc.load_spec(
+        {
+            "input_shape": [None, None, 3],
+            "layers": [{"type": "Conv2D", "filters": 4, "kernel_size": 3}],
+        }
+    )
+    with pytest.raises(cnncalc.SpecError) as refused:
+        worksheet("any", network, cnncalc.analyze(network), ("macs",))
+    assert str(refused.value) == (
+        "layer 0 'conv2d' (Conv2D): its MACs depend on sizes the network leaves open (input "
+        "(None, None, None, 3)): give the input a fixed size to ask for macs"
+    )
+    asked = worksheet("any", network, cnncalc.analyze(network), ("receptive_field",))
+    assert asked["instructions"] == (  # no totals asked, so no ', and …'
+        "Fill in each layer's receptive_field (its size per spatial axis, e.g. 5x5, 7/2x7/2 "
+        "after an upsampling, or 'whole input'). Then: cnncalc check this_file"
+    )

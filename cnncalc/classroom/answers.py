@@ -2,7 +2,9 @@
 
 Shapes may be written [26, 26, 32], (None, 26, 26, 32), 26x26x32, 26X26X32 or 26 × 26 × 32
 (a leading None/null is the batch dimension and is dropped); counts with thousands
-separators (16,010), underscores (16_010) or in exact scientific notation (3.20e2, 1.6e4).
+separators (16,010), underscores (16_010) or in exact scientific notation (3.20e2, 1.6e4);
+a receptive field's size may be a fraction (7/2 or 3.5: after UpSampling or a transposed
+convolution's fractional stride).
 A blank is unanswered; a value that cannot be read is :class:`Unreadable`, with the reason.
 A file that cannot be read raises SpecError naming the file and, where possible, the line.
 """
@@ -13,8 +15,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,7 @@ from ..sources.reader import MAX_TEXT_BYTES, read_input
 from ..sources.textfiles import decode, parse_json_or_yaml
 
 Shape = tuple[int | None, ...]
+Field = tuple[int | Fraction, ...]
 FIELDS = ("output_shape", "params", "macs", "receptive_field")
 """What a worksheet may ask per layer."""
 DEFAULT_FIELDS = ("output_shape", "params")
@@ -50,7 +55,7 @@ class Answer:
     output_shape: Shape | Unreadable | None = None
     params: int | Unreadable | None = None
     macs: int | Unreadable | None = None
-    receptive_field: Shape | str | Unreadable | None = None
+    receptive_field: Field | str | Unreadable | None = None
     """The size r per spatial axis, or WHOLE_INPUT."""
 
 
@@ -230,11 +235,37 @@ def answer(name: str | None, item: dict[str, Any]) -> Answer:
     )
 
 
-def read_field(value: Any) -> Shape | str | Unreadable | None:
-    """A receptive field's size per axis (5x5, [5, 5]), or 'whole input' ('whole', 'all')."""
+def read_field(value: Any) -> Field | str | Unreadable | None:
+    """A receptive field's size per axis (5x5, [5, 5], 7/2x7/2), or 'whole input' ('whole',
+    'all').
+
+    >>> read_field("7/2 x 7/2"), read_field([3.5, 4]), read_field("whole")
+    ((Fraction(7, 2), Fraction(7, 2)), (Fraction(7, 2), 4), 'whole input')
+    """
     if isinstance(value, str) and value.strip().lower() in ("whole input", "whole", "all"):
         return WHOLE_INPUT
-    return read_shape(value)
+    return read_shape(value, read_size)  # type: ignore[return-value]  (sizes may be fractions)
+
+
+FRACTION = re.compile(r"([0-9]{1,30})\s*/\s*([0-9]{1,30})|[0-9]{1,30}\.[0-9]{1,30}")
+
+
+def read_size(value: Any) -> int | Fraction | Unreadable | None:
+    """A receptive field's size on one axis: a count, or a fraction (7/2, 3.5)."""
+    text = str(value).strip()
+    if not (isinstance(value, float) or FRACTION.fullmatch(text)):
+        return read_count(value)
+    if isinstance(value, float) and not abs(value) < 10**MAX_DIGITS:  # nan and inf too
+        return Unreadable(text, "not a size")
+    try:
+        return as_number(Fraction(text.replace(" ", "")))
+    except ZeroDivisionError:
+        return Unreadable(text, "a fraction over 0")
+
+
+def as_number(value: Fraction) -> int | Fraction:
+    """A whole fraction as the int it is (a field's 4, not 4/1)."""
+    return int(value) if value.denominator == 1 else value
 
 
 def text_or_none(value: Any) -> str | None:
@@ -292,7 +323,9 @@ def not_whole(value: Any) -> Unreadable:
 SHAPE_SEPARATORS = re.compile(r"\s*[,xX×*]\s*|\s+")
 
 
-def read_shape(value: Any) -> Shape | Unreadable | None:
+def read_shape(
+    value: Any, read_size: Callable[[Any], int | Fraction | Unreadable | None] = read_count
+) -> Shape | Unreadable | None:
     """[26, 26, 32], '(None, 26, 26, 32)', '26x26x32', '26 × 26 × 32' -> (26, 26, 32).
 
     >>> read_shape("(None,26,26,32)"), read_shape("26X26X32"), read_shape([None, 1600])
@@ -319,8 +352,8 @@ def read_shape(value: Any) -> Shape | Unreadable | None:
         if part is None or str(part).lower() in ("none", "null", "?", "batch"):
             dims.append(None)
             continue
-        size = read_count(part)
-        if not isinstance(size, int) or isinstance(size, bool):
+        size = read_size(part)
+        if size is None or isinstance(size, (Unreadable, bool)):
             reason = size.reason if isinstance(size, Unreadable) else "a blank size"
             return Unreadable(shape_source(value), f"the size {str(part)!r} is {reason}")
         dims.append(size)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any
 
 from ..analysis import Analysis, LayerRow
@@ -32,7 +33,7 @@ from ..layers.core import Dense, Flatten
 from ..layers.normalization import BatchNormalization
 from ..layers.pooling import Pooling
 from ..spec import Spec
-from .answers import WHOLE_INPUT, Answer, AnswerSheet, Unreadable, value_text
+from .answers import WHOLE_INPUT, Answer, AnswerSheet, Unreadable, as_number, value_text
 
 Shape = tuple[int | None, ...]
 
@@ -107,9 +108,12 @@ class Item:
 
 
 def as_json(value: Any) -> Any:
+    """An answer as JSON: a fraction of a receptive field as a decimal, as `analyze` writes it."""
     if isinstance(value, Unreadable):
         return value.text
-    return list(value) if isinstance(value, tuple) else value
+    if isinstance(value, tuple):
+        return [float(v) if isinstance(v, Fraction) else v for v in value]
+    return value
 
 
 @dataclass
@@ -167,13 +171,16 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
     # theirs: the student's own shapes where they gave one, else the true ones
     jumpless = jumpless_fields(spec) if "receptive_field" in sheet.fields else {}
     context = Context(analysis, reveal, jumpless)
+    unknown: list[str] = []  # costs that depend on sizes the network leaves open
     for row in rows:
         answer = answers.get(row.name, Answer(row.name))
         layer = spec.layers[row.index]
         own_inputs = [theirs[source] for source in row.inputs]
         for field_name in sheet.fields:
             given = getattr(answer, field_name)
-            if field_name in COST_FIELDS:
+            if field_name in COST_FIELDS and right_answer(row, field_name) is None:
+                unknown.append(f"{row.name} {field_name}")
+            elif field_name in COST_FIELDS:
                 report.items.append(grade_cost(context, layer, row, field_name, given))
             else:
                 report.items.append(grade_item(context, layer, row, field_name, given, own_inputs))
@@ -184,8 +191,13 @@ def grade(sheet: AnswerSheet, spec: Spec, analysis: Analysis, reveal: bool = Fal
             outcome = run(layer, own_inputs)  # (a Dropout passes their own shape on)
             if outcome is not None:
                 theirs[row.name] = outcome.shape
+    if unknown:
+        report.notes.append(
+            f"not graded: {', '.join(unknown)} (and the total), which depend on sizes the "
+            "network leaves open (None)"
+        )
     for field_name in ("params", "macs"):
-        if field_name in sheet.fields:
+        if field_name in sheet.fields and not (field_name == "macs" and unknown):
             report.items.append(grade_total(context, sheet, answers, rows, field_name))
     return report
 
@@ -271,11 +283,10 @@ class Context:
 @dataclass(frozen=True)
 class Basis:
     """What an item is judged against: the true layer, or the layer run on the student's own
-    earlier answers (``own``), so diagnosis and hint use the numbers the grade used."""
+    earlier answers, so diagnosis and hint use the numbers the grade used."""
 
     inputs: list[Shape]
     outcome: Outcome
-    own: bool
 
     def value(self, field: str) -> Any:
         return self.outcome.shape if field == "output_shape" else self.outcome.params
@@ -284,14 +295,14 @@ class Basis:
 def run(layer: Layer, inputs: list[Shape], **changes: Any) -> Outcome | None:
     """The layer's outcome on these inputs (with some arguments changed), or None."""
     try:
-        return (layer.model_copy(update=changes) if changes else layer).compute(list(inputs))
+        return layer.model_copy(update=changes).compute(list(inputs))
     except (LayerError, ArithmeticError, TypeError, ValueError, AttributeError):
         return None
 
 
 def true_basis(row: LayerRow) -> Basis:
     outcome = Outcome(row.output_shape, row.params, row.non_trainable_params, row.working)
-    return Basis(list(row.input_shapes), outcome, own=False)
+    return Basis(list(row.input_shapes), outcome)
 
 
 def grade_item(
@@ -310,7 +321,7 @@ def grade_item(
     if list(own) != list(row.input_shapes):  # the student's inputs differ: follow them through
         outcome = run(layer, own)
         if outcome is not None:
-            basis = Basis(own, outcome, own=True)
+            basis = Basis(own, outcome)
             if basis.value(field) == given:
                 follows = f"follows from your own {describe_inputs(row, own)}"
                 return Item(row.name, field, given, expected, "carried_forward", hint=follows)
@@ -367,7 +378,7 @@ def right_answer(row: LayerRow, field: str) -> Any:
         return getattr(row, field)
     if row.receptive_field is None:
         return WHOLE_INPUT
-    return tuple(int(size) if size == int(size) else size for size in row.receptive_field.size)
+    return tuple(as_number(size) for size in row.receptive_field.size)
 
 
 def grade_cost(context: Context, layer: Layer, row: LayerRow, field: str, given: Any) -> Item:
@@ -404,10 +415,8 @@ def diagnose_cost(
         return None
     if getattr(layer, "use_bias", False) and given == row.macs + (row.activations or 0):
         return "macs_bias_counted"
-    if isinstance(layer, Padded):
-        area = product(layer.window()) or 1
-        if area > 1 and given * area == row.macs:
-            return "macs_kernel_area_forgotten"
+    if isinstance(layer, Padded) and given * product(layer.window()) == row.macs:
+        return "macs_kernel_area_forgotten"
     return None
 
 
@@ -416,12 +425,8 @@ def cost_formula(row: LayerRow, field: str) -> list[str]:
     'receptive_field_width: r = 3 + (2 − 1)·1 = 4'."""
     if field == "macs":
         return [line for line in row.cost_working if line.startswith("macs")]
-    lines = []
-    for line in row.cost_working:
-        found = re.search(r"r = [^,]*", line)
-        if line.startswith("receptive_field_") and found:
-            lines.append(f"{line.split(':', 1)[0]}: {found.group(0)}")
-    return lines
+    found = (re.match(r"(receptive_field_\w+: r = [^,]*)", line) for line in row.cost_working)
+    return [match[1] for match in found if match]
 
 
 def jumpless_fields(spec: Spec) -> dict[str, Any]:
@@ -464,11 +469,7 @@ def diagnose_shape(context: Context, layer: Layer, basis: Basis, given: Shape) -
     same_size = len(given) == len(expected) >= 2 and given[:-1] == expected[:-1]
     if same_size and channels_last and given[-1] != expected[-1]:
         return "wrong_depth", None
-    if (
-        isinstance(layer, Flatten)
-        and len(given) == 1
-        and given[0] in other_sizes(context, expected[0])
-    ):
+    if isinstance(layer, Flatten) and len(given) == 1 and given[0] in network_sizes(context):
         return "flatten_size", None
     return None, None
 
@@ -478,7 +479,7 @@ def diagnose_window(layer: Padded, inputs: list[Shape], expected: Shape, given: 
     rounding = rounding_mistake(layer, inputs[0], expected, given)
     if rounding == "ceil_instead_of_floor":  # a pool of stride k on W: also ⌈W/k⌉ ('same')
         return rounding, None
-    padding = getattr(layer, "padding", None)
+    padding = layer.padding
     if padding in ("valid", "same"):
         swapped = run(layer, inputs, padding="same" if padding == "valid" else "valid")
         if swapped is not None and swapped.shape == given:
@@ -498,7 +499,7 @@ def diagnose_window(layer: Padded, inputs: list[Shape], expected: Shape, given: 
 def forward_twin(layer: ConvTranspose, inputs: list[Shape]) -> Outcome | None:
     """The transposed convolution computed as the ordinary convolution of the same arguments."""
     kind = layer.type.replace("Transpose", "")
-    arguments = layer.model_dump(exclude={"type", "output_padding"}, exclude_none=True)
+    arguments = layer.model_dump(exclude={"output_padding"})
     try:
         twin = REGISTRY[kind].model_validate({**arguments, "type": kind})
     except (KeyError, ValueError):
@@ -506,17 +507,17 @@ def forward_twin(layer: ConvTranspose, inputs: list[Shape]) -> Outcome | None:
     return run(twin, inputs)
 
 
-def other_sizes(context: Context, right: int | None) -> set[int]:
-    """Sizes of other shapes in the network: where a wrong Flatten size usually comes from."""
+def network_sizes(context: Context) -> set[int]:
+    """The sizes of the network's shapes: where a wrong Flatten size usually comes from."""
     sizes = {product(r.output_shape) for r in context.analysis.layers}
     if context.analysis.input_shape:
         sizes.add(product(context.analysis.input_shape))
-    return {s for s in sizes if s} - {right}
+    return {s for s in sizes if s}
 
 
 def rounding_mistake(layer: Padded, source: Shape, expected: Shape, given: Shape) -> str | None:
     """off_by_one or ceil_instead_of_floor, from the per-axis numerators W + 2p − k."""
-    if len(given) != len(expected) or getattr(layer, "padding", None) == "same":
+    if len(given) != len(expected) or layer.padding == "same":
         return None
     if isinstance(layer, ConvTranspose):
         return None
@@ -600,7 +601,7 @@ def hint(
     answers = {basis.value(field), row.output_shape if field == "output_shape" else row.params}
     formula = [w for w in segments(basis.outcome.working) if relevant(w, field)]
     truth = [w for w in segments(row.working) if relevant(w, field)]
-    from_own = basis.own and formula != truth  # else their inputs change nothing (pool params)
+    from_own = formula != truth  # their own inputs, and they change the working (not pool params)
     if not context.reveal:
         formula = [w for w in hide_results(formula) if not any(leaks(w, a) for a in answers)]
     if formula:
@@ -610,7 +611,7 @@ def hint(
     if context.reveal:
         expected = row.output_shape if field == "output_shape" else row.params
         lines.append(f"Answer: {value_text(expected)}.")
-        if basis.own and basis.value(field) != expected:
+        if basis.value(field) != expected:  # judged on their own inputs
             lines.append(f"From your own earlier answers: {value_text(basis.value(field))}.")
     return " ".join(lines)
 
@@ -648,20 +649,25 @@ def hide_results(lines: list[str]) -> list[str]:
     hidden = []
     for line in lines:
         head, separator, tail = line.rpartition(" = ")
+        note = tail.partition("  ")[2]  # '26  (same: pads 1 before, 1 after)'
+        note = f"  {note}" if note and not note.startswith("(same") else ""
         if separator and " = " in head:
             label, expression = head.split(" = ", 1)
             if re.fullmatch(r"[0-9 +]+", expression):
                 expression = re.sub(r"[0-9]+", name_of, expression)
-            result = tail.split(" ", 1)[0]
+            result = tail.split()[0]
             if expression == result:  # 'features = 64 = 64 (axis 3)': a given, not a result
                 hidden.append(f"{label} = {tail}")
                 continue
-            named.setdefault(result, []).append(label.split(" (")[0])
-            rest = tail.split("  ", 1)
-            note = f"  {rest[1]}" if len(rest) > 1 and not rest[1].startswith("(same") else ""
+            named.setdefault(result, []).append(label.partition(" (")[0])
             line = f"{label} = {expression} = ?{note}"
+        elif separator and ARITHMETIC.search(head.rpartition(": ")[2]):  # 'axis -1: 4 + 4 = 8'
+            line = f"{head} = ?{note}"
         hidden.append(line)
     return hidden
+
+
+ARITHMETIC = re.compile("[+·/−×]")
 
 
 def leaks(text: str, answer: Any) -> bool:

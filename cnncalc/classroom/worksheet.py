@@ -17,7 +17,7 @@ from typing import Any
 from ..analysis import Analysis
 from ..engine import IMPLICIT_INPUT
 from ..errors import SpecError
-from ..layers.base import Layer
+from ..layers.base import Layer, shape_text
 from ..render.escaping import SafeCsvWriter
 from ..spec import Spec
 from .answers import DEFAULT_FIELDS, AnswerSheet
@@ -31,7 +31,8 @@ ASKS = {
     "output_shape": "output_shape (without the batch dimension)",
     "params": "params",
     "macs": "macs (multiply-accumulates for one sample, the bias not counted)",
-    "receptive_field": "receptive_field (its size per spatial axis, e.g. 5x5, or 'whole input')",
+    "receptive_field": "receptive_field (its size per spatial axis, e.g. 5x5, 7/2x7/2 after an "
+    "upsampling, or 'whole input')",
 }
 TOTALS = {"params": "total_params", "macs": "total_macs"}
 UNSTATED = {"type", "name", "inputs", "trainable"}
@@ -72,6 +73,14 @@ def worksheet(
 ) -> dict[str, Any]:
     """The blank worksheet as data; ``reference`` names the exercise or is the spec itself;
     ``fields`` are what each layer asks (output_shape and params unless told)."""
+    unknown = [row for row in analysis.layers if "macs" in fields and row.macs is None]
+    if unknown:  # no answer to ask for: the count depends on sizes left open
+        row = unknown[0]
+        raise SpecError(
+            f"layer {row.index} '{row.name}' ({row.type}): its MACs depend on sizes the network "
+            f"leaves open (input {shape_text(row.input_shapes[0])}): give the input a fixed "
+            "size to ask for macs"
+        )
     layers = []
     for position, row in enumerate(analysis.layers):
         layer = spec.layers[row.index]
@@ -83,11 +92,11 @@ def worksheet(
             entry.update(dict.fromkeys(fields))
         layers.append(entry)
     asked = spoken([ASKS[field] for field in fields])
+    sums = f", and {spoken(totals(fields))}" if totals(fields) else ""  # no total of fields
     sheet: dict[str, Any] = {
         "exercise": reference,
         "input_shape": None if spec.input_shape is None else list(spec.input_shape),
-        "instructions": f"Fill in each layer's {asked}, and {spoken(totals(fields))}. "
-        "Then: cnncalc check this_file",
+        "instructions": f"Fill in each layer's {asked}{sums}. Then: cnncalc check this_file",
     }
     if fields != DEFAULT_FIELDS:
         sheet["fields"] = list(fields)
