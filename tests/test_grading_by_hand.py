@@ -346,6 +346,14 @@ WHOLE_HINTS = [
      "before, 1 after); output_depth = filters = 32. Compute: output_height = "
      f"{THE_MNIST_CONV} = 26; output_width = {THE_MNIST_CONV} = 26; output_depth = filters = "
      "32. Answer: (26, 26, 32)."),
+    # a 1 in front of one shape (the next one has none, so it is no batch size for the sheet)
+    ("mnist", {("max_pooling2d", "output_shape"): (13, 13, 32)}, "conv2d", "output_shape",
+     (1, 26, 26, 32),
+     f"You wrote (1, 26, 26, 32). {LESSONS['batch_dimension']} Compute: output_height = "
+     f"{THE_MNIST_CONV} = ?; output_width = {THE_MNIST_CONV} = ?; output_depth = filters = ?.",
+     f"You wrote (1, 26, 26, 32). {LESSONS['batch_dimension']} Compute: output_height = "
+     f"{THE_MNIST_CONV} = 26; output_width = {THE_MNIST_CONV} = 26; output_depth = filters = "
+     "32. Answer: (26, 26, 32)."),
     # pooled with stride 1: ⌊(26 − 2)/1⌋ + 1 = 25 of 13
     ("mnist", {}, "max_pooling2d", "output_shape", (25, 25, 32),
      "You wrote (25, 25, 32). A pooling layer's strides default to its pool_size (2), not 1: the "

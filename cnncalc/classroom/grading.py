@@ -64,6 +64,8 @@ LESSONS = {
     "counted.",
     "wrong_depth": "The height and width are right; check the depth: {depth_lesson}",
     "channels_first_order": "Keras (channels_last) writes the depth last: (height, width, depth).",
+    "batch_dimension": "Leave out the batch dimension: the sheet asks for the shape of one "
+    "sample (Keras prints None in front for the batch).",
     "flatten_size": "Take the size from the right shape: the output of '{source}', the layer "
     "this one reads.",
     "bn_trainable_only": "BatchNormalization has 4 numbers per channel: γ and β are trained, "
@@ -456,6 +458,8 @@ Diagnosis = tuple[str | None, Outcome | None]
 def diagnose_shape(context: Context, layer: Layer, basis: Basis, given: Shape) -> Diagnosis:
     expected, inputs = basis.outcome.shape, basis.inputs
     channels_last = not getattr(layer, "channels_first", False)
+    if len(expected) >= 2 and given[1:] == expected:  # (1600, 10) for a Dense: its kernel
+        return "batch_dimension", None
     if len(expected) >= 2 and channels_last and given == (expected[-1], *expected[:-1]):
         return "channels_first_order", None
     if isinstance(layer, ConvTranspose):
