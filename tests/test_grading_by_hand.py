@@ -183,6 +183,17 @@ def test_a_wrong_cost_gets_the_lesson_of_its_mistake_or_none(
         assert LESSONS[mistake] in found.hint
 
 
+def test_each_cost_left_open_is_named_in_the_note() -> None:
+    two = load_spec({"input_shape": [None, 3], "layers": [  # 1-D: steps of any number
+        {"type": "Conv1D", "name": "a", "filters": 2, "kernel_size": 3},
+        {"type": "Conv1D", "name": "b", "filters": 2, "kernel_size": 3}]})  # fmt: skip
+    report = graded(two, {("a", "macs"): 1, ("b", "macs"): 2})
+    assert report.notes == [
+        "not graded: a macs, b macs (and the total), which depend on sizes the network "
+        "leaves open (None)"
+    ]
+
+
 def test_macs_that_depend_on_sizes_left_open_are_not_graded() -> None:
     """An image of any size: the convolution's MACs (and so the total) have no answer; a sheet
     asking them grades the rest and says which were left out (before: 'wrong', 'Answer: .')."""
@@ -530,3 +541,7 @@ def test_a_fractional_receptive_field_is_answered_as_a_fraction() -> None:
     written = json.loads(json.dumps(report.to_dict(reveal=True)))  # (a traceback before)
     u = next(i for i in written["items"] if i["layer"] == "u" and i["field"] == "receptive_field")
     assert u["given"] == u["expected"] == [3.5, 3.5]
+    whole = next(
+        i for i in written["items"] if i["layer"] == "c2" and i["field"] == "receptive_field"
+    )
+    assert [type(size) for size in whole["expected"]] == [int, int]  # 4, not 4.0

@@ -665,7 +665,7 @@ def hide_results(lines: list[str]) -> list[str]:
                 continue
             named.setdefault(result, []).append(label.partition(" (")[0])
             line = f"{label} = {expression} = ?{note}"
-        elif separator and ARITHMETIC.search(head.rpartition(": ")[2]):  # 'axis -1: 4 + 4 = 8'
+        elif separator and ARITHMETIC.search(head):  # 'axis -1: 4 + 4 = 8'
             line = f"{head} = ?{note}"
         hidden.append(line)
     return hidden
@@ -681,13 +681,17 @@ def leaks(text: str, answer: Any) -> bool:
     (True, False)
     >>> leaks("output: units = 10", (10,)), leaks("26×26×32", (26, 26, 32))
     (True, True)
+    >>> leaks("r = the whole input", "whole input"), leaks("macs = ?·?·4 = ?", None)
+    (True, False)
     """
     if isinstance(answer, tuple):
         if len(answer) == 1:
             return leaks(text, answer[0])
         forms = [tuple_text(answer), shape_text(answer), "×".join(map(str, answer))]
         return any(form in text for form in forms)
-    if not isinstance(answer, int):
+    if isinstance(answer, str):
+        return answer in text
+    if not isinstance(answer, int):  # unknown
         return False
     forms = {str(answer), f"{answer:,}"}
     return any(re.search(rf"(?<![0-9.,]){re.escape(f)}(?![0-9]|[.,][0-9])", text) for f in forms)
