@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -545,3 +546,29 @@ def test_a_csv_cell_too_long_for_the_csv_reader_names_its_line(tmp_path: Path) -
     with pytest.raises(SpecError) as raised:
         read_answers(path)
     assert str(raised.value) == f"{path}: line 3: field larger than field limit (131072)"
+
+
+# A receptive field after UpSampling by 2 is 7/2 (docs/costs.md); students write it as they can.
+FIELD_ANSWERS = [
+    ("7/2x7/2", (Fraction(7, 2), Fraction(7, 2))),
+    ("7 / 2 x 7 / 2", (Fraction(7, 2), Fraction(7, 2))),  # spaces around the bar
+    ("3.5 × 3.5", (Fraction(7, 2), Fraction(7, 2))),
+    ([3.5, 4.0], (Fraction(7, 2), 4)),  # YAML's numbers: 4.0 is the count 4
+    ([400.0], (400,)),
+    ("8/2x4/1", (4, 4)),  # whole fractions are counts
+    ("5x5", (5, 5)),
+    ("whole input", "whole input"),
+    ("7/0", Unreadable("7/0", "the size '7/0' is a fraction over 0")),
+    ([float("nan")], Unreadable("[nan]", "the size 'nan' is not a size")),
+    ([1e31], Unreadable("[1e+31]", "the size '1e+31' is not a size")),  # past 30 digits
+    ("7/2/2", Unreadable("7/2/2", "the size '7/2/2' is not a count: write digits, e.g. 18496 "
+                                  "or 18,496")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "read"), FIELD_ANSWERS)
+def test_a_receptive_field_may_be_a_fraction(written: Any, read: Any) -> None:
+    found = read_field(written)
+    assert found == read
+    if isinstance(read, tuple):
+        assert [type(size) for size in found] == [type(size) for size in read]

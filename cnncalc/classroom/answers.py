@@ -244,10 +244,12 @@ def read_field(value: Any) -> Field | str | Unreadable | None:
     """
     if isinstance(value, str) and value.strip().lower() in ("whole input", "whole", "all"):
         return WHOLE_INPUT
+    if isinstance(value, str):
+        value = re.sub(r"\s*/\s*", "/", value)  # '7 / 2': one size, not three
     return read_shape(value, read_size)  # type: ignore[return-value]  (sizes may be fractions)
 
 
-FRACTION = re.compile(r"([0-9]{1,30})\s*/\s*([0-9]{1,30})|[0-9]{1,30}\.[0-9]{1,30}")
+FRACTION = re.compile(r"[0-9]{1,30}/[0-9]{1,30}|[0-9]{1,30}\.[0-9]{1,30}")
 
 
 def read_size(value: Any) -> int | Fraction | Unreadable | None:
@@ -258,7 +260,7 @@ def read_size(value: Any) -> int | Fraction | Unreadable | None:
     if isinstance(value, float) and not abs(value) < 10**MAX_DIGITS:  # nan and inf too
         return Unreadable(text, "not a size")
     try:
-        return as_number(Fraction(text.replace(" ", "")))
+        return as_number(Fraction(text))
     except ZeroDivisionError:
         return Unreadable(text, "a fraction over 0")
 
