@@ -10,7 +10,7 @@ import re
 from collections import deque
 
 from .analysis import Analysis, LayerRow
-from .costs import ReceptiveField, spec_dtype, trace
+from .costs import Reach, spec_dtype, trace
 from .dtypes import DEFAULT_DTYPE
 from .errors import LayerError, NetworkError, SpecError, did_you_mean
 from .layers.base import IMPLICIT_INPUT, MAX_SIZE, Layer, Outcome, Shape
@@ -133,11 +133,11 @@ def analyze_spec(spec: Spec) -> Analysis:
     names = layer_names(spec)
     wiring = layer_inputs(spec, names)
     shapes: dict[str, Shape] = {}
-    fields: dict[str, ReceptiveField | None] = {}
+    reaches: dict[str, Reach] = {}
     batches: dict[str, int | None] = {}
     if spec.input_shape is not None:
         shapes[IMPLICIT_INPUT] = tuple(spec.input_shape)
-        fields[IMPLICIT_INPUT] = ReceptiveField.of_input(shapes[IMPLICIT_INPUT])
+        reaches[IMPLICIT_INPUT] = Reach.of_input(IMPLICIT_INPUT, shapes[IMPLICIT_INPUT])
         batches[IMPLICIT_INPUT] = spec.batch_size
     rows: list[LayerRow | None] = [None] * len(names)
     order = topological_order(names, wiring)
@@ -146,10 +146,10 @@ def analyze_spec(spec: Spec) -> Analysis:
         inputs = [shapes[source] for source in wiring[index]]
         outcome = compute(index, name, layer, inputs, spec.dtype)
         shapes[name] = outcome.shape
-        field, field_working = trace(
-            layer, [fields[source] for source in wiring[index]], inputs, outcome.shape
+        reach, field_working = trace(
+            layer, name, [reaches[source] for source in wiring[index]], inputs, outcome.shape
         )
-        fields[name] = field
+        reaches[name] = reach
         batches[name] = batch_of(layer, [batches[source] for source in wiring[index]])
         non_trainable = outcome.non_trainable if layer.trainable else outcome.params
         rows[index] = LayerRow(
@@ -164,7 +164,7 @@ def analyze_spec(spec: Spec) -> Analysis:
             working=outcome.working,
             macs=outcome.macs,
             ops=outcome.ops,
-            receptive_field=field,
+            receptive_field=reach.field,
             cost_working=(*outcome.cost_working, *field_working),
             batch_size=batches[name],
             dtype=layer.dtype or spec.dtype or DEFAULT_DTYPE,

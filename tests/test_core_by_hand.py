@@ -151,8 +151,8 @@ COST_LINES: list[tuple[list[Any], dict[str, Any], tuple[str, ...]]] = [
         (
             "macs = 128 · 784 = 100352",
             "ops = 128 = 128  (bias additions)",
-            # a vector has no positions to keep apart
-            "receptive field = the whole input  (Dense mixes every position)",
+            # a vector has no positions to keep apart: the line says so, not that Dense mixed
+            "receptive field = the whole input  (the input (None, 784) has no spatial axis)",
         ),
     ),
     (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -189,27 +190,42 @@ def random_graph(seed: int) -> dict[str, Any]:
     }
 
 
-def observed_fields(keras: Any, spec: dict[str, Any]) -> dict[str, list[list[tuple[int, int]]]]:
+def observed_fields(
+    keras: Any, spec: dict[str, Any], raised_id: int | None = None
+) -> dict[str, list[list[tuple[int, int] | None]]]:
     """Per layer and spatial axis: for every output index, the first and last input index
-    whose perturbation moves it."""
+    whose perturbation moves it. An image's row or column is raised by 100; token ids
+    (`raised_id` given: every axis of the ids is spatial) are set to `raised_id`, the one id
+    whose embedding row is large (the others draw ids below it)."""
     import numpy as np
 
     from cnncalc.keras.bridge import to_keras
 
     model = to_keras(spec)
     for layer in model.layers:  # positive weights: a raised input raises every feature it
-        layer.set_weights([np.abs(w) + 0.1 for w in layer.get_weights()])  # reaches (max too)
+        weights = [np.abs(w) + 0.1 for w in layer.get_weights()]  # reaches (max too)
+        if weights and embeds(keras, layer):
+            weights[0][-1] = 100.0  # the row of the last id: raised_id's, through any lookup
+        layer.set_weights(weights)
+    shape = spec["input_shape"]
+    sizes = shape if raised_id is not None else shape[:-1]
     ours = {row.name for row in cnncalc.analyze(spec)}  # not the bridge's helper layers
-    names = [layer.name for layer in model.layers if len(layer.output.shape) == 4]
+    names = [layer.name for layer in model.layers if len(layer.output.shape) == len(sizes) + 2]
     names = [n for n in names if n in ours]
     probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
-    height, width, channels = spec["input_shape"]
-    base = np.random.default_rng(0).normal(size=(1, height, width, channels))
+    rng = np.random.default_rng(0)
+    if raised_id is None:
+        base = rng.normal(size=(1, *shape))
+    else:
+        base = rng.integers(0, raised_id, size=(1, *shape))
     batch = [base]
-    for axis, size in ((1, height), (2, width)):
+    for axis, size in enumerate(sizes, start=1):
         for index in range(size):
             moved = base.copy()
-            np.moveaxis(moved, axis, 0)[index] += 100.0
+            if raised_id is None:
+                np.moveaxis(moved, axis, 0)[index] += 100.0
+            else:
+                np.moveaxis(moved, axis, 0)[index] = raised_id
             batch.append(moved)
     outputs = probe.predict(np.concatenate(batch), verbose=0)
     outputs = outputs if isinstance(outputs, list) else [outputs]
@@ -217,15 +233,21 @@ def observed_fields(keras: Any, spec: dict[str, Any]) -> dict[str, list[list[tup
     for name, out in zip(names, outputs):
         per_axis = []
         offset = 1
-        for axis, size in ((1, height), (2, width)):
+        for axis, size in enumerate(sizes, start=1):
             delta = np.abs(out[offset : offset + size] - out[0:1])
-            moved = delta.max(axis=tuple(a for a in (1, 2, 3) if a != axis)) > 1e-4 * (
-                1 + np.abs(out[0]).max()
-            )  # (input index, output index)
+            others = tuple(a for a in range(1, len(sizes) + 2) if a != axis)
+            moved = delta.max(axis=others) > 1e-4 * (1 + np.abs(out[0]).max())
+            # (input index, output index)
             per_axis.append([interval(np.flatnonzero(column)) for column in moved.T])
             offset += size
         fields[name] = per_axis
     return fields
+
+
+def embeds(keras: Any, layer: Any) -> bool:
+    """An Embedding, or a TimeDistributed one: its first weight is the table."""
+    held = getattr(layer, "layer", None)
+    return isinstance(layer, keras.layers.Embedding) or isinstance(held, keras.layers.Embedding)
 
 
 def interval(indices: Any) -> tuple[int, int] | None:
@@ -240,16 +262,20 @@ def expected(field: ReceptiveField, axis: int, index: int, size: int) -> tuple[i
     return (low, high) if low <= high else None
 
 
-def check_against_keras(keras: Any, spec: dict[str, Any], exact: bool) -> int:
+def check_against_keras(
+    keras: Any, spec: dict[str, Any], exact: bool, raised_id: int | None = None
+) -> int:
     """Every feature's interval contains what moves it in Keras; a feature whose interval
     lies inside the input (so no padding or dilation hole sits at its clipped ends) matches
     exactly when `exact`. Returns how many features matched exactly."""
     result = cnncalc.analyze(spec)
-    sizes = spec["input_shape"][:2]
+    shape = spec["input_shape"]
+    sizes = shape if raised_id is not None else shape[:-1]
     matched = 0
-    for name, per_axis in observed_fields(keras, spec).items():
+    for name, per_axis in observed_fields(keras, spec, raised_id).items():
         field = result[name].receptive_field
         assert field is not None, name
+        assert field.rank == len(sizes), name
         for axis, seen in enumerate(per_axis):
             for index, moved in enumerate(seen):
                 bound = expected(field, axis, index, sizes[axis])
@@ -317,6 +343,7 @@ def test_a_chain_follows_the_papers_closed_form(layers: list[tuple[int, int]]) -
 # fractional stride 1/s for up-sampling and transposed convolutions).
 
 H = Fraction  # a fractional stride's sizes
+WHOLE_LINE = "receptive field = the whole input  "
 
 
 def conv(kind: str, **arguments: Any) -> dict[str, Any]:
@@ -500,6 +527,217 @@ def test_the_region_a_feature_sees() -> None:
     assert unknown is not None and unknown.region((3,)) == [None]
 
 
+# ---- token ids: an Embedding makes every axis of its ids a spatial axis -----------------------
+
+ROWS = 12
+"""Rows in the test Embeddings: ids 0…10 are drawn, id 11 (the last, large row) is raised."""
+
+
+def embedding(**arguments: Any) -> dict[str, Any]:
+    return {"type": "Embedding", "input_dim": ROWS, "output_dim": 3, **arguments}
+
+
+def random_ids_layer(rng: random.Random) -> dict[str, Any]:
+    kind = rng.choice(
+        ["Conv1D", "Conv1D", "MaxPooling1D", "AveragePooling1D", "ZeroPadding1D", "Cropping1D"]
+    )
+    if kind == "Conv1D":
+        layer: dict[str, Any] = {
+            "type": kind,
+            "filters": 2,
+            "kernel_size": rng.randint(1, 4),
+            "padding": rng.choice(["valid", "same", "causal"]),
+        }
+        if rng.random() < 0.3:
+            layer["dilation_rate"] = 2
+        elif layer["padding"] != "causal":
+            layer["strides"] = rng.randint(1, 2)
+        return layer
+    if kind in ("MaxPooling1D", "AveragePooling1D"):
+        return {
+            "type": kind,
+            "pool_size": rng.randint(2, 3),
+            "strides": rng.randint(1, 2),
+            "padding": rng.choice(["valid", "same"]),
+        }
+    if kind == "ZeroPadding1D":
+        return {"type": kind, "padding": [rng.randint(0, 2), rng.randint(0, 2)]}
+    return {"type": kind, "cropping": [rng.randint(0, 1), rng.randint(0, 1)]}
+
+
+def random_ids_chain(seed: int) -> dict[str, Any]:
+    """23 token ids, an Embedding, then two to four random 1-D windows."""
+    rng = random.Random(seed)
+    while True:
+        layers = [random_ids_layer(rng) for _ in range(rng.randint(2, 4))]
+        spec = {"input_shape": [23], "layers": [embedding(), *layers]}
+        try:
+            if cnncalc.analyze(spec)[-1].output_shape[0] >= 2:
+                return spec
+        except cnncalc.CnncalcError:
+            continue
+
+
+EMBEDDED = [
+    (
+        "ids",
+        {
+            "input_shape": [21],
+            "layers": [
+                embedding(),
+                conv("Conv1D", kernel_size=3),
+                {"type": "MaxPooling1D", "pool_size": 2},
+                conv("Conv1D", kernel_size=3, dilation_rate=2, padding="same"),
+            ],
+        },
+        ROWS - 1,
+    ),
+    (
+        "ids-2d",
+        {
+            "input_shape": [9, 8],
+            "layers": [
+                embedding(),
+                conv("Conv2D", kernel_size=3, strides=2, padding="same"),
+                {"type": "MaxPooling2D", "pool_size": 2},
+            ],
+        },
+        ROWS - 1,
+    ),
+    (
+        "time-distributed",
+        {
+            "input_shape": [6, 7],
+            "layers": [
+                {"type": "TimeDistributed", "layer": embedding()},
+                conv("Conv2D", kernel_size=[3, 2]),
+                {"type": "AveragePooling2D", "pool_size": 2, "strides": 1},
+            ],
+        },
+        ROWS - 1,
+    ),
+    (
+        # IntegerLookup maps value v of 0…10 to index v + 1 (index 0 is out of vocabulary):
+        # the raised value 10 selects index 11, the last row
+        "lookup",
+        {
+            "input_shape": [15],
+            "layers": [
+                {"type": "IntegerLookup", "vocabulary": list(range(ROWS - 1))},
+                embedding(),
+                conv("Conv1D", kernel_size=4, strides=2),
+            ],
+        },
+        ROWS - 2,
+    ),
+] + [(f"ids-chain{seed}", random_ids_chain(seed), ROWS - 1) for seed in range(4)]
+
+
+@pytest.mark.parametrize(
+    ("spec", "raised_id"), [case[1:] for case in EMBEDDED], ids=[case[0] for case in EMBEDDED]
+)
+def test_embedding_fields_match_brute_force_in_keras(
+    keras: Any, spec: dict[str, Any], raised_id: int
+) -> None:
+    """One id (or a row or column of ids) switched at a time: the output features that move
+    are those whose field holds it, the Embedding's own output included (field 1)."""
+    assert check_against_keras(keras, spec, exact=True, raised_id=raised_id) > 0
+
+
+def ids_then(shape: list[Any], *layers: dict[str, Any]) -> dict[str, Any]:
+    return {"input_shape": shape, "layers": [embedding(), *layers]}
+
+
+SEES_ITS_ID = "receptive field: each position's vector is its own id's: "
+
+IDS_BY_HAND = [
+    # (id, spec, field of the last layer, its line) — token ids have no channel axis: each
+    # axis of the ids is a position, and Embedding output i holds the vector of id i alone:
+    # r 1, S 1, P 0 on every axis of the ids
+    ("ids", ids_then([20]), ((1,), (1,), (0,)), SEES_ITS_ID + "1 (S 1, P 0)"),
+    (
+        "ids-conv",
+        ids_then([20], conv("Conv1D", kernel_size=3)),
+        ((3,), (1,), (0,)),
+        "receptive_field_length: r = 1 + (3 − 1)·1 = 3, S = 1·1 = 1, P = 0 + 0·1 = 0",
+    ),
+    (
+        "ids-conv-pool",
+        ids_then([20], conv("Conv1D", kernel_size=3), {"type": "MaxPooling1D", "pool_size": 2}),
+        ((4,), (2,), (0,)),
+        "receptive_field_length: r = 3 + (2 − 1)·1 = 4, S = 1·2 = 2, P = 0 + 0·1 = 0",
+    ),
+    (
+        "ids-conv-pool-conv",
+        ids_then(
+            [20],
+            conv("Conv1D", kernel_size=3),
+            {"type": "MaxPooling1D", "pool_size": 2},
+            conv("Conv1D", kernel_size=3),
+        ),
+        ((8,), (2,), (0,)),  # the next window of 3 steps of 2: r = 4 + 2·2
+        "receptive_field_length: r = 4 + (3 − 1)·2 = 8, S = 2·1 = 2, P = 0 + 0·2 = 0",
+    ),
+    (
+        "unknown-length",  # 'same' on an unknown length: the zeros before are unknown
+        ids_then([None], conv("Conv1D", kernel_size=3, padding="same")),
+        ((3,), (1,), (None,)),
+        "receptive_field_length: r = 1 + (3 − 1)·1 = 3, S = 1·1 = 1, P = 0 + ?·1 = ?",
+    ),
+    ("ids-2d", ids_then([6, 7]), ((1, 1), (1, 1), (0, 0)), SEES_ITS_ID + "1×1 (S 1, P 0)"),
+    (
+        "ids-2d-conv",  # (6, 7) ids → (6, 7, 3): a 3×3 window over two axes of ids
+        ids_then([6, 7], conv("Conv2D", kernel_size=3)),
+        ((3, 3), (1, 1), (0, 0)),
+        "receptive_field_width: r = 1 + (3 − 1)·1 = 3, S = 1·1 = 1, P = 0 + 0·1 = 0",
+    ),
+    (
+        "ids-with-a-last-axis-of-1",  # (20, 1) → (20, 1, 3): two axes of ids, each its own
+        ids_then([20, 1]),
+        ((1, 1), (1, 1), (0, 0)),
+        SEES_ITS_ID + "1×1 (S 1, P 0)",
+    ),
+    (
+        "lookup",  # a lookup in 'int' mode maps each value to one id in its place
+        {
+            "input_shape": [20],
+            "layers": [
+                {"type": "IntegerLookup", "vocabulary": [1, 2, 3]},
+                embedding(),
+                conv("Conv1D", kernel_size=3),
+            ],
+        },
+        ((3,), (1,), (0,)),
+        "receptive_field_length: r = 1 + (3 − 1)·1 = 3, S = 1·1 = 1, P = 0 + 0·1 = 0",
+    ),
+    (
+        "time-distributed",  # an Embedding on every step of (5, 4) is one on all the ids
+        {
+            "input_shape": [5, 4],
+            "layers": [
+                {"type": "TimeDistributed", "layer": embedding()},
+                conv("Conv2D", kernel_size=[3, 2]),
+            ],
+        },
+        ((3, 2), (1, 1), (0, 0)),
+        "receptive_field_width: r = 1 + (2 − 1)·1 = 2, S = 1·1 = 1, P = 0 + 0·1 = 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "field", "line"),
+    [case[1:] for case in IDS_BY_HAND],
+    ids=[case[0] for case in IDS_BY_HAND],
+)
+def test_fields_of_token_ids_worked_by_hand(
+    spec: dict[str, Any], field: tuple[tuple[Any, ...], ...], line: str
+) -> None:
+    row = cnncalc.analyze(spec)[-1]
+    assert row.receptive_field == ReceptiveField(*field)
+    assert line in row.cost_working
+
+
 # ---- merges and layers that are not windows ---------------------------------------------------
 
 
@@ -628,18 +866,186 @@ WHOLE = [
             ],
         },
         "after",
-        "receptive field = the whole input  (an earlier layer mixed every position)",
+        # the cause is named: the layer that mixed, not only "an earlier layer"
+        f"{WHOLE_LINE}(an earlier layer, 'flat' (Flatten), mixed every position)",
+    ),
+    (
+        {"input_shape": [784], "layers": [{"type": "Dense", "units": 4, "name": "first"}]},
+        "first",
+        # a first layer on a vector: nothing was mixed before it, its input has no axis
+        f"{WHOLE_LINE}(the input (None, 784) has no spatial axis)",
+    ),
+    (
+        {
+            "layers": [
+                {"type": "InputLayer", "name": "ids", "shape": [10]},
+                {"type": "Activation", "activation": "relu", "name": "act"},
+                {"type": "Dropout", "rate": 0.5, "name": "drop"},
+            ]
+        },
+        "drop",
+        # no layer mixed anything: the named input is why, all the way down
+        f"{WHOLE_LINE}(the input 'ids' (None, 10) has no spatial axis)",
+    ),
+    (
+        {
+            "layers": [
+                {"type": "InputLayer", "name": "a", "shape": [10]},
+                {"type": "InputLayer", "name": "b", "shape": [10]},
+                {"type": "Add", "name": "sum", "inputs": ["a", "b"]},
+            ]
+        },
+        "sum",
+        f"{WHOLE_LINE}(the input 'a' (None, 10) has no spatial axis)",
+    ),
+    (
+        {
+            "input_shape": [8, 8, 1],
+            "layers": [
+                {"type": "Flatten", "name": "flat"},
+                {"type": "Reshape", "name": "back", "target_shape": [8, 8, 1]},
+                {"type": "Add", "name": "sum", "inputs": ["back", "input"]},
+            ],
+        },
+        "sum",
+        f"{WHOLE_LINE}(an earlier layer, 'flat' (Flatten), mixed every position)",
+    ),
+    (
+        {
+            "input_shape": [8, 8, 3],
+            "layers": [conv("Conv2D", kernel_size=3, name="conv"), embedding(name="embed")],
+        },
+        "embed",
+        # ids read from a feature map: their last axis was the conv's channels
+        f"{WHOLE_LINE}(the last axis of its ids holds the channels of the layers before, not "
+        "input positions)",
+    ),
+    (
+        {
+            "input_shape": [8, 8, 3],
+            "layers": [
+                conv("Conv2D", kernel_size=3, name="conv", filters=4),
+                embedding(name="embed"),  # (6, 6, 4) → (6, 6, 4, 3)
+                conv("Conv3D", kernel_size=2, name="after"),
+            ],
+        },
+        "after",
+        f"{WHOLE_LINE}(an earlier layer, 'embed' (Embedding), looked up channels as positions)",
+    ),
+    (
+        {
+            "input_shape": [1],
+            "layers": [
+                {"type": "TextVectorization", "output_sequence_length": 10, "name": "text"},
+                embedding(name="embed"),
+                conv("Conv1D", kernel_size=3, name="after"),
+            ],
+        },
+        "after",
+        # one string in: every token comes from that one value
+        f"{WHOLE_LINE}(the input (None, 1) has no spatial axis)",
+    ),
+    (
+        {
+            "input_shape": [5, 4],
+            "layers": [
+                {
+                    "type": "TimeDistributed",
+                    "name": "steps",
+                    "layer": {"type": "Reshape", "target_shape": [2, 2]},
+                },
+                conv("Conv2D", kernel_size=2, name="conv"),
+            ],
+        },
+        "conv",
+        # each step's 4 values become a 2×2 grid: a second axis the tracer has not followed
+        f"{WHOLE_LINE}(Conv2D slides over 2 spatial axes; its input is traced along 1)",
+    ),
+    (
+        {
+            "input_shape": [5, 4],
+            "layers": [
+                {
+                    "type": "TimeDistributed",
+                    "name": "steps",
+                    "layer": {"type": "Reshape", "target_shape": [2, 2]},
+                },
+                conv("Conv2D", kernel_size=2, name="conv"),
+                {"type": "ReLU", "name": "relu"},
+            ],
+        },
+        "relu",
+        f"{WHOLE_LINE}(an earlier layer, 'conv' (Conv2D), slid over axes that are not traced)",
     ),
 ]
 
+WHOLE_IDS = [
+    "concat-spatial",
+    "ranks",
+    "nested",
+    "after-flatten",
+    "dense-on-a-vector",
+    "after-a-vector",
+    "merge-of-vectors",
+    "merge-after-flatten",
+    "channels-as-ids",
+    "after-channels-as-ids",
+    "text",
+    "ranks-differ",
+    "after-ranks-differ",
+]
 
-@pytest.mark.parametrize(
-    ("spec", "layer", "line"), WHOLE, ids=["concat-spatial", "ranks", "nested", "after-flatten"]
-)
+
+@pytest.mark.parametrize(("spec", "layer", "line"), WHOLE, ids=WHOLE_IDS)
 def test_the_whole_input_and_why(spec: dict[str, Any], layer: str, line: str) -> None:
     row = cnncalc.analyze(spec)[layer]
     assert row.receptive_field is None
     assert line in row.cost_working
+
+
+NAMED_CAUSE = re.compile(r"an earlier layer, '([^']+)' \((\w+)\), (.*)\)$")
+NAMED_INPUT = re.compile(r"the input(?: '([^']+)')? (\(.*\)) has no spatial axis\)$")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [case[0] for case in WHOLE] + [case[1] for case in IDS_BY_HAND + EMBEDDED],
+    ids=WHOLE_IDS + [f"ids-{case[0]}" for case in IDS_BY_HAND + EMBEDDED],
+)
+def test_every_named_cause_is_there(spec: dict[str, Any]) -> None:
+    """A line that blames an earlier layer names one this layer reads, directly or not, whose
+    own line says it did that; a line that blames an input with no spatial axis names an
+    input this layer reads whose shape is a vector; any other whole-input line speaks of the
+    layer itself (its type) or of its own inputs."""
+    result = cnncalc.analyze(spec)
+    rows = {row.name: row for row in result}
+    upstream: dict[str, set[str]] = {}
+    for row in result:  # the order is topological: every input is seen first
+        upstream[row.name] = {*row.inputs, *(n for i in row.inputs for n in upstream.get(i, ()))}
+    for row in result:
+        for line in row.cost_working:
+            if not line.startswith(WHOLE_LINE):
+                continue
+            cause = line[len(WHOLE_LINE) :]
+            if named := NAMED_CAUSE.search(cause):
+                name, kind, deed = named.groups()
+                assert name in upstream[row.name], (row.name, line)
+                assert rows[name].type == kind, (row.name, line)
+                verb = deed.split()[0]  # mixed, slid, looked, is
+                own = {"mixed": "mixes", "slid": "slides", "is": "is not traced"}.get(verb, "")
+                said = " ".join(rows[name].cost_working)
+                assert (own or "ids holds the channels") in said, (row.name, line)
+            elif named := NAMED_INPUT.search(cause):
+                name, shape = named.groups()
+                source = name or "input"
+                assert source == "input" or source in upstream[row.name], (row.name, line)
+                declared = result[source].output_shape if name else result.input_shape
+                assert declared is not None and len(declared) == 1, (row.name, line)
+                assert shape == f"(None, {declared[0]})", (row.name, line)
+            else:
+                assert cause.startswith(
+                    (f"({row.type} ", "(the paths differ", "(the last axis of its ids")
+                ), (row.name, line)
 
 
 def test_an_input_layer_and_a_pointwise_layer() -> None:

@@ -5,12 +5,13 @@ Per-layer multiply-accumulates and elementwise operations belong to each layer's
 """
 
 from .memory import DEFAULT_OPTIMIZER, OPTIMIZERS, Memory, estimate, spec_dtype
-from .receptive import ReceptiveField, trace
+from .receptive import Reach, ReceptiveField, trace
 
 __all__ = [
     "DEFAULT_OPTIMIZER",
     "OPTIMIZERS",
     "Memory",
+    "Reach",
     "ReceptiveField",
     "estimate",
     "spec_dtype",

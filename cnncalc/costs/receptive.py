@@ -25,7 +25,9 @@ from functools import cached_property
 from typing import Any, Union
 
 from ..formulas import num, same_padding_split
-from ..layers.base import AXIS_NAMES, Layer, Padded, Shape, Spatial
+from ..layers.base import AXIS_NAMES, IMPLICIT_INPUT, Layer, Padded, Shape, Spatial, shape_text
+from ..layers.core import Identity
+from ..layers.lookup import Encoding
 
 Number = Union[int, Fraction]
 
@@ -100,38 +102,104 @@ class Window:
     padding: Number | None
 
 
-Traced = tuple[ReceptiveField | None, tuple[str, ...]]
-"""A field (None: the whole input) and the lines that derive it."""
+@dataclass(frozen=True)
+class Reach:
+    """What the tracer carries along each edge of the graph: the field (None: the whole
+    input), and when it is the whole input, why (`why`, quoted by the lines of the layers
+    after, so that none of them guesses a cause). `ids`: every axis of the tensor, the last
+    one too, still holds the input's own values one to one (an input, or token ids looked up
+    from one): an Embedding on it turns each of those axes into a spatial axis."""
+
+    field: ReceptiveField | None
+    why: str = ""
+    ids: bool = False
+
+    @classmethod
+    def of_input(cls, name: str, shape: Shape) -> Reach:
+        """An input: each feature sees itself; a vector has no spatial axis to see along."""
+        field = ReceptiveField.of_input(shape)
+        called = "the input" if name == IMPLICIT_INPUT else f"the input '{name}'"
+        why = "" if field else f"{called} {shape_text(shape)} has no spatial axis"
+        return cls(field, why, ids=True)
+
+
+Traced = tuple[Reach, tuple[str, ...]]
+"""What a layer's output sees, and the lines that derive it."""
 
 WHOLE_INPUT = "receptive field = the whole input"
 
 
+def whole(why: str, line: str | None = None, ids: bool = False) -> Traced:
+    """The whole input, the cause carried on, and the layer's line (the cause by default)."""
+    return Reach(None, why, ids), (f"{WHOLE_INPUT}  ({line or why})",)
+
+
 def trace(
-    layer: Layer,
-    fields: list[ReceptiveField | None],
-    inputs: list[Shape],
-    output: Shape,
+    layer: Layer, name: str, reaches: list[Reach], inputs: list[Shape], output: Shape
 ) -> Traced:
-    """The receptive field of a layer's output, from its inputs' fields."""
+    """The receptive field of a layer's output, from what its inputs see."""
     positions = layer.reads_positions(inputs)  # an InputLayer (no inputs) reads none
     if positions == "input":
-        field = ReceptiveField.of_input(output)
-        return field, (() if field is None else ("receptive field: an input feature sees itself",))
+        reach = Reach.of_input(name, output)
+        return reach, (
+            () if reach.field is None else ("receptive field: an input feature sees itself",)
+        )
     if positions == "merge":
-        return merge(fields)
+        return merge(reaches)
+    if positions == "ids":
+        return looked_up(name, reaches[0], output)
+    ids = positions == "own" and keeps_ids(layer) and all(r.ids for r in reaches)
+    earlier = next((r.why for r in reaches if r.field is None), None)
+    if earlier is not None and all(len(shape) <= 1 for shape in inputs):
+        return whole(earlier, ids=ids)  # a vector: no position to keep or to mix, say why
+    mixer = f"an earlier layer, '{name}' ({layer.type}),"
     if positions == "untraced":
-        return None, (f"{WHOLE_INPUT}  ({layer.type} is not traced inside: assumed)",)
-    if positions == "mixed" or len(fields) != 1:
-        return None, (f"{WHOLE_INPUT}  ({layer.type} mixes every position)",)
-    field = fields[0]
+        return whole(
+            earlier or f"{mixer} is not traced inside",
+            f"{layer.type} is not traced inside: assumed",
+        )
+    if positions == "mixed" or len(reaches) != 1:
+        return whole(
+            earlier or f"{mixer} mixed every position", f"{layer.type} mixes every position"
+        )
+    field = reaches[0].field
     if field is None:
-        return None, (f"{WHOLE_INPUT}  (an earlier layer mixed every position)",)
+        return whole(reaches[0].why, ids=ids)
     if positions == "own":
-        return field, (f"receptive field unchanged: {field.text}",)
+        return Reach(field, ids=ids), (f"receptive field unchanged: {field.text}",)
     assert isinstance(layer, Spatial)
     if layer.rank != field.rank:
-        return None, (f"{WHOLE_INPUT}  ({layer.rank} spatial axes after a reshape)",)
-    return advance(layer, field, windows(layer, positions, inputs[0], output))
+        return whole(
+            f"{mixer} slid over axes that are not traced",
+            f"{layer.type} slides over {layer.rank} spatial axes; its input is traced along "
+            f"{field.rank}",
+        )
+    field, lines = advance(layer, field, windows(layer, positions, inputs[0], output))
+    return Reach(field), lines
+
+
+def keeps_ids(layer: Layer) -> bool:
+    """Lookups in 'int' mode and Identity map each value to one value in its place: token ids
+    made from an input stay that input's positions on every axis."""
+    return isinstance(layer, (Encoding, Identity))
+
+
+def looked_up(name: str, ids: Reach, output: Shape) -> Traced:
+    """An Embedding: output position i holds the vector of id i alone. On ids that are still
+    an input's own values every axis of the ids is a position, the last one too: field 1."""
+    if ids.ids:
+        field = ReceptiveField.of_input(output)  # the ids' axes, then the vector's
+        if field is None:  # a single id: its vector has no spatial axis either
+            return whole(ids.why)
+        return Reach(field), (
+            f"receptive field: each position's vector is its own id's: {field.text}",
+        )
+    if ids.field is None:
+        return whole(ids.why)
+    return whole(
+        f"an earlier layer, '{name}' (Embedding), looked up channels as positions",
+        "the last axis of its ids holds the channels of the layers before, not input positions",
+    )
 
 
 def windows(layer: Spatial, positions: str, shape: Shape, output: Shape) -> list[Window]:
@@ -194,7 +262,9 @@ def transposed_windows(layer: Padded, shape: Shape, output: Shape) -> list[Windo
     return windows
 
 
-def advance(layer: Spatial, field: ReceptiveField, windows: list[Window]) -> Traced:
+def advance(
+    layer: Spatial, field: ReceptiveField, windows: list[Window]
+) -> tuple[ReceptiveField, tuple[str, ...]]:
     """r' = r + (k − 1)·S, S' = S·s, P' = P + p·S on every axis, with the working."""
     sizes, strides, paddings, lines = [], [], [], []
     for axis, r, S, P, w in zip(layer.axis_names, field.size, field.stride, field.padding, windows):
@@ -213,14 +283,17 @@ def advance(layer: Spatial, field: ReceptiveField, windows: list[Window]) -> Tra
     return ReceptiveField(tuple(sizes), tuple(strides), tuple(paddings)), tuple(lines)
 
 
-def merge(fields: list[ReceptiveField | None]) -> Traced:
+def merge(reaches: list[Reach]) -> Traced:
     """Aligned paths (equal S) keep their union; otherwise the largest, with a note."""
-    if any(f is None for f in fields):
-        return None, (f"{WHOLE_INPUT}  (a path into this merge sees the whole input)",)
-    known = [f for f in fields if f is not None]
+    earlier = next((r.why for r in reaches if r.field is None), None)
+    if earlier is not None:
+        return whole(earlier)
+    known = [r.field for r in reaches if r.field is not None]
     ranks = {f.rank for f in known}
     if len(ranks) > 1:
-        return None, (f"{WHOLE_INPUT}  (the paths differ in spatial rank)",)
+        return whole(
+            "the paths into a merge differ in spatial rank", "the paths differ in spatial rank"
+        )
     (rank,) = ranks
     sizes, strides, paddings, lines = [], [], [], []
     for axis, name in enumerate(AXIS_NAMES[rank]):
@@ -230,7 +303,7 @@ def merge(fields: list[ReceptiveField | None]) -> Traced:
         strides.append(S)
         paddings.append(P)
         lines.append(f"receptive_field_{name}: {working}")
-    return ReceptiveField(tuple(sizes), tuple(strides), tuple(paddings)), tuple(lines)
+    return Reach(ReceptiveField(tuple(sizes), tuple(strides), tuple(paddings))), tuple(lines)
 
 
 def union(paths: list[tuple[Number, Number, Number | None]]) -> tuple[Any, Any, Any, str]:

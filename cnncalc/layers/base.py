@@ -324,7 +324,8 @@ class Layer(BaseModel):
     positions: ClassVar[str] = "mixed"
     """How output positions read input positions, for receptive fields: 'own' (each its own),
     'window' (a sliding window), 'transposed', 'edges' (padding or cropping), 'upsampling',
-    'merge' (elementwise over several inputs), 'input', 'mixed' (every position), or
+    'merge' (elementwise over several inputs), 'input', 'ids' (a vector per value: every
+    input axis becomes a position, as in Embedding), 'mixed' (every position), or
     'untraced' (a nested model or code: the whole input is assumed)."""
 
     def reads_positions(self, inputs: list[Shape]) -> str:

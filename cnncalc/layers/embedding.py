@@ -16,7 +16,7 @@ class Embedding(OneInput):
     accepted and ignored, the input shape says it."""
 
     summary = "(…) → (…, output_dim); params input_dim·output_dim"
-    positions = "own"  # each token's vector comes from that token alone
+    positions = "ids"  # each token's vector comes from that token alone: every axis a position
 
     type: Literal["Embedding"] = "Embedding"
     input_dim: PositiveInt

@@ -67,10 +67,10 @@ def summed(outcome: Outcome, parts: list[tuple[str, Outcome]], note: str) -> Out
 
 
 def held_positions(layer: Layer, shape: Shape) -> str:
-    """A wrapper's positions from its held layer's: 'own' and 'mixed' carry over; a window
-    is inside the held layer, which the tracer does not enter ('untraced')."""
+    """A wrapper's positions from its held layer's: 'own', 'ids' and 'mixed' carry over; a
+    window is inside the held layer, which the tracer does not enter ('untraced')."""
     positions = layer.reads_positions([shape])
-    return positions if positions in ("own", "mixed") else "untraced"
+    return positions if positions in ("own", "ids", "mixed") else "untraced"
 
 
 class Bidirectional(OneInput):
@@ -144,6 +144,8 @@ class TimeDistributed(OneInput):
         """Step t reads only step t: with a vector per step that is all ('own'); otherwise
         the held layer's positions within a step decide."""
         step = inputs[0][1:]
+        if self.layer.positions == "ids":  # an Embedding on every step is one Embedding
+            return "ids"
         return "own" if len(step) <= 1 else held_positions(self.layer, step)
 
     def apply(self, shape: Shape) -> Outcome:
