@@ -870,6 +870,20 @@ WHOLE = [
         f"{WHOLE_LINE}(an earlier layer, 'flat' (Flatten), mixed every position)",
     ),
     (
+        {
+            "input_shape": [8, 8, 1],
+            "layers": [
+                {"type": "Flatten", "name": "flat"},
+                {"type": "Reshape", "name": "back", "target_shape": [8, 8, 1]},
+                {"type": "Softmax", "name": "soft", "axis": 1},
+                conv("Conv2D", kernel_size=3, name="after"),
+            ],
+        },
+        "after",
+        # the first layer that mixed is named: Softmax over the rows mixed what was whole already
+        f"{WHOLE_LINE}(an earlier layer, 'flat' (Flatten), mixed every position)",
+    ),
+    (
         {"input_shape": [784], "layers": [{"type": "Dense", "units": 4, "name": "first"}]},
         "first",
         # a first layer on a vector: nothing was mixed before it, its input has no axis
@@ -984,6 +998,7 @@ WHOLE_IDS = [
     "ranks",
     "nested",
     "after-flatten",
+    "after-two-mixers",
     "dense-on-a-vector",
     "after-a-vector",
     "merge-of-vectors",
