@@ -15,6 +15,10 @@ that size is unknown, P is too (None). Up-sampling and transposed convolutions h
 fractional stride 1/s of the paper's appendix: their features see the integer coordinates
 inside the interval above. Paths that meet in a merge keep their union when they are aligned
 (equal S); otherwise the largest field is kept and the misalignment is a note.
+
+Token ids have no channel axis: an Embedding on ids still one to one with an input makes each
+of their axes a spatial axis (field 1). A field that is the whole input carries its cause, so
+each later line names the layer that mixed or the input that has no spatial axis.
 """
 
 from __future__ import annotations
