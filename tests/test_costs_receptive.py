@@ -948,6 +948,20 @@ WHOLE = [
     ),
     (
         {
+            "input_shape": [8, 8, 3],
+            "layers": [
+                conv("Conv2D", kernel_size=3, name="conv", filters=4),
+                {"type": "TimeDistributed", "name": "each", "layer": embedding()},
+                conv("Conv3D", kernel_size=2, name="after"),
+            ],
+        },
+        "after",
+        # the wrapper is named, as its row is
+        f"{WHOLE_LINE}(an earlier layer, 'each' (TimeDistributed), looked up channels as "
+        "positions)",
+    ),
+    (
+        {
             "input_shape": [1],
             "layers": [
                 {"type": "TextVectorization", "output_sequence_length": 10, "name": "text"},
@@ -1005,6 +1019,7 @@ WHOLE_IDS = [
     "merge-after-flatten",
     "channels-as-ids",
     "after-channels-as-ids",
+    "after-channels-as-ids-each-step",
     "text",
     "ranks-differ",
     "after-ranks-differ",

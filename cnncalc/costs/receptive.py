@@ -151,7 +151,7 @@ def trace(
     if positions == "merge":
         return merge(reaches)
     if positions == "ids":
-        return looked_up(name, reaches[0], output)
+        return looked_up(layer, name, reaches[0], output)
     ids = positions == "own" and keeps_ids(layer) and all(r.ids for r in reaches)
     earlier = next((r.why for r in reaches if r.field is None), None)
     if earlier is not None and all(len(shape) <= 1 for shape in inputs):
@@ -188,7 +188,7 @@ def keeps_ids(layer: Layer) -> bool:
     return isinstance(layer, (Encoding, Identity))
 
 
-def looked_up(name: str, ids: Reach, output: Shape) -> Traced:
+def looked_up(layer: Layer, name: str, ids: Reach, output: Shape) -> Traced:
     """An Embedding: output position i holds the vector of id i alone. On ids that are still
     an input's own values every axis of the ids is a position, the last one too: field 1."""
     if ids.ids:
@@ -201,7 +201,7 @@ def looked_up(name: str, ids: Reach, output: Shape) -> Traced:
     if ids.field is None:
         return whole(ids.why)
     return whole(
-        f"an earlier layer, '{name}' (Embedding), looked up channels as positions",
+        f"an earlier layer, '{name}' ({layer.type}), looked up channels as positions",
         "the last axis of its ids holds the channels of the layers before, not input positions",
     )
 
