@@ -480,16 +480,24 @@ const FIELD_EXAMPLES = { output_shape: "shape, e.g. HxWxC", params: "count", mac
 const askedFields = (sheet) => sheet.fields || ["output_shape", "params"];
 const totalFields = (sheet) => Object.keys(sheet).filter((key) => key.startsWith("total_"));
 
+/** The worksheet and its buttons, shown or put away. */
+function showSheet(shown) {
+  $("#sheet").hidden = !shown;
+  $("#exercise-check").disabled = !shown;
+  $("#exercise-reveal").disabled = !shown;
+}
+
 async function newWorksheet() {
   const choice = $("#exercise-network").value;
   const reference = choice === "random" ? `random:${$("#exercise-difficulty").value}:${$("#exercise-seed").value || 0}` : choice;
   const fields = ["output_shape", "params", ...[...document.querySelectorAll(".ask-field:checked")].map((box) => box.value)];
   const query = new URLSearchParams({ spec: reference, fields: fields.join(",") });
   const mine = ++sheetState.asked;
+  showSheet(false); // nothing may be typed into the old sheet while the new one comes
   const reply = await call("GET", `/api/exercise?${query}`);
   if (mine !== sheetState.asked) return; // a newer worksheet has been asked for since
   showError($("#exercise-error"), reply.ok ? "" : reply.data.error);
-  if (!reply.ok) return;
+  if (!reply.ok) return showSheet(sheetState.sheet !== null);
   const sheet = reply.data;
   sheetState.sheet = sheet;
   const asked = askedFields(sheet);
@@ -521,9 +529,7 @@ async function newWorksheet() {
       ),
     ),
   );
-  $("#sheet").hidden = false;
-  $("#exercise-check").disabled = false;
-  $("#exercise-reveal").disabled = false;
+  showSheet(true);
   $("#exercise-score").textContent = "";
 }
 
