@@ -170,3 +170,35 @@ def test_bar_column_headings_stay_apart(network: str) -> None:
         for (left, text), (next_left, _) in pairwise(sorted(row)):
             assert left + len(text) * 0.6 * 11 < next_left, (text, left, next_left)
     assert " 0%" not in "".join(text for _, _, text in headings)  # 'dense 0%' says nothing
+
+
+def test_the_costs_are_those_of_analyze_costs(page: Any, tmp_path: Path) -> None:
+    """MACs, activations, receptive fields and the memory totals, as read in Chromium."""
+    path = tmp_path / "report.html"
+    path.write_text(report_html(cnncalc.analyze("mnist")), encoding="utf-8")
+    page.goto(path.as_uri())
+    costs = page.locator("h2:text-is('Costs') + p").inner_text().splitlines()
+    # MNIST's MACs: 26·26·32·3·3·1 = 194,688; 11·11·64·3·3·32 = 2,230,272; 1600·10 = 16,000
+    assert costs[0].startswith("Total MACs: 2,440,960 (FLOPs = 2 × MACs = 4,881,920")
+    # batch 1, float32, rmsprop: params 34,826·4 = 139,304 B = 136.04 KB; optimizer 34,826
+    # slots + iteration + learning rate = 34,828 (34,826·4 + 8 + 4 = 139,316 B = 136.05 KB);
+    # activations (784 + 21,632 + 5,408 + 7,744 + 1,600·3 + 10)·4 = 161,512 B = 157.73 KB;
+    # training 139,304·2 + 139,316 + 161,512 = 579,436 B = 565.86 KB; inference peak
+    # 139,304 + (21,632 + 5,408)·4 = 247,464 B = 241.66 KB
+    assert [line.strip() for line in costs[2:9]] == [
+        "Memory (batch size 1, float32, optimizer rmsprop):",
+        "Params: 136.04 KB",
+        "Gradients: 136.04 KB",
+        "Optimizer params: 34,828 (136.05 KB)",
+        "Activations: 157.73 KB",
+        "Training total: 565.86 KB",
+        "Inference peak: 241.66 KB",
+    ]
+    heading = page.locator("table tr").first.locator("th").all_inner_texts()
+    assert heading[-3:] == ["Activations", "MACs", "Receptive field"]
+    pool = page.locator('tr[data-row="max_pooling2d_1"] td').all_inner_texts()
+    # r = 1 + (3−1)·1 = 3, + (2−1)·1 = 4 (S 2), + (3−1)·2 = 8, + (2−1)·2 = 10 (S 4);
+    # 5·5·64 = 1,600 activations
+    assert pool[-3:] == ["1,600", "0", "10×10 (S 4, P 0)"]
+    dense = page.locator('tr[data-row="dense"] td').all_inner_texts()
+    assert dense[-1] == "whole input"  # after Flatten every unit sees all of the image

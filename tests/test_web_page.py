@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,7 @@ def test_the_mnist_exercise_names_a_forgotten_bias(page: Any) -> None:
     expect(page.locator("#exercise-score")).to_have_text("Score: 14/15")
     assert "320" not in conv.inner_text()  # the answer stays hidden until revealed
     page.click("#exercise-reveal")
-    expect(conv).to_contain_text("answer: 320")
+    expect(conv).to_contain_text("Answer: 320.")  # in the hint, once
 
 
 def test_a_class_is_graded_and_the_gradebook_downloads(page: Any, tmp_path: Path) -> None:
@@ -366,3 +367,83 @@ def test_class_errors_name_the_pages_network_list_not_a_flag(page: Any, tmp_path
     problem = page.locator("#class-scores tbody td").nth(4)
     expect(problem).to_contain_text("the Network list has")
     assert "--" not in problem.inner_text() + page.locator("#class-report").inner_text()
+
+
+def test_memory_is_shown_in_the_units_keras_prints(page: Any) -> None:
+    """Keras's '136.04 KB': powers of 1024, two decimals (the CLI's --costs lines)."""
+    memory = page.locator("#memory")
+    # MNIST, batch 1, float32 (4 bytes), rmsprop (1 slot + int64 iteration + float32 rate):
+    # params 34,826·4 = 139,304 B = 136.04 KB; gradients the same; optimizer
+    # 34,826·4 + 8 + 4 = 139,316 B = 136.05 KB; activations (784 input + 21,632 + 5,408 +
+    # 7,744 + 1,600·3 + 10 = 40,378)·4 = 161,512 B = 157.73 KB; training their sum 579,436 B
+    # = 565.86 KB; inference peak 139,304 + (21,632 + 5,408)·4 = 247,464 B = 241.66 KB
+    expect(memory).to_have_text(
+        "Memory for a batch of 1 (float32, rmsprop): training 565.86 KB (params 136.04 KB, "
+        "gradients 136.04 KB, optimizer 136.05 KB, activations 157.73 KB), "
+        "inference peak 241.66 KB"
+    )
+    page.fill("#batch-size", "32")
+    page.locator("#batch-size").blur()
+    # activations 40,378·32·4 = 5,168,384 B = 4.93 MB; training 139,304·2 + 139,316 +
+    # 5,168,384 = 5,586,308 B = 5.33 MB; inference 139,304 + 27,040·32·4 = 3,600,424 B = 3.43 MB
+    expect(memory).to_contain_text("training 5.33 MB (")
+    expect(memory).to_contain_text("activations 4.93 MB), inference peak 3.43 MB")
+    spec = {"input_shape": [8], "layers": [{"type": "Dense", "units": 32}]}
+    page.fill("#spec", json.dumps(spec))
+    # (8 + 1)·32 = 288 weights, 1,152 B = 1.125 KB: a tie, to even as Python's '1.12 KB'
+    expect(page.locator("#total-params")).to_have_text("Total params: 288")
+    expect(memory).to_contain_text("(params 1.12 KB,")
+
+
+def test_the_exercise_tab_opens_on_a_worksheet(page: Any) -> None:
+    page.get_by_role("tab", name="Exercise").click()  # and nothing else
+    expect(page.locator("#sheet")).to_be_visible()
+    # the lecture's MNIST convnet: 7 layers and the total
+    names = ["conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dropout"]
+    expect(page.locator("#sheet tbody tr")).to_have_count(8)
+    assert page.locator("#sheet tbody td:first-child").all_inner_texts() == [
+        *names,
+        "dense",
+        "total_params",
+    ]
+    expect(page.locator("#exercise-intro")).to_contain_text("input shape (28, 28, 1)")
+    expect(page.locator("#exercise-check")).to_be_enabled()
+
+
+def test_a_revealed_answer_is_shown_once(page: Any) -> None:
+    fill_worksheet(page, conv2d="288")  # the bias forgotten: (3·3·1 + 1)·32 = 320
+    page.click("#exercise-reveal")
+    conv = page.locator('#sheet tr[data-layer="conv2d"] .result')
+    expect(conv).to_contain_text("Answer: 320.")
+    assert conv.inner_text().lower().count("answer: 320") == 1
+    # where no hint is shown (a right answer), the answer is still given, once
+    conv_1 = page.locator('#sheet tr[data-layer="conv2d_1"] .result')
+    assert conv_1.inner_text().lower().count("answer: 18,496") == 1  # (3·3·32 + 1)·64
+
+
+def test_the_common_layer_types_come_first(page: Any, server: Server) -> None:
+    """A student looks for Conv2D, MaxPooling2D, Dense, Flatten and Dropout (MNIST's)."""
+    lecture = {"Conv2D", "MaxPooling2D", "Dense", "Flatten", "Dropout"}
+    layer_union = server.json("GET", "/api/schema")["$defs"]["Layer"]["discriminator"]
+    every = set(layer_union["mapping"])
+    for select in (page.locator("#new-layer-type"), page.get_by_label("layer 0 type")):
+        offered = select.locator("option").all_inner_texts()
+        assert lecture <= set(offered[:5]), offered[:5]
+        assert sorted(offered) == sorted(every)  # each type once, and only types ('Layer' is none)
+        assert len(every) == 162
+
+
+def test_a_long_diagram_scrolls_in_its_box(page: Any) -> None:
+    page.select_option("#preset", "resnet50")
+    # keras.applications.ResNet50().summary(): Total params: 25,636,712
+    expect(page.locator("#total-params")).to_have_text("Total params: 25,636,712", timeout=30000)
+    figure = page.locator("#diagram")
+    expect(figure).to_be_visible(timeout=30000)
+    expect(figure.locator("img")).to_have_attribute("src", re.compile("^blob:"))
+    assert figure.locator("img").evaluate(
+        "img => img.decode().then(() => img.naturalHeight)", timeout=30000
+    ), "the picture did not load"
+    box = figure.bounding_box()
+    assert box is not None and box["height"] <= VIEWPORT["height"]
+    # the rest of the picture is there, a scroll away inside the box
+    assert figure.evaluate("f => f.scrollHeight > 2 * f.clientHeight")

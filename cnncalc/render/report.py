@@ -13,7 +13,7 @@ from ..layers.base import shape_text
 from .diagram import draw
 from .plots import bars_svg
 from .svg import attr, row_heading
-from .tables import header, totals_lines
+from .tables import cost_lines, field_text, header, totals_lines
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -32,13 +32,15 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 details { margin: .2rem 0; } summary { cursor: pointer; font-family: monospace; }
 pre { margin: .2rem 0 .6rem 1.2rem; background: #f7f7f7; padding: .4rem; }
 .note { color: #8a4b00; }
+.costs { white-space: pre-wrap; font-variant-numeric: tabular-nums; }
 """
 
 
 def summary_table(analysis: Analysis) -> str:
-    """Keras's summary columns, plus activations and MACs (where known) per layer."""
+    """Keras's summary columns, plus activations, MACs (where known) and receptive fields per
+    layer: the columns of `cnncalc analyze --costs`."""
     macs = any(row.macs is not None for row in analysis.layers)
-    columns = [*header(analysis), "Activations", *(["MACs"] if macs else [])]
+    columns = [*header(analysis), "Activations", *(["MACs"] if macs else []), "Receptive field"]
     lines = ["<table>", "<tr>" + "".join(f"<th>{attr(c)}</th>" for c in columns) + "</tr>"]
     for row in analysis.layers:
         cells = [
@@ -53,20 +55,17 @@ def summary_table(analysis: Analysis) -> str:
         if macs:
             value = row.macs
             cells.append(f'<td class="number">{"?" if value is None else f"{value:,}"}</td>')
+        cells.append(f"<td>{attr(field_text(row))}</td>")
         lines.append(f'<tr data-row="{attr(row.name)}">' + "".join(cells) + "</tr>")
     lines.append("</table>")
     return "\n".join(lines)
 
 
 def costs_section(analysis: Analysis) -> str:
-    """Total MACs and FLOPs when this cnncalc computes them (issue 9); else nothing."""
-    total = getattr(analysis, "total_macs", None)
-    if total is None:
-        return ""
-    return (
-        "<h2>Costs</h2>\n<p>"
-        f"Multiply-accumulates per sample: {total:,} (FLOPs = 2 × MACs = {2 * total:,})</p>"
-    )
+    """The totals `cnncalc analyze --costs` prints under its table: MACs, FLOPs and ops for one
+    sample, and the memory of a batch with its defaults (batch 1, rmsprop: compile()'s)."""
+    lines = cost_lines(analysis, analysis.memory())
+    return '<h2>Costs</h2>\n<p class="costs">' + "\n".join(attr(line) for line in lines) + "</p>"
 
 
 def working_section(analysis: Analysis) -> str:

@@ -18,6 +18,22 @@ function el(tag, attributes = {}, ...children) {
 }
 
 const number = (n) => (n === null || n === undefined ? "?" : n.toLocaleString("en-US"));
+
+/** A size as Keras and the CLI print it: powers of 1024, two decimals ("136.04 KB"); an exact
+ * tie rounds to even, as Python's format does (1,152 bytes: "1.12 KB"). */
+function readableSize(bytes) {
+  if (bytes === null || bytes === undefined) return "?";
+  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  const cents = size * 100;
+  const tieToEven = cents % 1 === 0.5 && Math.floor(cents) % 2 === 0;
+  return `${(tieToEven ? Math.floor(cents) / 100 : size).toFixed(2)} ${units[unit]}`;
+}
 const shapeText = (shape) =>
   "(" + shape.map((d) => (d === null ? "None" : String(d))).join(", ") + (shape.length === 1 ? ",)" : ")");
 
@@ -63,6 +79,8 @@ const pageWords = (message) => PAGE_WORDS.reduce((text, [pattern, words]) => tex
 // ---------------------------------------------------------------- tabs
 
 function selectTab(id) {
+  // the Exercise tab opens on a worksheet (the one its lists name), not on an empty page
+  if (id === "exercise" && !sheetState.sheet && !sheetState.asked) newWorksheet();
   for (const tab of document.querySelectorAll('[role="tab"]')) {
     const selected = tab.getAttribute("aria-controls") === id;
     tab.setAttribute("aria-selected", String(selected));
@@ -135,8 +153,7 @@ function drawBuilder() {
   });
   builder.append(el("div", { class: "layer-row" }, el("label", {}, "input_shape (without the batch)", inputShape)));
   spec.layers.forEach((layer, index) => builder.append(layerRow(layer, index)));
-  const types = Object.keys(state.schema ? state.schema.$defs : {}).filter((type) => type !== "CnncalcSpec");
-  const newType = el("select", { id: "new-layer-type", "aria-label": "Type of the new layer" }, ...types.map((type) => el("option", { text: type })));
+  const newType = el("select", { id: "new-layer-type", "aria-label": "Type of the new layer" }, ...layerTypes().options());
   newType.value = "Conv2D";
   const add = el("button", {
     id: "add-layer",
@@ -149,11 +166,33 @@ function drawBuilder() {
   builder.append(el("div", { class: "toolbar" }, newType, add));
 }
 
+// The lecture's layers first: a student looks for these, not for ActivityRegularization.
+const COMMON_TYPES = [
+  "Conv2D", "MaxPooling2D", "Dense", "Flatten", "Dropout", "BatchNormalization", "Activation",
+  "AveragePooling2D", "GlobalAveragePooling2D", "ZeroPadding2D", "Add", "Concatenate",
+];
+
+/** Every layer type the schema knows (its "Layer" union's members: "Layer" itself is none):
+ * the common ones first, then the rest A–Z, each once. */
+function layerTypes() {
+  const union = state.schema && state.schema.$defs.Layer;
+  const types = Object.keys(union ? union.discriminator.mapping : {}).sort();
+  const common = COMMON_TYPES.filter((type) => types.includes(type));
+  const option = (type) => el("option", { text: type });
+  return {
+    types,
+    options: () => [
+      el("optgroup", { label: "Common" }, ...common.map(option)),
+      el("optgroup", { label: "All others, A–Z" }, ...types.filter((type) => !common.includes(type)).map(option)),
+    ],
+  };
+}
+
 function layerRow(layer, index) {
   const row = el("div", { class: "layer-row", "data-layer": String(index) });
   row.append(el("span", { class: "index", text: String(index) }));
-  const types = Object.keys(state.schema.$defs);
-  const type = el("select", { "aria-label": `layer ${index} type`, name: "type" }, ...types.map((t) => el("option", { text: t })));
+  const { types, options } = layerTypes();
+  const type = el("select", { "aria-label": `layer ${index} type`, name: "type" }, ...options());
   if (!types.includes(layer.type)) type.prepend(el("option", { text: String(layer.type) }));
   type.value = String(layer.type);
   type.addEventListener("change", () => {
@@ -316,10 +355,19 @@ function drawCosts(data) {
   $("#layers").classList.toggle("costs", hasCosts);
   if (!hasCosts) return;
   const memory = data.memory || {};
-  const bytes = (value) => (value === null || value === undefined ? "?" : `${number(value)} bytes`);
+  const parts = [
+    ["params", memory.params_bytes],
+    ["gradients", memory.gradients_bytes],
+    ["optimizer", memory.optimizer_bytes],
+    ["activations", memory.activations_bytes],
+  ].map(([name, size]) => `${name} ${readableSize(size)}`);
   $("#cost-figures").replaceChildren(
     el("p", { id: "total-macs", text: `MACs: ${number(data.total_macs)} (FLOPs: ${number(data.total_flops)})` }),
-    el("p", { text: `Memory for a batch of ${memory.batch_size} (${memory.dtype}, ${memory.optimizer}): training ${bytes(memory.training_bytes)}, inference peak ${bytes(memory.inference_peak_bytes)}` }),
+    el("p", {
+      id: "memory",
+      title: "Estimated from the shapes: framework workspace, allocator overhead and fused kernels are left out",
+      text: `Memory for a batch of ${memory.batch_size} (${memory.dtype}, ${memory.optimizer}): training ${readableSize(memory.training_bytes)} (${parts.join(", ")}), inference peak ${readableSize(memory.inference_peak_bytes)}`,
+    }),
   );
 }
 
@@ -424,7 +472,7 @@ function setUpDrop(panel) {
 
 // ---------------------------------------------------------------- exercise
 
-const sheetState = { sheet: null };
+const sheetState = { sheet: null, asked: 0 };
 // Format hints only: a number greyed in a field reads as a hint (or the answer) for every row.
 const FIELD_EXAMPLES = { output_shape: "shape, e.g. HxWxC", params: "count", macs: "count", receptive_field: "e.g. HxW" };
 
@@ -432,14 +480,24 @@ const FIELD_EXAMPLES = { output_shape: "shape, e.g. HxWxC", params: "count", mac
 const askedFields = (sheet) => sheet.fields || ["output_shape", "params"];
 const totalFields = (sheet) => Object.keys(sheet).filter((key) => key.startsWith("total_"));
 
+/** The worksheet and its buttons, shown or put away. */
+function showSheet(shown) {
+  $("#sheet").hidden = !shown;
+  $("#exercise-check").disabled = !shown;
+  $("#exercise-reveal").disabled = !shown;
+}
+
 async function newWorksheet() {
   const choice = $("#exercise-network").value;
   const reference = choice === "random" ? `random:${$("#exercise-difficulty").value}:${$("#exercise-seed").value || 0}` : choice;
   const fields = ["output_shape", "params", ...[...document.querySelectorAll(".ask-field:checked")].map((box) => box.value)];
   const query = new URLSearchParams({ spec: reference, fields: fields.join(",") });
+  const mine = ++sheetState.asked;
+  showSheet(false); // nothing may be typed into the old sheet while the new one comes
   const reply = await call("GET", `/api/exercise?${query}`);
+  if (mine !== sheetState.asked) return; // a newer worksheet has been asked for since
   showError($("#exercise-error"), reply.ok ? "" : reply.data.error);
-  if (!reply.ok) return;
+  if (!reply.ok) return showSheet(sheetState.sheet !== null);
   const sheet = reply.data;
   sheetState.sheet = sheet;
   const asked = askedFields(sheet);
@@ -471,9 +529,7 @@ async function newWorksheet() {
       ),
     ),
   );
-  $("#sheet").hidden = false;
-  $("#exercise-check").disabled = false;
-  $("#exercise-reveal").disabled = false;
+  showSheet(true);
   $("#exercise-score").textContent = "";
 }
 
@@ -514,8 +570,10 @@ async function checkAnswers(reveal) {
     if (!row) continue;
     const label = `${MARKS[item.status]} ${item.field}: ${item.status.replace("_", " ")}${item.mistake ? ` (${item.mistake})` : ""}`;
     const parts = [el("span", { class: `status status-${item.status}`, "data-field": item.field, text: label })];
-    if (item.hint && item.status !== "correct") parts.push(el("span", { class: "hint-text", text: item.hint }));
-    if (reveal && item.expected !== null) parts.push(el("span", { class: "expected", text: `answer: ${answerText(item.field, item.expected)}` }));
+    const hint = item.status !== "correct" ? item.hint || "" : "";
+    if (hint) parts.push(el("span", { class: "hint-text", text: hint }));
+    // a revealed hint already ends "Answer: 320.": the answer is added only where none says it
+    if (reveal && item.expected !== null && !hint.includes("Answer: ")) parts.push(el("span", { class: "expected", text: `answer: ${answerText(item.field, item.expected)}` }));
     row.querySelector(".result").append(el("div", { class: "item" }, ...parts));
   }
   $("#exercise-score").textContent = `Score: ${report.score}/${report.max_score}`;
