@@ -10,6 +10,7 @@ importer does not read (initializers, build_config, …) left out.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -599,6 +600,182 @@ def test_without_h5py_an_h5_file_says_how_to_install_it(
         read_h5_config(tmp_path / "model.h5", "m.h5")
     assert (
         str(error.value) == "m.h5: reading a legacy .h5 model needs h5py: pip install 'cnncalc[h5]'"
+    )
+
+
+# ---- the model_config attribute is bounded before it is read: its dataspace, its type and
+# the length its string declares are looked at first (docs/security.md) -------------------------
+
+
+def replaced_once(path: Path, old: bytes, new: bytes) -> Path:
+    """The file with one run of bytes overwritten, as an attacker edits a file h5py wrote
+    (``old`` a regular expression: found once)."""
+    raw = path.read_bytes()
+    found = [match.start() for match in re.finditer(old, raw, re.DOTALL)]
+    assert len(found) == 1, (old, found)
+    path.write_bytes(raw[: found[0]] + new + raw[found[0] + len(new) :])
+    return path
+
+
+def h5_attribute(path: Path, value: Any, **options: Any) -> Path:
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(path, "w") as file:
+        file.attrs.create("model_config", value, **options)
+    return path
+
+
+def huge_dataspace(path: Path) -> Path:
+    """A (2^32, 2^32) array of bytes: 2^64 elements, which HDF5 counts (modulo 2^64) as 0, so
+    the file holds no data for it and HDF5 opens it; a (3, 5) array's sizes (then maximum sizes,
+    8 bytes each) are rewritten."""
+    np = pytest.importorskip("numpy")
+    h5_attribute(path, np.zeros((3, 5), dtype="u1"))
+    sizes = b"".join(n.to_bytes(8, "little") for n in (3, 5, 3, 5))
+    return replaced_once(path, re.escape(sizes), (2**32).to_bytes(8, "little") * 4)
+
+
+def many_strings(path: Path) -> Path:
+    h5py = pytest.importorskip("h5py")
+    return h5_attribute(path, ["{}"] * 1000, dtype=h5py.string_dtype())
+
+
+def empty(path: Path) -> Path:
+    h5py = pytest.importorskip("h5py")
+    return h5_attribute(path, h5py.Empty("S10"))
+
+
+LIMIT = "cnncalc reads one string of at most 256 MB, as Keras writes it"
+
+
+@pytest.mark.parametrize(
+    ("write", "found"),
+    [
+        (huge_dataspace, "an array of shape (4294967296, 4294967296)"),
+        (many_strings, "an array of shape (1000,)"),
+        (lambda path: h5_attribute(path, 3.5), "a value of type float"),
+        (lambda path: h5_attribute(path, 7), "a value of type integer"),
+        (empty, "empty (no value)"),
+    ],
+    ids=["2^64-elements", "1000-strings", "float", "integer", "empty"],
+)
+def test_an_h5_config_that_is_no_string_is_refused_unread(
+    tmp_path: Path, write: Any, found: str
+) -> None:
+    path = write(tmp_path / "model.h5")
+    result = CliRunner().invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"error: {path}: its model_config attribute is {found}; {LIMIT}\n"
+    assert result.stdout == ""
+
+
+def config_of_length(length: int) -> str:
+    """The lecture network's JSON, padded with spaces to exactly ``length`` bytes."""
+    text = json.dumps(LECTURE_SEQUENTIAL)
+    return text + " " * (length - len(text))
+
+
+LENGTH = 54_321
+REFERENCE = re.escape(LENGTH.to_bytes(4, "little")) + b"(?!\\x00{4})"
+"""A string's length in the attribute's reference to it: 4 bytes, then the address of the heap
+holding the string (the heap repeats the length in 8 bytes: 4 zero bytes follow it there)."""
+
+
+LAYOUTS = {
+    "header-v1": {},
+    "header-v2": {"libver": "latest"},
+    "v1-continued": {"before": 40},
+    "v2-continued": {"libver": "latest", "before": 5},
+}
+"""The object header layouts h5py writes: version 1 (its default, and Keras's), version 2 (with
+libver='latest'), each with other attributes first, so that model_config sits in a
+continuation block (4 KB each: past the first chunk)."""
+
+
+def h5_layout(path: Path, config: str, libver: str = "earliest", before: int = 0) -> Path:
+    h5py = pytest.importorskip("h5py")
+    np = pytest.importorskip("numpy")
+    with h5py.File(path, "w", libver=libver) as file:
+        for number in range(before):
+            file.attrs[f"other{number}"] = np.zeros(500)
+        file.attrs["model_config"] = config
+    return path
+
+
+@pytest.mark.parametrize("layout", ["header-v1", "v1-continued"])
+def test_an_h5_string_declaring_more_than_the_limit_is_refused_unread(
+    tmp_path: Path, layout: str
+) -> None:
+    """HDF5 zeroes a buffer of the length a string declares (up to 4 GiB) before it checks the
+    file holds that much: the length is read from the attribute's message first. A file h5py
+    wrote, its string's length then raised to one byte over 256 MB (2^28 + 1 = 268,435,457).
+    (A version 2 header has a checksum HDF5 checks: the lowered limit below covers it.)"""
+    path = h5_layout(tmp_path / "model.h5", config_of_length(LENGTH), **LAYOUTS[layout])
+    assert cnncalc.analyze(path).total_params == CONV_PARAMS + DENSE_PARAMS  # read as written
+    replaced_once(path, REFERENCE, (2**28 + 1).to_bytes(4, "little"))
+    result = CliRunner().invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 2, result.output
+    found = "a string that declares 268,435,457 bytes"
+    assert result.stderr == f"error: {path}: its model_config attribute is {found}; {LIMIT}\n"
+
+
+@pytest.mark.parametrize("layout", ["fixed-length", *LAYOUTS])
+def test_an_h5_string_over_a_lowered_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """A string really that long (256 MB is too much to write here): the limit lowered to 2 KB,
+    a 2,049-byte config refused, the same config of 2,048 bytes read, in every layout."""
+    monkeypatch.setattr("cnncalc.sources.keras_config.MAX_MODEL_BYTES", 2048)
+    for length, refused in ((2049, True), (2048, False)):
+        text, path = config_of_length(length), tmp_path / f"{length}.h5"
+        if layout == "fixed-length":
+            h5_file(path, text.encode())
+            found = f"a string of {length:,} bytes"
+        else:
+            h5_layout(path, text, **LAYOUTS[layout])
+            found = f"a string that declares {length:,} bytes"
+        result = CliRunner().invoke(app, ["analyze", str(path)])
+        if not refused:
+            assert result.exit_code == 0, result.output
+            continue
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (
+            f"error: {path}: its model_config attribute is {found}; cnncalc reads one string "
+            "of at most 2,048 bytes, as Keras writes it\n"
+        )
+
+
+def test_an_h5_config_out_of_the_root_header_is_refused(tmp_path: Path) -> None:
+    """Dense attribute storage (libver='latest' with more than 8 attributes, which Keras never
+    writes) keeps attributes out of the object header, where their length cannot be read."""
+    h5py = pytest.importorskip("h5py")
+    np = pytest.importorskip("numpy")
+    path = tmp_path / "model.h5"
+    with h5py.File(path, "w", libver="latest") as file:
+        for number in range(20):
+            file.attrs[f"other{number}"] = np.zeros(500)
+        file.attrs["model_config"] = json.dumps(LECTURE_SEQUENTIAL)
+    assert h5py.h5o.get_info(h5py.File(path, "r").id).meta_size.attr.heap_size > 0  # dense
+    result = CliRunner().invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: {path}: its model_config attribute is stored in a way cnncalc does not read "
+        "(attributes in dense storage); Keras writes it in the file's root object header\n"
+    )
+
+
+def test_an_h5_file_after_a_user_block_is_refused(tmp_path: Path) -> None:
+    """h5py opens a file whose HDF5 signature is after a 512-byte user block; Keras writes
+    none, and the bound reads addresses from the start of the file."""
+    h5py = pytest.importorskip("h5py")
+    path = tmp_path / "model.h5"
+    with h5py.File(path, "w", userblock_size=512) as file:
+        file.attrs["model_config"] = json.dumps(LECTURE_SEQUENTIAL)
+    with pytest.raises(SpecError) as error:
+        read_h5_config(path, "m.h5")
+    assert str(error.value) == (
+        "m.h5: its model_config attribute is stored in a way cnncalc does not read (the HDF5 "
+        "signature is not at the start of the file); Keras writes it in the file's root object "
+        "header"
     )
 
 

@@ -20,6 +20,8 @@ from ..layers import REGISTRY
 from ..layers.base import IGNORED_ARGUMENTS, KERAS_ALIASES
 from ..layers.core import InputLayer
 from ..spec.model import layer_from_dict
+from .hdf5_layout import LayoutError, declared_lengths
+from .reader import MAX_MODEL_BYTES, size_text
 from .textfiles import parse_json_or_yaml
 
 MODEL_CLASSES = {"Sequential", "Functional", "Model"}
@@ -42,8 +44,9 @@ def is_keras_model_json(data: Any) -> bool:
 def read_h5_config(source: Path | BinaryIO, where: str) -> dict[str, Any]:
     """The ``model_config`` attribute of a legacy .h5 model (a path or an open binary file).
 
-    Only that attribute is read: never a weight, never code. h5py (and so numpy) is
-    imported here, for .h5 files only: the analysis path stays free of numpy.
+    Only that attribute is read: never a weight, never code, and only once its size is known
+    to be within cnncalc's limit (check_h5_config). h5py (and so numpy) is imported here, for
+    .h5 files only: the analysis path stays free of numpy.
     """
     try:
         import h5py
@@ -53,8 +56,11 @@ def read_h5_config(source: Path | BinaryIO, where: str) -> dict[str, Any]:
         ) from None
     try:
         with h5py.File(source, "r") as file:
-            config = file.attrs.get("model_config")
-    except (OSError, ValueError) as error:
+            config = None
+            if H5_CONFIG in file.attrs:
+                check_h5_config(file, source, where)
+                config = file.attrs[H5_CONFIG]
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
         raise SpecError(f"{where}: not a readable HDF5 file ({first_line(error)})") from None
     if config is None:
         raise SpecError(
@@ -66,6 +72,65 @@ def read_h5_config(source: Path | BinaryIO, where: str) -> dict[str, Any]:
     except UnicodeDecodeError as error:
         raise SpecError(f"{where}: its model_config attribute is not UTF-8 ({error})") from None
     return parse_json_or_yaml(text, f"{where}: model_config", as_json=True)
+
+
+H5_CONFIG = "model_config"
+H5_TYPE_CLASSES = {0: "integer", 1: "float", 2: "time", 4: "bitfield", 5: "opaque"}
+H5_TYPE_CLASSES |= {6: "compound", 7: "reference", 8: "enum", 9: "sequence", 10: "array"}
+"""HDF5's type classes (H5T_class_t) other than H5T_STRING (3), by name."""
+
+
+def check_h5_config(file: Any, source: Path | BinaryIO, where: str) -> None:
+    """Refuse a model_config attribute that is not what Keras writes (one string, a scalar)
+    or that is longer than MAX_MODEL_BYTES, looking only at its dataspace, its type and the
+    length its string declares, before h5py or HDF5 allocate anything for its value."""
+    import h5py
+
+    attribute = file.attrs.get_id(H5_CONFIG)
+    space = attribute.get_space().get_simple_extent_type()
+    kind = attribute.get_type()
+    if space == h5py.h5s.NULL:
+        found = "empty (no value)"
+    elif space != h5py.h5s.SCALAR:
+        found = f"an array of shape {attribute.shape}"
+    elif kind.get_class() != h5py.h5t.STRING:
+        found = f"a value of type {H5_TYPE_CLASSES.get(kind.get_class(), 'unknown')}"
+    elif kind.is_variable_str():
+        size = declared_h5_length(file, source, where)
+        found = f"a string that declares {size:,} bytes"
+    else:
+        size = kind.get_size()
+        found = f"a string of {size:,} bytes"
+    if not found.startswith("a string") or size > MAX_MODEL_BYTES:
+        raise SpecError(
+            f"{where}: its model_config attribute is {found}; cnncalc reads one string "
+            f"of at most {size_text(MAX_MODEL_BYTES)}, as Keras writes it"
+        )
+
+
+def declared_h5_length(file: Any, source: Path | BinaryIO, where: str) -> int:
+    """The length model_config's variable-length string declares, read from the file's bytes
+    (HDF5 allocates that much before it checks the file holds it; see hdf5_layout)."""
+    import h5py
+
+    header = h5py.h5o.get_info(file.id).addr
+    try:
+        if isinstance(source, (str, Path)):
+            with Path(source).open("rb") as stream:
+                lengths = declared_lengths(stream, header, H5_CONFIG)
+        else:
+            lengths = declared_lengths(source, header, H5_CONFIG)
+    except LayoutError as error:
+        raise SpecError(
+            f"{where}: its model_config attribute is stored in a way cnncalc does not read "
+            f"({error}); Keras writes it in the file's root object header"
+        ) from None
+    if not lengths:
+        raise SpecError(
+            f"{where}: its model_config attribute is not in the root group's object header, "
+            "where Keras writes it: cnncalc cannot bound its size"
+        )
+    return max(lengths)
 
 
 def first_line(error: Exception) -> str:
