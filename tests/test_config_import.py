@@ -9,6 +9,7 @@ importer does not read (initializers, build_config, …) left out.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -683,21 +684,28 @@ holding the string (the heap repeats the length in 8 bytes: 4 zero bytes follow 
 LAYOUTS = {
     "header-v1": {},
     "header-v2": {"libver": "latest"},
+    "v2-ordered": {"libver": "latest", "track_order": True},
     "v1-continued": {"before": 40},
-    "v2-continued": {"libver": "latest", "before": 5},
+    "v2-continued": {"libver": "latest", "before": 3},
 }
 """The object header layouts h5py writes: version 1 (its default, and Keras's), version 2 (with
-libver='latest'), each with other attributes first, so that model_config sits in a
-continuation block (4 KB each: past the first chunk)."""
+libver='latest'; with track_order=True its messages carry their creation order), each also
+with 4 KB attributes before model_config, so that it sits in a continuation block."""
 
 
-def h5_layout(path: Path, config: str, libver: str = "earliest", before: int = 0) -> Path:
+def h5_layout(path: Path, config: str, before: int = 0, **options: Any) -> Path:
+    """model_config after the backend's name (as Keras writes them) and ``before`` others,
+    written through a Python file object (h5py's driver for those never grows a version 2
+    header's first chunk in place: later attributes go to a continuation block)."""
     h5py = pytest.importorskip("h5py")
     np = pytest.importorskip("numpy")
-    with h5py.File(path, "w", libver=libver) as file:
+    written = io.BytesIO()
+    with h5py.File(written, "w", **options) as file:
+        file.attrs["backend"] = "tensorflow"
         for number in range(before):
             file.attrs[f"other{number}"] = np.zeros(500)
         file.attrs["model_config"] = config
+    path.write_bytes(written.getvalue())
     return path
 
 
