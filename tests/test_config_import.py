@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 import cnncalc
 from cnncalc import SpecError
 from cnncalc.cli import app
+from cnncalc.sources import parse_text
 from cnncalc.sources.keras_config import (
     is_keras_model_json,
     read_h5_config,
@@ -724,6 +725,9 @@ def test_an_h5_string_declaring_more_than_the_limit_is_refused_unread(
     assert result.exit_code == 2, result.output
     found = "a string that declares 268,435,457 bytes"
     assert result.stderr == f"error: {path}: its model_config attribute is {found}; {LIMIT}\n"
+    with pytest.raises(SpecError) as error:  # the web API's door: the bytes of a request body
+        parse_text(path.read_bytes(), "body")
+    assert str(error.value) == f"body: its model_config attribute is {found}; {LIMIT}"
 
 
 @pytest.mark.parametrize("layout", ["fixed-length", *LAYOUTS])

@@ -770,7 +770,7 @@ def test_latex_output_compiles_with_pdflatex(source: str, tmp_path: Path) -> Non
 
 def test_the_security_page_states_the_limits_the_code_enforces() -> None:
     from cnncalc.layers.base import MAX_RANK
-    from cnncalc.sources import reader, textfiles
+    from cnncalc.sources import keras_config, reader, textfiles
 
     page = (Path(__file__).parent.parent / "docs" / "security.md").read_text("utf-8")
     stated = {
@@ -779,6 +779,9 @@ def test_the_security_page_states_the_limits_the_code_enforces() -> None:
         ),
         "A summary printout or an answer sheet": reader.size_text(reader.MAX_TEXT_BYTES),
         "An archive's table of contents": reader.size_text(reader.MAX_ZIP_DIRECTORY_BYTES),
+        "A legacy `.h5` model's `model_config` attribute": reader.size_text(
+            keras_config.MAX_MODEL_BYTES
+        ),
         "Nesting of JSON or YAML values": f"{textfiles.MAX_DEPTH} levels",
         "Values a YAML file expands to (aliases)": f"{textfiles.MAX_VALUES:,}",
         "Digits in an integer literal": str(textfiles.MAX_INT_DIGITS),

@@ -231,6 +231,31 @@ def test_legacy_h5_models_are_read_for_their_config(keras: Any, tmp_path: Path) 
     assert small[0].keras_output_shape == (32, 26, 26, 8)
 
 
+def test_keras_writes_model_config_as_the_h5_bound_accepts_it(keras: Any, tmp_path: Path) -> None:
+    """What cnncalc's bound on model_config admits (docs/security.md) is what Keras 3 and tf_keras
+    write: one variable-length string (a scalar dataspace) in the root group's version 1 object
+    header, its length declared there as the string's length in bytes."""
+    import h5py
+
+    from cnncalc.sources.hdf5_layout import declared_lengths
+
+    models = {**keras3_models(keras), **tf_keras_models()}
+    for label, model in models.items():
+        path = tmp_path / f"{label.replace(' ', '_')}.h5"
+        model.save(path)
+        with h5py.File(path, "r") as file, path.open("rb") as stream:
+            attribute = file.attrs.get_id("model_config")
+            assert attribute.get_space().get_simple_extent_type() == h5py.h5s.SCALAR, label
+            assert attribute.get_type().get_class() == h5py.h5t.STRING, label
+            assert attribute.get_type().is_variable_str(), label
+            header = h5py.h5o.get_info(file.id)
+            assert header.hdr.version == 1, label
+            text = file.attrs["model_config"]
+            assert declared_lengths(stream, header.addr, "model_config") == [len(text.encode())], (
+                label
+            )
+
+
 def test_an_unreadable_h5_says_which_part(keras: Any, tmp_path: Path) -> None:
     runner = CliRunner()
     model = keras3_models(keras)["sequential"]
