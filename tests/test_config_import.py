@@ -756,6 +756,20 @@ def test_an_h5_string_over_a_lowered_limit_is_refused(
         )
 
 
+def test_an_h5_fixed_length_string_declaring_1_gib_is_refused_unread(tmp_path: Path) -> None:
+    """A 10-byte string's type rewritten to 2^30 bytes: the file holds no gigabyte, and HDF5
+    refuses to open the attribute (before cnncalc sees its type, and before it allocates);
+    one line, not 'no model_config attribute' (h5py's attrs.get took the error for a miss)."""
+    path = h5_attribute(tmp_path / "model.h5", b"QWERTYUIOP", dtype="S10")
+    # the type as h5py writes S10: version 1 and class 3 (a string), flags (null-padded), size
+    string_type = b"\x13\x01\x00\x00" + (10).to_bytes(4, "little")
+    replaced_once(path, re.escape(string_type), string_type[:4] + (2**30).to_bytes(4, "little"))
+    result = CliRunner().invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {path}: not a readable HDF5 file (")
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_an_h5_config_out_of_the_root_header_is_refused(tmp_path: Path) -> None:
     """Dense attribute storage (libver='latest' with more than 8 attributes, which Keras never
     writes) keeps attributes out of the object header, where their length cannot be read."""
