@@ -582,6 +582,42 @@ def test_a_zip_bomb_stops_at_the_limit(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 2
 
 
+def test_a_zip64_end_record_cannot_hide_the_size_of_the_table_of_contents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """zipfile reads the table of contents' size from a zip64 end record when one precedes the
+    end record (APPNOTE 4.3.14-15): a classic end record saying 22 bytes does not let a larger
+    one through. 3,001 entries (a table of 156,057 bytes) against a limit lowered to 10,000."""
+    import struct
+
+    from cnncalc.sources import reader
+
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w") as zf:
+        zf.writestr("config.json", json.dumps(sequential(INPUT, DENSE)))
+        for number in range(3000):
+            zf.writestr(f"f{number:05d}", "")
+    raw = written.getvalue()
+    end = raw.rfind(b"PK\x05\x06")
+    entries, table_bytes, table_at = struct.unpack("<2xHII", raw[end + 8 : end + 20])
+    assert (entries, table_bytes) == (3001, 156_057)
+    zip64_end = struct.pack(
+        "<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, table_bytes, table_at
+    )
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    lying_end = raw[end : end + 12] + struct.pack("<I", 22) + raw[end + 16 :]
+    path = tmp_path / "hidden.keras"
+    path.write_bytes(raw[:end] + zip64_end + locator + lying_end)
+    assert len(zipfile.ZipFile(path).infolist()) == 3001  # zipfile reads the whole table
+    monkeypatch.setattr(reader, "MAX_ZIP_DIRECTORY_BYTES", 10_000)
+    result = run("analyze", str(path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: {path}: the archive's table of contents is 156,057 bytes, over cnncalc's "
+        "limit of 10,000 bytes\n"
+    )
+
+
 class Endless(io.RawIOBase):
     """A stream that never ends, like /dev/zero or `yes` piped in."""
 

@@ -26,6 +26,8 @@ MAX_ZIP_DIRECTORY_BYTES = 16 * MIB
 """An archive's table of contents: a .keras archive lists three files."""
 CHUNK = 64 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+ZIP64_END_BYTES = 56 + 20
+"""A zip64 end record and its locator, just before the end record, where zipfile looks."""
 STDIN = "-"
 
 
@@ -120,13 +122,19 @@ def check_zip_directory(stream: BinaryIO, where: str) -> None:
     """Refuse an archive whose table of contents is too large to read (from its end record)."""
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
-    stream.seek(max(0, size - 22 - 65535))
+    start = max(0, size - 22 - 65535)
+    stream.seek(start)
     tail = stream.read()
-    stream.seek(0)
     end = tail.rfind(b"PK\x05\x06")
     if end < 0 or end + 22 > len(tail):
         raise SpecError(f"{where}: a damaged zip archive (no end of central directory)")
     (directory_bytes,) = struct.unpack("<I", tail[end + 12 : end + 16])
+    if start + end >= ZIP64_END_BYTES:  # zipfile then reads the size from a zip64 end record
+        stream.seek(start + end - ZIP64_END_BYTES)
+        zip64 = stream.read(ZIP64_END_BYTES)  # the record (56 bytes), then its locator (20)
+        if zip64[56:60] == b"PK\x06\x07" and zip64[:4] == b"PK\x06\x06":
+            directory_bytes = max(directory_bytes, struct.unpack("<Q", zip64[40:48])[0])
+    stream.seek(0)
     if directory_bytes > MAX_ZIP_DIRECTORY_BYTES:
         raise SpecError(
             f"{where}: the archive's table of contents is {size_text(directory_bytes)}, over "
