@@ -513,6 +513,22 @@ CASES = [
         command=("analyze", "random:easy:²"),
     ),
     Case(
+        "a 5000-digit random seed",
+        "a seed past int()'s 4,300 digits is one line (was a traceback, a 500 on the web)",
+        "",
+        2,
+        r"^error: random:easy:9{67}…: a seed has at most 30 digits, this one 5,000$",
+        command=("analyze", "random:easy:" + "9" * 5000),
+    ),
+    Case(
+        "a 31-digit random seed",
+        "the limit is 30 digits, as for any integer",
+        "",
+        2,
+        r"^error: random:easy:9{31}: a seed has at most 30 digits, this one 31$",
+        command=("analyze", "random:easy:" + "9" * 31),
+    ),
+    Case(
         "100,000-layer cycle",
         "a cycle is found by the sort in linear time and named",
         cycle(100_000),
@@ -806,7 +822,7 @@ def test_latex_output_compiles_with_pdflatex(source: str, tmp_path: Path) -> Non
 
 def test_the_security_page_states_the_limits_the_code_enforces() -> None:
     from cnncalc.layers.base import MAX_RANK
-    from cnncalc.sources import keras_config, reader, textfiles
+    from cnncalc.sources import keras_config, random_networks, reader, textfiles
 
     page = (Path(__file__).parent.parent / "docs" / "security.md").read_text("utf-8")
     stated = {
@@ -821,6 +837,9 @@ def test_the_security_page_states_the_limits_the_code_enforces() -> None:
         "Nesting of JSON or YAML values": f"{textfiles.MAX_DEPTH} levels",
         "Values a YAML file expands to (aliases)": f"{textfiles.MAX_VALUES:,}",
         "Digits in an integer literal": str(textfiles.MAX_INT_DIGITS),
+        "Digits in a random exercise's seed (`random:easy:7`)": str(
+            random_networks.MAX_SEED_DIGITS
+        ),
         "Axes in a shape": str(MAX_RANK),
     }
     for limit, value in stated.items():

@@ -25,7 +25,18 @@ def random_spec(reference: str) -> Spec:
             f"{reference}: a random exercise is named random:<difficulty>:<seed>, "
             "e.g. random:medium:7"
         )
+    if len(parts[2]) > MAX_SEED_DIGITS:  # int() refuses past 4,300 digits: a traceback
+        from . import visible_name
+
+        raise SpecError(
+            f"{visible_name(reference)}: a seed has at most {MAX_SEED_DIGITS} digits, "
+            f"this one {len(parts[2]):,}"
+        )
     return random_network(int(parts[2]), parts[1])
+
+
+MAX_SEED_DIGITS = 30
+"""As many as an integer literal in a spec (textfiles.MAX_INT_DIGITS): far more than needed."""
 
 
 STEPS = {
