@@ -89,6 +89,7 @@ def check_h5_config(file: Any, source: Path | BinaryIO, where: str) -> None:
     attribute = file.attrs.get_id(H5_CONFIG)
     space = attribute.get_space().get_simple_extent_type()
     kind = attribute.get_type()
+    found = ""  # what makes it refused
     if space == h5py.h5s.NULL:
         found = "empty (no value)"
     elif space != h5py.h5s.SCALAR:
@@ -97,11 +98,10 @@ def check_h5_config(file: Any, source: Path | BinaryIO, where: str) -> None:
         found = f"a value of type {H5_TYPE_CLASSES.get(kind.get_class(), 'unknown')}"
     elif kind.is_variable_str():
         size = declared_h5_length(file, source, where)
-        found = f"a string that declares {size:,} bytes"
-    else:
-        size = kind.get_size()
-        found = f"a string of {size:,} bytes"
-    if not found.startswith("a string") or size > MAX_MODEL_BYTES:
+        found = f"a string that declares {size:,} bytes" if size > MAX_MODEL_BYTES else ""
+    elif kind.get_size() > MAX_MODEL_BYTES:
+        found = f"a string of {kind.get_size():,} bytes"
+    if found:
         raise SpecError(
             f"{where}: its model_config attribute is {found}; cnncalc reads one string "
             f"of at most {size_text(MAX_MODEL_BYTES)}, as Keras writes it"
@@ -113,8 +113,10 @@ def declared_h5_length(file: Any, source: Path | BinaryIO, where: str) -> int:
     (HDF5 allocates that much before it checks the file holds it; see hdf5_layout)."""
     import h5py
 
-    header = h5py.h5o.get_info(file.id).addr
+    header = getattr(h5py.h5o.get_info(file.id), "addr", None)  # the root group's header
     try:
+        if header is None:
+            raise LayoutError("h5py gives no object header address")
         if isinstance(source, (str, Path)):
             with Path(source).open("rb") as stream:
                 lengths = declared_lengths(stream, header, H5_CONFIG)
