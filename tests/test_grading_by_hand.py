@@ -96,6 +96,10 @@ NETWORKS: dict[str, dict[str, Any]] = {
         {"type": "Conv2D", "name": "c", "filters": 2, "kernel_size": 3},
         {"type": "UpSampling2D", "name": "u"},
         {"type": "Conv2D", "name": "c2", "filters": 2, "kernel_size": 2}]},
+    # 28 − 3 + 1 = 26 steps of 32, pooled by 2: 13
+    "pooled_sequence": {"input_shape": [28, 1], "layers": [
+        {"type": "Conv1D", "name": "conv", "filters": 32, "kernel_size": 3},
+        {"type": "MaxPooling1D", "name": "pool"}]},
     # (grouped, transposed_same and bn16: test_grading.py's SMALL networks)
 }  # fmt: skip
 
@@ -545,3 +549,23 @@ def test_a_fractional_receptive_field_is_answered_as_a_fraction() -> None:
         i for i in written["items"] if i["layer"] == "c2" and i["field"] == "receptive_field"
     )
     assert [type(size) for size in whole["expected"]] == [int, int]  # 4, not 4.0
+
+
+@pytest.mark.parametrize(
+    ("net", "answers", "layer", "mistake"),
+    [
+        # a sequence: Conv1D on 28 steps gives (26, 32), pooled by 2 to (13, 32); a 1 in front
+        # of the convolution's shape only
+        ("pooled_sequence", {("pool", "output_shape"): (13, 32), ("conv", "output_shape"):
+         (1, 26, 32)}, "conv", "batch_dimension"),
+        # (1600, 10) for the Dense, whose input is the 1600 of Flatten: its kernel's shape, not a
+        # batch of 1600 (so no batch lesson); the Flatten's (1600) is right
+        ("mnist", {("flatten", "output_shape"): (1600,), ("dense", "output_shape"): (1600, 10)},
+         "dense", None),
+    ],
+)  # fmt: skip
+def test_a_number_in_front_of_one_shape(
+    net: str, answers: dict[tuple[str, str], Any], layer: str, mistake: str | None
+) -> None:
+    found = item(graded(network(net), answers), layer, "output_shape")
+    assert (found.status, found.mistake) == ("wrong", mistake)
