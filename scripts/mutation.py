@@ -103,14 +103,25 @@ MODULES: dict[str, list[str]] = {
     "layers/preprocessing": ["tests/test_preprocessing_by_hand.py", *FAMILY_TESTS],
     "layers/recurrent": ["tests/test_recurrent_by_hand.py", *FAMILY_TESTS],
     "layers/regularization": ["tests/test_regularization_by_hand.py", *FAMILY_TESTS],
-    "layers/wrappers": ["tests/test_wrappers_by_hand.py", *FAMILY_TESTS],
+    # TimeDistributed over an Embedding: its positions are read by the receptive-field tests
+    "layers/wrappers": [
+        "tests/test_wrappers_by_hand.py",
+        *FAMILY_TESTS,
+        "tests/test_costs_receptive.py",
+    ],
     "dtypes": ["tests/test_dtypes.py"],
     "render/escaping": [
         "tests/test_escaping.py",
         "tests/test_render_formats.py",
         "tests/test_doctests.py",
     ],
-    "engine": ["tests/test_engine_by_hand.py", "tests/test_engine.py", "tests/test_properties.py"],
+    # the engine hands each layer's name and reach to the receptive-field tracer
+    "engine": [
+        "tests/test_engine_by_hand.py",
+        "tests/test_engine.py",
+        "tests/test_properties.py",
+        "tests/test_costs_receptive.py",
+    ],
     "analysis": [
         "tests/test_analysis_by_hand.py",
         "tests/test_engine.py",
