@@ -67,10 +67,11 @@ def summed(outcome: Outcome, parts: list[tuple[str, Outcome]], note: str) -> Out
 
 
 def held_positions(layer: Layer, shape: Shape) -> str:
-    """A wrapper's positions from its held layer's: 'own', 'ids' and 'mixed' carry over; a
-    window is inside the held layer, which the tracer does not enter ('untraced')."""
+    """A wrapper's positions from its held layer's: 'own' and 'mixed' carry over; a window is
+    inside the held layer, which the tracer does not enter ('untraced'), and so are ids
+    (TimeDistributed reads an Embedding's ids itself)."""
     positions = layer.reads_positions([shape])
-    return positions if positions in ("own", "ids", "mixed") else "untraced"
+    return positions if positions in ("own", "mixed") else "untraced"
 
 
 class Bidirectional(OneInput):
