@@ -79,6 +79,10 @@ def test_count_notations(value: Any, count: Any) -> None:
 
 NOT_A_COUNT = "not a count: write digits, e.g. 18496 or 18,496"
 TOO_LONG = "more than 30 digits: no layer has that many"
+DOT_THOUSANDS = (
+    "a '.' is read as a decimal point, never as a thousands separator: "
+    "write digits, e.g. 18496 or 18,496"
+)
 
 
 @pytest.mark.parametrize(
@@ -135,8 +139,8 @@ def test_the_longest_counts_read(value: Any, count: int) -> None:
     [
         # a decimal point is not a thousands separator: 1.5 is never 15, nor 1.500 1500
         ("1.5", "1.5", NOT_A_COUNT),
-        ("1.500", "1.500", NOT_A_COUNT),
-        ("18.496", "18.496", NOT_A_COUNT),
+        ("1.500", "1.500", DOT_THOUSANDS),  # the reason says why it is not read as 1500
+        ("18.496", "18.496", DOT_THOUSANDS),
         (1.5, "1.5", "not a whole number"),  # YAML's and JSON's 1.5
         ("1,5", "1,5", NOT_A_COUNT),
         ("3.205e2", "3.205e2", "not a whole number"),  # 320.5
@@ -210,9 +214,9 @@ def test_a_receptive_field_answer(value: Any, read: Any) -> None:
         ("a.yaml", "layers: [\n  {name: x,\n", "invalid YAML at line 3, column 1"),
         ("a.json", '{"layers": [}', "invalid JSON at line 1, column 13"),
         ("a.Json", "layers: []\n", "invalid JSON at line 1, column 1: Expecting value"),
-        ("a.csv", "layer,shape\nx,1\n", "line 1: a CSV answer sheet has the columns name"),
+        ("a.csv", "item,size\nx,1\n", "line 1: a CSV answer sheet has the columns name"),
         ("a.md", "no table here", "no markdown table"),
-        ("a.md", "| layer | shape |\n|---|---|\n", "line 1: the table's header needs name"),
+        ("a.md", "| item | size |\n|---|---|\n", "line 1: the table's header needs name"),
         ("a.yaml", "just text", "an answer sheet has a 'layers' list"),
         ("a.yaml", "", "is empty"),
         ("a.yaml", b"\x00\x01", "is a binary file"),
@@ -381,12 +385,12 @@ def test_a_tables_columns_are_the_fields_it_asks(tmp_path: Path, text: str, fiel
 
 def test_a_cell_cnncalc_wrote_behind_an_apostrophe_reads_back(tmp_path: Path) -> None:
     """A layer named '=x' is written '=x behind an apostrophe (no spreadsheet formula); read
-    back it is '=x' again. A row longer than its header keeps its extra cells in one."""
+    back it is '=x' again."""
     path = tmp_path / "a.csv"
-    path.write_text("name,params\n'=x,320\n'-y,1,600\n")
+    path.write_text("name,params\n'=x,320\n'-y,1600\n")
     sheet = read_answers(path)
     assert [a.name for a in sheet.layers] == ["=x", "-y"]
-    assert sheet.layers[0].params == 320 and sheet.layers[1].params == 1
+    assert sheet.layers[0].params == 320 and sheet.layers[1].params == 1600
 
 
 def test_an_escaped_pipe_in_a_markdown_cell_is_a_pipe(tmp_path: Path) -> None:
@@ -481,15 +485,15 @@ def test_a_tables_exercise_row_names_or_embeds_the_network(
     [
         ("a.csv", "name,given,params\nexercise,{oops,\n", "the exercise row's spec is not "
          "valid JSON: Expecting property name enclosed in double quotes"),
-        ("a.csv", "Layer, Shape\nx,1\n", "line 1: a CSV answer sheet has the columns name, "
-         "output_shape, params (found: layer, shape)"),
+        ("a.csv", "Layer, Size\nx,1\n", "line 1: a CSV answer sheet has the columns name, "
+         "output_shape, params (found: layer, size)"),
         ("a.csv", "name,type\nx,Dense\n", "line 1: a CSV answer sheet has the columns name, "
          "output_shape, params (found: name, type)"),
         ("a.csv", f"name,{'q' * 300}\n", "line 1: a CSV answer sheet has the columns name, "
          f"output_shape, params (found: name, {'q' * 194})"),
         ("a.md", "text\n\n| name | type |\n|---|---|\n", "line 3: the table's header needs "
          "name, output_shape and params"),
-        ("a.md", "| layer | params |\n", "line 1: the table's header needs name, output_shape "
+        ("a.md", "| item | params |\n", "line 1: the table's header needs name, output_shape "
          "and params"),
         ("a.md", "no table here", "no markdown table (| name | output_shape | params |) in it"),
         ("a.yaml", "layers: 3\n", "an answer sheet has a 'layers' list (see cnncalc exercise)"),
@@ -506,8 +510,8 @@ def test_a_tables_exercise_row_names_or_embeds_the_network(
          "output_shape, params, macs, receptive_field"),
         ("a.yaml", f"fields: [{'q' * 300}]\nlayers: []\n", f"fields: unknown {'q' * 200}; "
          "choose from output_shape, params, macs, receptive_field"),
-        ("a.csv", "Layer,,Shape\nx,1\n", "line 1: a CSV answer sheet has the columns name, "
-         "output_shape, params (found: , layer, shape)"),
+        ("a.csv", "Layer,,Size\nx,1\n", "line 1: a CSV answer sheet has the columns name, "
+         "output_shape, params (found: , layer, size)"),
         ("a.yaml", "", "is empty; fill in a worksheet from cnncalc exercise"),
         ("a.yaml", b"\x00\x01", "is a binary file, not an answer sheet"),
         ("a.yaml", b"\xff\xfe layers", "is not UTF-8 text (byte 0), so not an answer sheet"),
@@ -572,3 +576,126 @@ def test_a_receptive_field_may_be_a_fraction(written: Any, read: Any) -> None:
     assert found == read
     if isinstance(read, tuple):
         assert [type(size) for size in found] == [type(size) for size in read]
+
+
+# How students really write their answers (a first use of `cnncalc exercise mnist`, filled in
+# by hand): the lecture's 320 and 18,496 with a word after them, a European thousands dot, an
+# abbreviation, a dash for "no parameters". What can be read is read; what cannot says why.
+
+
+@pytest.mark.parametrize(
+    ("value", "count"),
+    [("320 params", 320), ("18,496 Parameters", 18496), ("0 params", 0), ("16010 param", 16010)],
+)
+def test_a_count_with_its_unit_word_is_the_count(value: str, count: int) -> None:
+    assert read_count(value) == count
+
+
+ABBREVIATION = "an abbreviation (k, M) is not an exact count: write digits, e.g. 18496 or 18,496"
+NONE_WRITTEN = "not a count: write 0 if there are none"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1,6k", ABBREVIATION),  # 16,010 rounded, with a decimal comma: not gradable
+        ("16k", ABBREVIATION),
+        ("2.5M", ABBREVIATION),
+        ("none", NONE_WRITTEN),  # a pooling layer's params
+        ("-", NONE_WRITTEN),
+        ("n/a", NONE_WRITTEN),
+        ("params", NOT_A_COUNT),  # the word without a count
+        ("18.496 params", DOT_THOUSANDS),
+        ("1.5 params", NOT_A_COUNT),
+    ],
+)
+def test_a_count_that_cannot_be_read_says_what_to_write(value: str, reason: str) -> None:
+    assert read_count(value) == Unreadable(value, reason)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.yaml", "layers:\n  - name: conv2d\n    params: NUMBER\n"),
+        ("a.json", '{"layers": [{"name": "conv2d", "params": NUMBER}]}'),
+    ],
+)
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [("1.600", DOT_THOUSANDS), ("18.496", DOT_THOUSANDS), ("2.50", "not a whole number")],
+)
+def test_a_number_with_a_point_is_quoted_as_the_student_wrote_it(
+    tmp_path: Path, name: str, text: str, written: str, reason: str
+) -> None:
+    """YAML and JSON read 1.600 as the float 1.6: the hint quotes '1.600', which the student
+    wrote (meaning 1600), not '1.6', which they did not."""
+    path = tmp_path / name
+    path.write_text(text.replace("NUMBER", written))
+    assert read_answers(path).layers[0].params == Unreadable(written, reason)
+
+
+def test_a_sheets_network_arguments_stay_plain_numbers(tmp_path: Path) -> None:
+    """Only answers keep their text: a given rate of 0.5 is the float 0.5 it always was."""
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "exercise: {input_shape: [4], layers: [{type: Dropout, rate: 0.5}]}\n"
+        "layers:\n  - {name: dropout, type: Dropout, given: {rate: 0.5}, params: 0}\n"
+    )
+    sheet = read_answers(path)
+    assert type(sheet.stated[0].given["rate"]) is float  # type: ignore[index]
+    assert isinstance(sheet.exercise, dict)
+    assert type(sheet.exercise["layers"][0]["rate"]) is float
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_from_a_spreadsheet_may_separate_with_semicolons_or_tabs(
+    tmp_path: Path, separator: str
+) -> None:
+    """Excel in German or French saves 'CSV' with ';' (the comma is their decimal mark)."""
+    path = tmp_path / "a.csv"
+    rows = [["name", "output_shape", "params"], ["conv2d", "26, 26, 32", "320"]]
+    path.write_text("\n".join(separator.join(row) for row in rows) + "\n")
+    assert read_answers(path).layers == [Answer("conv2d", (26, 26, 32), 320)]
+
+
+OVERFLOW = (
+    "line 2 has more cells than the header: a shape with commas must be in quotes "
+    '("26, 26, 32") or written 26x26x32'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.csv", "name,output_shape,params\nconv2d,26,26,32,320\n"),
+        ("a.md", "| name | output_shape | params |\n| conv2d | 26 | 26 | 32 | 320 |\n"),
+    ],
+)
+def test_a_row_with_more_cells_than_its_header_is_unreadable_not_misread(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """26,26,32 unquoted in a CSV is three cells: the row's output_shape would read as (26,)
+    and its params as 26. Neither is what the student wrote."""
+    path = tmp_path / name
+    path.write_text(text)
+    (answer,) = read_answers(path).layers
+    assert answer.output_shape == Unreadable("26,26,32,320", OVERFLOW)
+    assert answer.params == Unreadable("26,26,32,320", OVERFLOW)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Layer (type) | Output Shape | Param #",  # Keras's own headings
+        "Layer | Output shape | Params",
+        "layer | output-shape | parameters",
+        "Name | Shape | # params",
+    ],
+)
+def test_a_tables_headings_may_be_written_as_a_student_would(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"| {header} |\n|---|---|---|\n| conv2d | (None, 26, 26, 32) | 320 |\n")
+    assert read_answers(path).layers == [Answer("conv2d", (26, 26, 32), 320)]
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text(header.replace(" | ", ",") + '\nconv2d,"(None, 26, 26, 32)",320\n')
+    assert read_answers(csv_path).layers == [Answer("conv2d", (26, 26, 32), 320)]

@@ -100,6 +100,40 @@ def test_named_and_unnamed_answers_mix_by_name_and_position(tmp_path: Path) -> N
     assert item(report, "dropout", "output_shape").status == "missing"
 
 
+def test_unnamed_answers_with_a_layer_skipped_say_they_were_taken_in_order(
+    tmp_path: Path,
+) -> None:
+    """A student who leaves the Dropout out (it "does nothing") writes 6 answers for the 7
+    layers: dense's (10,) and 16,010 land on dropout, and dense is blank. The note says why
+    every answer after the skipped layer is off by one, and how to avoid it."""
+    answers = lecture_answers()
+    del answers[ORDER.index("dropout")]
+    report = graded_file(unnamed(tmp_path, answers, 34826))
+    assert item(report, "dropout", "params").given == 16010
+    assert item(report, "dense", "params").status == "missing"
+    assert report.notes == [
+        "6 of your answers have no name and the exercise has 7 layers: answers without a name "
+        "are taken in order, so after a layer you skipped each one is read as the next "
+        "layer's; give each answer its layer's name (name: dense)"
+    ]
+
+
+def test_named_answers_for_some_layers_only_get_no_note_about_order(tmp_path: Path) -> None:
+    answers = [{"name": "dense", "params": 16010}]
+    report = graded_file(unnamed(tmp_path, answers, None))
+    assert report.notes == []
+
+
+@pytest.mark.parametrize("written", ["conv2d_1 (Conv2D)", "conv2d_1(Conv2D)", "Conv2D_1 (Conv2D)"])
+def test_a_layer_named_as_keras_prints_it_is_that_layer(tmp_path: Path, written: str) -> None:
+    """The lecture's printout names a row 'conv2d_1 (Conv2D)': (3·3·32 + 1)·64 = 18,496."""
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"layers": [{"name": written, "params": 18496}]}))
+    report = graded_file(path)
+    assert item(report, "conv2d_1", "params").status == "correct"
+    assert report.notes == []
+
+
 def test_an_unnamed_answer_past_the_last_layer_is_named_by_its_number(tmp_path: Path) -> None:
     answers = [*lecture_answers(), {"output_shape": [10], "params": 7}]
     report = graded_file(unnamed(tmp_path, answers, 34826))
@@ -144,7 +178,8 @@ def test_an_unreadable_total_is_unreadable_not_wrong(tmp_path: Path) -> None:
     found = item(graded_file(sheet(tmp_path, "s.yaml", key)), None, "total_params")
     assert (found.status, found.credited) == ("unreadable", False)
     assert found.hint == (
-        "Could not read '34.826': not a count: write digits, e.g. 18496 or 18,496."
+        "Could not read '34.826': a '.' is read as a decimal point, never as a thousands "
+        "separator: write digits, e.g. 18496 or 18,496."
     )
 
 
@@ -540,7 +575,7 @@ CARRIED = "the sum of your own layer counts"
     ("conv_params", "total", "given", "status", "hint"),
     [
         (320, None, None, "missing", None),
-        (320, "34.826", "34.826", "unreadable", f"Could not read '34.826': {NOT_A_COUNT}."),
+        (320, "34.8", "34.8", "unreadable", f"Could not read '34.8': {NOT_A_COUNT}."),
         (320, 34826, 34826, "correct", None),
         (288, 34826 - 32, 34826 - 32, "carried_forward", CARRIED),  # 3·3·1·32 without biases
         (320, 34827, 34827, "wrong", "total_params is the sum of every layer's params: = 34,826."),

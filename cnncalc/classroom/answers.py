@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -26,7 +26,7 @@ from ..errors import SpecError
 from ..layers.base import tuple_text
 from ..render.escaping import csv_text
 from ..sources.reader import MAX_TEXT_BYTES, read_input
-from ..sources.textfiles import decode, parse_json_or_yaml
+from ..sources.textfiles import WrittenFloat, decode, parse_json_or_yaml
 
 Shape = tuple[int | None, ...]
 Field = tuple[int | Fraction, ...]
@@ -93,8 +93,10 @@ def read_answers(path: Path) -> AnswerSheet:
     if suffix in (".csv", ".md", ".markdown"):
         rows = csv_rows(text, where) if suffix == ".csv" else markdown_rows(text, where)
         return sheet_from_rows(rows, where)
-    # the strict reader refuses over-long integers and lone surrogates, naming where
-    return sheet_from_data(parse_json_or_yaml(text, where, as_json=suffix == ".json"), where)
+    # the strict reader refuses over-long integers and lone surrogates, naming where; a float
+    # keeps its text, so that a student's 1.600 is quoted as they wrote it
+    data = parse_json_or_yaml(text, where, as_json=suffix == ".json", float_text=True)
+    return sheet_from_data(data, where)
 
 
 def sheet_from_data(data: Any, where: str) -> AnswerSheet:
@@ -104,7 +106,7 @@ def sheet_from_data(data: Any, where: str) -> AnswerSheet:
     if isinstance(exercise, (list, bool)):
         raise SpecError(f"{where}: 'exercise' names a network or holds its spec, not a list")
     sheet = AnswerSheet(
-        where, exercise=exercise if isinstance(exercise, dict) else text_or_none(exercise)
+        where, exercise=plain(exercise) if isinstance(exercise, dict) else text_or_none(exercise)
     )
     sheet.fields = asked_fields(data.get("fields"), f"{where}: fields")
     for number, item in enumerate(data["layers"]):
@@ -115,16 +117,28 @@ def sheet_from_data(data: Any, where: str) -> AnswerSheet:
         name, kind, given = (
             text_or_none(item.get("name")),
             text_or_none(item.get("type")),
-            item.get("given"),
+            plain(item.get("given")),
         )
         if name is not None and (kind is not None or given is not None):
             sheet.stated.append(StatedLayer(name, kind, given))
         if item.get("type") != "InputLayer":  # given, not asked
             sheet.layers.append(answer(name, item))
-    sheet.input_shape = data.get("input_shape")
+    sheet.input_shape = plain(data.get("input_shape"))
     sheet.total_params = read_count(data.get("total_params"))
     sheet.total_macs = read_count(data.get("total_macs"))
     return sheet
+
+
+def plain(value: Any) -> Any:
+    """Data as any spec reader gives it: the floats that kept their text made plain floats
+    again (only answers are quoted back; a network's arguments are compared as numbers)."""
+    if isinstance(value, WrittenFloat):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
 
 
 def asked_fields(value: Any, where: str) -> tuple[str, ...]:
@@ -165,7 +179,24 @@ def sheet_from_rows(rows: list[dict[str, str]], where: str) -> AnswerSheet:
             sheet.stated.append(StatedLayer(name, kind, given))
         if kind != "InputLayer" and (name or any(row.get(f) for f in FIELDS)):
             sheet.layers.append(answer(name or None, row))
+            if row.get(EXTRA_CELLS):
+                sheet.layers[-1] = overflowing(sheet.layers[-1], row, sheet.fields)
     return sheet
+
+
+EXTRA_CELLS = "\0extra"
+"""A row's key for its cells past the header's, as 'line N: the cells' (no column has it)."""
+
+
+def overflowing(answer: Answer, row: dict[str, str], fields: tuple[str, ...]) -> Answer:
+    """A row with more cells than the header: its cells were shifted (26,26,32 unquoted), so
+    no answer in it can be trusted; each is unreadable, saying why."""
+    line, cells = row[EXTRA_CELLS].split(": ", 1)
+    reason = (
+        f"{line} has more cells than the header: a shape with commas must be in quotes "
+        '("26, 26, 32") or written 26x26x32'
+    )
+    return replace(answer, **{name: Unreadable(cells, reason) for name in fields if row.get(name)})
 
 
 def exercise_cell(text: str, where: str) -> str | dict[str, Any] | None:
@@ -182,23 +213,68 @@ def exercise_cell(text: str, where: str) -> str | dict[str, Any] | None:
 
 
 def csv_rows(text: str, where: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter(text))
     try:
-        columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
-        if "name" not in columns or not columns & set(FIELDS):
+        written = [(c or "").strip().lower() for c in reader.fieldnames or []]
+        header = [column_name(c) for c in written]
+        if "name" not in header or not set(header) & set(FIELDS):
             raise SpecError(
                 f"{where}: line 1: a CSV answer sheet has the columns name, "
-                f"output_shape, params (found: {', '.join(sorted(columns))[:200]})"
+                f"output_shape, params (found: {', '.join(sorted(set(written)))[:200]})"
             )
-        return [{(k or "").strip().lower(): cell_text(v) for k, v in row.items()} for row in reader]
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            overflow: Any = row.pop(None, [])  # type: ignore[call-overload]  (DictReader's restkey)
+            extra = [cell for cell in overflow if cell.strip()]
+            read = {k: cell_text(v) for k, v in row.items()}
+            if extra:
+                cells = [row[c] for c in header if c in FIELDS and row[c]] + extra
+                read[EXTRA_CELLS] = f"line {reader.line_num}: {','.join(cells)}"
+            rows.append(read)
+        return rows
     except csv.Error as error:
         # the csv reader's own count: DictReader's lags a line behind the one that failed
         raise SpecError(f"{where}: line {reader.reader.line_num}: {error}") from None
 
 
+def delimiter(text: str) -> str:
+    """',' or what the header is separated by: a spreadsheet in a locale whose decimal mark
+    is a comma saves its 'CSV' with ';' (Excel in German or French), and some save tabs."""
+    header = text.split("\n", 1)[0]
+    return max(",;\t", key=header.count)
+
+
+COLUMN_NAMES = {
+    "layer": "name",
+    "layer_name": "name",
+    "layer_(type)": "name",
+    "shape": "output_shape",
+    "output": "output_shape",
+    "param": "params",
+    "param_#": "params",
+    "params_#": "params",
+    "#_params": "params",
+    "#params": "params",
+    "parameters": "params",
+    "number_of_parameters": "params",
+}
+"""Headings a student writes for the columns (Keras's own: Layer (type), Output Shape,
+Param #), by their name folded to lower case with '_' for spaces."""
+
+
+def column_name(heading: str) -> str:
+    """A table's heading as the field it is: 'Output Shape' is output_shape.
+
+    >>> column_name(" Output Shape "), column_name("Param #"), column_name("name")
+    ('output_shape', 'params', 'name')
+    """
+    folded = re.sub(r"[\s-]+", "_", heading.strip().lower())
+    return COLUMN_NAMES.get(folded, folded)
+
+
 def cell_text(value: Any) -> Any:
-    """A CSV cell as cnncalc wrote it (see csv_text). A row's cells past the header's (a list,
-    under the column '') and a missing cell (None, '') are in no column that is read."""
+    """A CSV cell as cnncalc wrote it (see csv_text); a missing cell (None) is a blank."""
     return csv_text(value or "")
 
 
@@ -207,17 +283,21 @@ def markdown_rows(text: str, where: str) -> list[dict[str, str]]:
     table = [(n, line) for n, line in enumerate(lines, 1) if line.startswith("|")]
     if not table:
         raise SpecError(f"{where}: no markdown table (| name | output_shape | params |) in it")
-    header = [cell.strip().lower() for cell in split_row(table[0][1])]
+    header = [column_name(cell) for cell in split_row(table[0][1])]
     if "name" not in header or not set(header) & set(FIELDS):
         raise SpecError(
             f"{where}: line {table[0][0]}: the table's header needs name, output_shape and params"
         )
     rows = []
-    for _, line in table[1:]:
-        cells = split_row(line)
-        if all(set(cell.strip()) <= set("-: ") for cell in cells):
+    for number, line in table[1:]:
+        cells = [cell.strip().replace("\\|", "|") for cell in split_row(line)]
+        if all(set(cell) <= set("-: ") for cell in cells):
             continue  # the |---|---| rule
-        rows.append(dict(zip(header, (cell.strip().replace("\\|", "|") for cell in cells))))
+        row = dict(zip(header, cells))
+        if [cell for cell in cells[len(header) :] if cell]:
+            asked = [row[c] for c in header if c in FIELDS and row[c]]
+            row[EXTRA_CELLS] = f"line {number}: {','.join(asked + cells[len(header) :])}"
+        rows.append(row)
     return rows
 
 
@@ -280,13 +360,19 @@ def blank(value: Any) -> bool:
 
 INTEGER = re.compile(r"[0-9]{1,3}(?:[,_ '\u202f\u00a0][0-9]{3})+|[0-9]+")
 SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]+")
+DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+"""18.496: a thousands dot (German, Italian, …), which cnncalc never guesses at."""
+ABBREVIATED = re.compile(r"[0-9]+(?:[.,][0-9]+)?\s*[kKmM]")
+UNIT = re.compile(r"(?P<count>.*?)\s*(?:params|parameters|param)\.?", re.IGNORECASE)
+NOTHING = {"none", "-", "–", "—", "n/a", "na", "nil", "no", "nothing"}
+DIGITS = "write digits, e.g. 18496 or 18,496"
 
 
 def read_count(value: Any) -> int | Unreadable | None:
-    """18496, '18,496', '18 496', '18_496', '1.8496e4' -> 18496; blank -> None.
+    """18496, '18,496', '18 496', '18_496', '1.8496e4', '18496 params' -> 18496; blank -> None.
 
-    >>> read_count("16,010"), read_count("3.20e2"), read_count(" ")
-    (16010, 320, None)
+    >>> read_count("16,010"), read_count("3.20e2"), read_count(" "), read_count("320 params")
+    (16010, 320, None, 320)
     >>> read_count("3²⁰").reason
     'not a count: write digits, e.g. 18496 or 18,496'
     """
@@ -297,10 +383,17 @@ def read_count(value: Any) -> int | Unreadable | None:
     if isinstance(value, int):
         return value if len(str(abs(value))) <= MAX_DIGITS else too_long(value)
     if isinstance(value, float):
+        written = getattr(value, "text", str(value))  # YAML's 1.600, as the student wrote it
+        if DOT_THOUSANDS.fullmatch(written):
+            return dot_thousands(written)
         if not value.is_integer():
-            return not_whole(value)
+            return not_whole(written)
         return int(value) if abs(value) < 10**MAX_DIGITS else too_long(value)
     text = str(value).strip()
+    unit = UNIT.fullmatch(text)
+    if unit and unit["count"] and not blank(unit["count"]):  # '320 params': the count
+        counted = read_count(unit["count"])
+        return Unreadable(text, counted.reason) if isinstance(counted, Unreadable) else counted
     if len(text) > MAX_DIGITS + 10:
         return too_long(text)
     if INTEGER.fullmatch(text):
@@ -311,7 +404,19 @@ def read_count(value: Any) -> int | Unreadable | None:
         if number.adjusted() >= MAX_DIGITS:
             return too_long(text)
         return int(number) if number == number.to_integral_value() else not_whole(text)
-    return Unreadable(text, "not a count: write digits, e.g. 18496 or 18,496")
+    if DOT_THOUSANDS.fullmatch(text):
+        return dot_thousands(text)
+    if ABBREVIATED.fullmatch(text):
+        return Unreadable(text, f"an abbreviation (k, M) is not an exact count: {DIGITS}")
+    if text.lower() in NOTHING:
+        return Unreadable(text, "not a count: write 0 if there are none")
+    return Unreadable(text, f"not a count: {DIGITS}")
+
+
+def dot_thousands(text: str) -> Unreadable:
+    return Unreadable(
+        text, f"a '.' is read as a decimal point, never as a thousands separator: {DIGITS}"
+    )
 
 
 def too_long(value: Any) -> Unreadable:

@@ -259,6 +259,9 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
         name = answer.name
         if name is None and position < len(rows):
             name = rows[position].name
+        typed = KERAS_ROW_NAME.fullmatch(name or "")
+        if name not in names and typed and typed["name"].casefold() in any_case:
+            name = typed["name"]  # 'conv2d (Conv2D)', as Keras's summary prints the layer
         if name not in names and name is not None and name.casefold() in any_case:
             name = any_case[name.casefold()]  # 'Dense' for 'dense': the same layer
         if name in names:
@@ -271,7 +274,18 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
         else:
             hint = did_you_mean(str(name), sorted(names))
             report.notes.append(f"the answer for '{name}' matches no layer of the exercise{hint}")
+    unnamed = sum(answer.name is None for answer in sheet.layers)
+    if unnamed and len(sheet.layers) < len(rows):
+        report.notes.append(
+            f"{unnamed} of your answers have no name and the exercise has {len(rows)} layers: "
+            "answers without a name are taken in order, so after a layer you skipped each one "
+            "is read as the next layer's; give each answer its layer's name (name: dense)"
+        )
     return by_name
+
+
+KERAS_ROW_NAME = re.compile(r"(?P<name>\S+)\s*\((?P<type>\w+)\)")
+"""A layer written as Keras's summary prints it: 'conv2d (Conv2D)'."""
 
 
 @dataclass

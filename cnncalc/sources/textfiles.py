@@ -40,16 +40,34 @@ def decode(raw: bytes, where: str, kind: str, expected: str) -> str:
         raise SpecError(f"{where}: is not UTF-8 text (byte {error.start}), so not {kind}") from None
 
 
-def parse_json_or_yaml(text: str, where: str, as_json: bool = False) -> Any:
-    """JSON when it looks like JSON (or as_json), else YAML; errors give line and column."""
+def parse_json_or_yaml(
+    text: str, where: str, as_json: bool = False, float_text: bool = False
+) -> Any:
+    """JSON when it looks like JSON (or as_json), else YAML; errors give line and column.
+
+    float_text: every float is a :class:`WrittenFloat` that keeps its text as written, for a
+    message that quotes the writer ('1.600', not Python's 1.6).
+    """
     if as_json or text.lstrip()[:1] in "{[":
-        data = parse_json(text, where)
+        data = parse_json(text, where, float_text)
         check_values(data, where)
     else:
-        data = parse_yaml(text, where)
+        data = parse_yaml(text, where, float_text)
         aliases = "&" in text and "*" in text  # anchors and aliases can expand without end
         check_values(data, where, MAX_VALUES if aliases else None)
     return data
+
+
+class WrittenFloat(float):
+    """A float that remembers how it was written: YAML and JSON read 1.600 as 1.6, and a
+    student who meant one thousand six hundred must see their own '1.600' quoted back."""
+
+    text: str
+
+    def __new__(cls, text: str) -> WrittenFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
 
 
 class _DuplicateKey(Exception):
@@ -73,13 +91,19 @@ def _bounded_int(literal: str) -> int:
     return int(literal)
 
 
-def parse_json(text: str, where: str) -> Any:
+def parse_json(text: str, where: str, float_text: bool = False) -> Any:
     """JSON, refusing duplicate keys and over-long integers (then found again for the line)."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_pairs, parse_int=_bounded_int)
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_pairs,
+            parse_int=_bounded_int,
+            parse_float=WrittenFloat if float_text else None,
+        )
     except json.JSONDecodeError as error:
         raise SpecError(
             f"{where}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+            f"{trailing_comma(error)}"
         ) from None
     except RecursionError:
         raise SpecError(f"{where}: is nested too deeply to read") from None
@@ -94,6 +118,15 @@ def parse_json(text: str, where: str) -> Any:
         raise SpecError(
             f"{where}: {line}an integer longer than {MAX_INT_DIGITS} digits is no size or count"
         ) from None
+
+
+def trailing_comma(error: json.JSONDecodeError) -> str:
+    """The why of JSON's 'Expecting value' before a ']' or '}': a comma after the last item,
+    which Python and JavaScript allow and JSON does not."""
+    closing = error.doc[error.pos : error.pos + 1]
+    if closing in ("]", "}") and error.doc[: error.pos].rstrip().endswith(","):
+        return f" (a comma before '{closing}': JSON allows none after the last item)"
+    return ""
 
 
 def line_of(text: str, position: int) -> int:
@@ -125,11 +158,12 @@ def find_duplicate_key(text: str) -> tuple[str, int]:
     return "?", 0
 
 
-def parse_yaml(text: str, where: str) -> Any:
+def parse_yaml(text: str, where: str, float_text: bool = False) -> Any:
     import yaml  # only YAML files pay for it
 
+    loader = float_text_yaml_loader() if float_text else strict_yaml_loader()
     try:
-        return yaml.load(text, Loader=strict_yaml_loader())  # a SafeLoader: no tags, no code
+        return yaml.load(text, Loader=loader)  # a SafeLoader: no tags, no code
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         position = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -184,6 +218,29 @@ def strict_yaml_loader() -> Any:
     StrictLoader.add_constructor("tag:yaml.org,2002:str", StrictLoader.construct_yaml_str)
     _LOADER = StrictLoader
     return _LOADER
+
+
+_FLOAT_TEXT_LOADER: Any = None
+
+
+def float_text_yaml_loader() -> Any:
+    """The strict loader, its floats read as :class:`WrittenFloat` (their text kept)."""
+    global _FLOAT_TEXT_LOADER
+    if _FLOAT_TEXT_LOADER is not None:
+        return _FLOAT_TEXT_LOADER
+
+    class FloatTextLoader(strict_yaml_loader()):  # type: ignore[misc]
+        def construct_yaml_float(self, node: Any) -> Any:
+            number = super().construct_yaml_float(node)
+            text = str(node.value).strip()
+            try:  # YAML 1.1 floats Python would not read (1_000.5, .inf, 1:30) stay floats
+                return WrittenFloat(text) if float(text) == number else number
+            except ValueError:
+                return number
+
+    FloatTextLoader.add_constructor("tag:yaml.org,2002:float", FloatTextLoader.construct_yaml_float)
+    _FLOAT_TEXT_LOADER = FloatTextLoader
+    return _FLOAT_TEXT_LOADER
 
 
 def joined_surrogate_pairs(text: str) -> str:
