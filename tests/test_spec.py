@@ -97,7 +97,8 @@ def conv_spec(**layer: Any) -> dict[str, Any]:
         ([1, 2], "a spec is an object with 'input_shape' and 'layers', got list"),
         (
             conv_spec(filters="32", kernel_size=3),
-            'layers[0].filters: Input should be a valid integer (got "32")',
+            'layers[0].filters: Input should be a valid integer (got "32"); a number is '
+            "written without quotes: 32",
         ),
         (
             conv_spec(filters=32, kernel_size=True),
@@ -150,7 +151,8 @@ def conv_spec(**layer: Any) -> dict[str, Any]:
         ),
         (
             {"input_shape": [4], "layers": [{"type": "Dense", "units": 2}], "str": 1},
-            "str: unknown key in a spec",
+            "str: unknown key in a spec; a spec has the keys name, description, input_shape, "
+            "batch_size, batch_shape, dtype, layers",
         ),
         (  # the wrong item of a list is named, not the list
             conv_spec(filters=2, kernel_size=3, strides=[1, -1]),
@@ -225,6 +227,104 @@ def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
     with pytest.raises(SpecError) as caught:
         load_spec(path)
     assert str(caught.value).startswith(f"{path}: {message}")
+
+
+# A newcomer's spec, written from Keras code (keras.io examples, Keras 2 tutorials): Python's
+# notations where JSON and YAML have others, and Keras 2's input on the first layer. Each
+# message says how the spec writes it, with the user's own value.
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"layers": [{"type": "Conv2D", "filters": 8, "kernel_size": 3,
+                         "input_shape": [32, 32, 3]}]},
+            "layers[0].input_shape: unknown argument for Conv2D; Keras 2's input_shape of a "
+            'first layer is the spec\'s input here: "input_shape": [32, 32, 3] at the top '
+            'level, beside "layers"',
+        ),
+        (
+            {"layers": [{"type": "Dense", "units": 64, "input_dim": 784}]},
+            "layers[0].input_dim: unknown argument for Dense; Keras 2's input_dim of a first "
+            'layer is the spec\'s input here: "input_shape": [784] at the top level, beside '
+            '"layers"',
+        ),
+        (
+            {"layers": [{"type": "Dense", "units": 64, "batch_input_shape": [None, 784]}]},
+            "layers[0].batch_input_shape: unknown argument for Dense; Keras 2's "
+            "batch_input_shape of a first layer is the spec's input here: "
+            '"input_shape": [784] at the top level, beside "layers"',
+        ),
+        (
+            {"input_shape": [8, 8, 1], "layers": [{"type": "Conv2D", "filters": 4,
+                                                   "kernel_size": "(3, 3)"}]},
+            'layers[0].kernel_size: Input should be a valid integer (got "(3, 3)"); JSON and '
+            "YAML have no tuples: write [3, 3]",
+        ),
+        (
+            {"input_shape": "(28, 28, 1)", "layers": [{"type": "Flatten"}]},
+            'input_shape: Input should be a valid list (got "(28, 28, 1)"); JSON and YAML '
+            "have no tuples: write [28, 28, 1]",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"type": "Reshape", "target_shape": "(None, 2,)"}]},
+            'layers[0].target_shape: Input should be a valid list (got "(None, 2,)"); JSON '
+            "and YAML have no tuples: write [null, 2]",
+        ),
+        (
+            {"input_shape": ["None"], "layers": [{"type": "Flatten"}]},
+            'input_shape[0]: Input should be a valid integer (got "None"); an unknown size '
+            "is null in JSON and YAML (None is Python's)",
+        ),
+        (
+            {"input_shape": 784, "layers": [{"type": "Dense", "units": 10}]},
+            "input_shape: Input should be a valid list (got 784); a list, even of one size: "
+            "[784]",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"type": "Flatten"}], "loss": "mse"},
+            "loss: unknown key in a spec; a spec has the keys name, description, input_shape, "
+            "batch_size, batch_shape, dtype, layers",
+        ),
+        (  # a near-miss still gets its suggestion, not the list
+            {"input_shape": [4], "layers": [{"type": "Flatten"}], "input_shap": [4]},
+            "input_shap: unknown key in a spec; did you mean 'input_shape'?",
+        ),
+        (  # Python's (3) is 3: no tuple to suggest
+            {"input_shape": [8, 8, 1], "layers": [{"type": "Conv2D", "filters": 4,
+                                                   "kernel_size": [3, "(3)"]}]},
+            'layers[0].kernel_size[1]: Input should be a valid integer (got "(3)")',
+        ),
+    ],
+)  # fmt: skip
+def test_a_newcomers_python_notation_gets_the_specs_own(data: Any, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec(data)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"input_shape": [4, 4, 1,], "layers": []}', "invalid JSON at line 1, column 26: "
+         "Expecting value (a comma before ']': JSON allows none after the last item)"),
+        (b'{"layers": [{"type": "Flatten"},\n]}', "invalid JSON at line 2, column 1: "
+         "Expecting value (a comma before ']': JSON allows none after the last item)"),
+        (b'{"input_shape": [4], "layers": [{"type": "Flatten",}]}', "invalid JSON at line 1, "
+         "column 52: Expecting property name enclosed in double quotes (a comma before '}': "
+         "JSON allows none after the last item)"),
+        (b'{"layers": [1,,2]}', "invalid JSON at line 1, column 15: Expecting value"),
+    ],
+)  # fmt: skip
+def test_a_trailing_comma_in_json_is_named(tmp_path: Path, content: bytes, message: str) -> None:
+    """Python and JavaScript allow a comma after the last item; JSON does not, and its own
+    'Expecting value' does not say so."""
+    path = tmp_path / "spec.json"
+    path.write_bytes(content)
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value) == f"{path}: {message}"
 
 
 def test_yaml_specs_and_ignored_arguments(tmp_path: Path) -> None:

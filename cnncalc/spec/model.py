@@ -7,6 +7,7 @@
 """
 
 import json
+import re
 from typing import Any
 
 from pydantic import (
@@ -182,6 +183,10 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
         if item["type"] == "extra_forbidden":
             what = f"argument for {kind}" if isinstance(kind, str) else "key in a spec"
             hint = did_you_mean(str(field[-1]), _argument_names(rule))
+            if isinstance(kind, str) and field[-1] in FIRST_LAYER_INPUT:
+                hint = first_layer_input(str(field[-1]), item.get("input"))
+            elif not hint and not isinstance(kind, str) and len(field) == 1:
+                hint = f"; a spec has the keys {', '.join(Spec.model_fields)}"
             lines.append(f"{path}: unknown {what}{hint}")
         elif item["type"] == "missing":
             lines.append(
@@ -190,8 +195,45 @@ def validation_lines(error: ValidationError, where: str, rule: type[BaseModel]) 
         else:
             message = item["msg"].removeprefix("Value error, ")
             got = f" (got {_brief(item.get('input'))})" if field else ""
-            lines.append(f"{path}: {message}{got}" if path else message)
+            tip = written_as(item.get("input"), item["type"]) if field else ""
+            lines.append(f"{path}: {message}{got}{tip}" if path else message)
     return lines
+
+
+FIRST_LAYER_INPUT = ("input_shape", "batch_input_shape", "input_dim")
+"""Keras 2 gave the first layer of a Sequential its input (Dense(64, input_dim=784)); a
+spec gives it to the network."""
+
+
+def first_layer_input(key: str, value: Any) -> str:
+    """Where Keras 2's input argument of a layer goes in a spec, with the user's own value."""
+    shape = value
+    if key == "batch_input_shape" and isinstance(value, list):
+        shape = value[1:]
+    elif key == "input_dim":
+        shape = [value]
+    return (
+        f"; Keras 2's {key} of a first layer is the spec's input here: "
+        f'"input_shape": {_brief(shape)} at the top level, beside "layers"'
+    )
+
+
+TUPLE_TEXT = re.compile(r"\(([^()]*,[^()]*)\)")
+
+
+def written_as(value: Any, error: str) -> str:
+    """How JSON and YAML write what a Python user typed: None is null, a tuple is a list, a
+    shape is a list even with one size."""
+    if isinstance(value, str) and value.strip() == "None":
+        return "; an unknown size is null in JSON and YAML (None is Python's)"
+    if isinstance(value, str) and (inner := TUPLE_TEXT.fullmatch(value.strip())):
+        sizes = re.sub(r"\bNone\b", "null", inner[1].strip().rstrip(","))
+        return f"; JSON and YAML have no tuples: write [{sizes}]"
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return f"; a number is written without quotes: {value.strip()}"
+    if error == "list_type" and isinstance(value, int) and not isinstance(value, bool):
+        return f"; a list, even of one size: [{value}]"
+    return ""
 
 
 def _argument_names(rule: type[BaseModel]) -> list[str]:
