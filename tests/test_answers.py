@@ -699,3 +699,32 @@ def test_a_tables_headings_may_be_written_as_a_student_would(tmp_path: Path, hea
     csv_path = tmp_path / "a.csv"
     csv_path.write_text(header.replace(" | ", ",") + '\nconv2d,"(None, 26, 26, 32)",320\n')
     assert read_answers(csv_path).layers == [Answer("conv2d", (26, 26, 32), 320)]
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        # the lecture's (k·k·d + 1)·n with the MNIST numbers, then the answer
+        ("(3·3·1 + 1)·32 = 320", 320),
+        ("(3*3*32+1)*64=18,496", 18496),
+        ("1601 x 10 = 16010 params", 16010),
+        ("3·3 = lots", Unreadable("3·3 = lots", NOT_A_COUNT)),  # the result is what is read
+        ("= 320", Unreadable("= 320", NOT_A_COUNT)),  # no working: not a worked answer
+        ("320 =", Unreadable("320 =", NOT_A_COUNT)),
+    ],
+)
+def test_a_count_with_its_working_is_the_result(value: str, read: Any) -> None:
+    assert read_count(value) == read
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("5·5·64 = 1600", (1600,)),  # the lecture's Flatten: 5·5·64
+        ("⌊(28 − 3)/1⌋ + 1 = 26 → 26x26x32", Unreadable(
+            "⌊(28 − 3)/1⌋ + 1 = 26 → 26x26x32", "the size '→' is " + NOT_A_COUNT)),
+        ("(28-3)/1+1 = 26x26x32", (26, 26, 32)),
+    ],
+)  # fmt: skip
+def test_a_shape_with_its_working_is_the_result(value: str, read: Any) -> None:
+    assert read_shape(value) == read

@@ -390,6 +390,10 @@ def read_count(value: Any) -> int | Unreadable | None:
             return not_whole(written)
         return int(value) if abs(value) < 10**MAX_DIGITS else too_long(value)
     text = str(value).strip()
+    result = worked_result(text)
+    if result is not None:  # '(3·3·1 + 1)·32 = 320': the working, then the answer
+        counted = read_count(result)
+        return Unreadable(text, counted.reason) if isinstance(counted, Unreadable) else counted
     unit = UNIT.fullmatch(text)
     if unit and unit["count"] and not blank(unit["count"]):  # '320 params': the count
         counted = read_count(unit["count"])
@@ -411,6 +415,17 @@ def read_count(value: Any) -> int | Unreadable | None:
     if text.lower() in NOTHING:
         return Unreadable(text, "not a count: write 0 if there are none")
     return Unreadable(text, f"not a count: {DIGITS}")
+
+
+def worked_result(text: str) -> str | None:
+    """What follows the last '=' of a text with working before it, else None: a student who
+    shows '(3·3·1 + 1)·32 = 320' answers 320 (the working is theirs to show, not graded).
+
+    >>> worked_result("5·5·64 = 1600"), worked_result("1600"), worked_result("= 3")
+    ('1600', None, None)
+    """
+    working, equals, result = text.rpartition("=")
+    return result.strip() if equals and working.strip() and result.strip() else None
 
 
 def dot_thousands(text: str) -> Unreadable:
@@ -448,6 +463,10 @@ def read_shape(
         text = str(value).strip()
         if len(text) > 200:
             return Unreadable(text[:40] + "…", "too long for a shape")
+        result = worked_result(text)
+        if result is not None:  # '5·5·64 = 1600': the working, then the answer
+            shape = read_shape(result, read_size)
+            return Unreadable(text, shape.reason) if isinstance(shape, Unreadable) else shape
         inner = text.strip("[]()").strip().removesuffix(",").strip()  # (1600,) is Python's
         if not inner:
             return Unreadable(text, "no sizes in it")
