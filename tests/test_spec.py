@@ -315,11 +315,23 @@ def test_a_newcomers_python_notation_gets_the_specs_own(data: Any, message: str)
          "column 52: Expecting property name enclosed in double quotes (a comma before '}': "
          "JSON allows none after the last item)"),
         (b'{"layers": [1,,2]}', "invalid JSON at line 1, column 15: Expecting value"),
+        (b'{"input_shape": (28, 28, 1), "layers": []}', "invalid JSON at line 1, column 17: "
+         "Expecting value (JSON has no tuples: write [28, 28, 1])"),
+        (b'{"input_shape": (None, 3,), "layers": []}', "invalid JSON at line 1, column 17: "
+         "Expecting value (JSON has no tuples: write [null, 3])"),
+        (b'{"input_shape": [None], "layers": []}', "invalid JSON at line 1, column 18: "
+         "Expecting value (None is Python's; JSON writes null)"),
+        (b'{"layers": [{"type": "Dense", "units": 2, "use_bias": False}]}', "invalid JSON at "
+         "line 1, column 55: Expecting value (False is Python's; JSON writes false)"),
+        (b'{"input_shape": [4],\n # the input\n "layers": []}', "invalid JSON at line 2, "
+         "column 2: Expecting property name enclosed in double quotes (JSON has no comments; "
+         "YAML has: # \u2026)"),
+        (b'{"input_shape": ((1, 2), 3)}', "invalid JSON at line 1, column 17: Expecting value"),
     ],
 )  # fmt: skip
-def test_a_trailing_comma_in_json_is_named(tmp_path: Path, content: bytes, message: str) -> None:
-    """Python and JavaScript allow a comma after the last item; JSON does not, and its own
-    'Expecting value' does not say so."""
+def test_python_notation_in_json_is_named(tmp_path: Path, content: bytes, message: str) -> None:
+    """Python and JavaScript allow a comma after the last item; JSON does not, nor tuples,
+    None, False or comments, and its own 'Expecting value' does not say so."""
     path = tmp_path / "spec.json"
     path.write_bytes(content)
     with pytest.raises(SpecError) as caught:

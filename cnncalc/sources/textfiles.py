@@ -103,7 +103,7 @@ def parse_json(text: str, where: str, float_text: bool = False) -> Any:
     except json.JSONDecodeError as error:
         raise SpecError(
             f"{where}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-            f"{trailing_comma(error)}"
+            f"{python_in_json(error)}"
         ) from None
     except RecursionError:
         raise SpecError(f"{where}: is nested too deeply to read") from None
@@ -120,12 +120,25 @@ def parse_json(text: str, where: str, float_text: bool = False) -> Any:
         ) from None
 
 
-def trailing_comma(error: json.JSONDecodeError) -> str:
-    """The why of JSON's 'Expecting value' before a ']' or '}': a comma after the last item,
-    which Python and JavaScript allow and JSON does not."""
-    closing = error.doc[error.pos : error.pos + 1]
+PYTHON_WORDS = {"None": "null", "True": "true", "False": "false"}
+
+
+def python_in_json(error: json.JSONDecodeError) -> str:
+    """The why of JSON's 'Expecting value' where Python's notation was written: a comma after
+    the last item (Python and JavaScript allow it), a tuple, None, True or False, a comment."""
+    rest = error.doc[error.pos : error.pos + 6]
+    closing = rest[:1]
     if closing in ("]", "}") and error.doc[: error.pos].rstrip().endswith(","):
         return f" (a comma before '{closing}': JSON allows none after the last item)"
+    tuple_text = re.match(r"\(([^()\n]{0,80})\)", error.doc[error.pos : error.pos + 83])
+    if tuple_text:
+        sizes = re.sub(r"\bNone\b", "null", tuple_text[1].strip().rstrip(","))
+        return f" (JSON has no tuples: write [{sizes}])"
+    word = re.match(r"[A-Za-z]+", rest)
+    if word and word.group() in PYTHON_WORDS:
+        return f" ({word.group()} is Python's; JSON writes {PYTHON_WORDS[word.group()]})"
+    if closing in ("#", "/"):
+        return " (JSON has no comments; YAML has: # …)"
     return ""
 
 
