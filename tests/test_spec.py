@@ -339,6 +339,48 @@ def test_python_notation_in_json_is_named(tmp_path: Path, content: bytes, messag
     assert str(caught.value) == f"{path}: {message}"
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("input_shape: [28, 28, 1]\nlayers:\n\t- {type: Flatten}\n", "invalid YAML at line 3, "
+         "column 1: found character '\\t' that cannot start any token (line 3 is indented "
+         "with a tab: YAML indents with spaces only)"),
+        ("input_shape: [28, 28, 1]\nlayers:\n  - type: Conv2D\n    filters:32\n"
+         "    kernel_size: 3\n", "invalid YAML at line 5, column 5: could not find expected "
+         "':' (line 4: a key takes a space after its ':', as in 'filters: 32')"),
+        ("input_shape: [28, 28, 1]\nlayers:\n  - type: Conv2D\n    filters: 32\n"
+         "    kernel_size: 3\n  -type: Flatten\n", "invalid YAML at line 6, column 3: "
+         "expected <block end>, but found '?' (line 6: a list item is '- ' with a space "
+         "after the dash)"),
+        ("input_shape: [28, 28, 1]\nlayers:\n  - type: Conv2D\n     filters: 32\n",
+         "invalid YAML at line 4, column 13: mapping values are not allowed here"),
+    ],
+)  # fmt: skip
+def test_a_yaml_typing_slip_is_named(tmp_path: Path, content: str, message: str) -> None:
+    """PyYAML's words name what it expected; the line says what was typed."""
+    path = tmp_path / "spec.yaml"
+    path.write_text(content)
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"input_shape": "28x28x1", "layers": [{"type": "Flatten"}]}, 'input_shape: Input '
+         'should be a valid list (got "28x28x1"); a list of sizes: [28, 28, 1]'),
+        ({"input_shape": [8, 8, 1], "layers": [{"type": "Conv2D", "filters": 4,
+          "kernel_size": "3 x 3"}]}, 'layers[0].kernel_size: Input should be a valid integer '
+         '(got "3 x 3"); a list of sizes: [3, 3]'),
+    ],
+)  # fmt: skip
+def test_sizes_written_with_x_get_the_list(data: Any, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec(data)
+    assert str(caught.value) == message
+
+
 def test_yaml_specs_and_ignored_arguments(tmp_path: Path) -> None:
     path = tmp_path / "net.yaml"
     path.write_text(

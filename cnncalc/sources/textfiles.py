@@ -180,11 +180,28 @@ def parse_yaml(text: str, where: str, float_text: bool = False) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         position = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SpecError(f"{where}: invalid YAML{position}: {error.problem}") from None
+        hint = yaml_slip(text, mark.line if mark else None)
+        raise SpecError(f"{where}: invalid YAML{position}: {error.problem}{hint}") from None
     except yaml.YAMLError as error:
         raise SpecError(f"{where}: invalid YAML: {' '.join(str(error).split())}") from None
     except RecursionError:
         raise SpecError(f"{where}: is nested too deeply to read") from None
+
+
+def yaml_slip(text: str, line: int | None) -> str:
+    """The typing slip behind PyYAML's words, where one is plain up to the line it stopped
+    at: a tab in the indentation, a list item without the space after its '-', a key without
+    the space after its ':' ('filters:32' is one word to YAML)."""
+    lines = text.splitlines()[: line + 1] if line is not None else []
+    for number, written in enumerate(lines, 1):
+        if "\t" in written[: len(written) - len(written.lstrip())]:
+            return f" (line {number} is indented with a tab: YAML indents with spaces only)"
+    for number, written in reversed(list(enumerate(lines, 1))):
+        if re.match(r"\s*-[A-Za-z_]", written):
+            return f" (line {number}: a list item is '- ' with a space after the dash)"
+        if re.fullmatch(r"\s*[A-Za-z_]+:[^\s:/].*", written) and ": " not in written:
+            return f" (line {number}: a key takes a space after its ':', as in 'filters: 32')"
+    return ""
 
 
 _LOADER: Any = None

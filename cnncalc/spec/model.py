@@ -219,6 +219,8 @@ def first_layer_input(key: str, value: Any) -> str:
 
 
 TUPLE_TEXT = re.compile(r"\(([^()]*,[^()]*)\)")
+SIZES_TEXT = re.compile(r"[0-9]+(?:\s*[xX×*]\s*[0-9]+)+")
+"""3x3, 28x28x1: a student's way of writing sizes, which a spec writes as a list."""
 
 
 def written_as(value: Any, error: str) -> str:
@@ -229,6 +231,8 @@ def written_as(value: Any, error: str) -> str:
     if isinstance(value, str) and (inner := TUPLE_TEXT.fullmatch(value.strip())):
         sizes = re.sub(r"\bNone\b", "null", inner[1].strip().rstrip(","))
         return f"; JSON and YAML have no tuples: write [{sizes}]"
+    if isinstance(value, str) and SIZES_TEXT.fullmatch(value.strip()):
+        return f"; a list of sizes: [{', '.join(re.split(r'[xX×*]', value.replace(' ', '')))}]"
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return f"; a number is written without quotes: {value.strip()}"
     if error == "list_type" and isinstance(value, int) and not isinstance(value, bool):
