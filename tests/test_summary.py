@@ -316,13 +316,18 @@ UNREADABLE = [
         " Layer (type)   Output Shape\n====\n conv2d  (None, 3)\n",
         "summary, line 1: the header has no 'Layer \\(type\\)' or 'Param #' column",
     ),
+    (  # Keras 3's table cropped inside its Param # column: 18,496 would read as 18
+        "┃ Layer (type)      ┃ Output Shape       ┃  Param\n┡━━━━╇━━━━╇━━━━\n"
+        "│ conv2d_1 (Conv2D) │ (None, 11, 11, 64) │     18\n",
+        "summary, line 1: the table is cut off at the right \\(its header has no closing '┃'\\)",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     UNREADABLE,
-    ids=["no-header", "no-rows", "not-a-count", "unbuilt", "no-param"],
+    ids=["no-header", "no-rows", "not-a-count", "unbuilt", "no-param", "cropped"],
 )
 def test_unreadable_summaries_say_what_and_where(text: str, message: str) -> None:
     with pytest.raises(SpecError, match=message):
@@ -395,6 +400,23 @@ def test_keras3_summaries(spec: str, line_length: int | None) -> None:
     result = compare(cnncalc.analyze(SPECS[spec]), summary)
     assert result.agrees, result.differences
     assert result.missing == []
+
+
+@needs_keras
+def test_a_printout_cropped_by_a_narrow_terminal_is_refused_saying_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """model.summary(line_length=110, print_fn=...) on an 80-column terminal (or a script's
+    output, which rich takes as 80 wide): rich crops the table, its right edge is gone."""
+    from cnncalc.keras.bridge import to_keras
+
+    monkeypatch.setenv("COLUMNS", "80")
+    lines: list[str] = []
+    to_keras("mnist").summary(line_length=110, print_fn=lambda t, **_: lines.append(t))
+    text = "\n".join(lines)
+    assert max(len(line) for line in text.splitlines()) == 80  # Keras really cropped it
+    with pytest.raises(SpecError, match="the table is cut off at the right"):
+        parse_summary(text)
 
 
 @needs_keras

@@ -138,6 +138,13 @@ def read_table(lines: list[str], at: int, end: int, where: str) -> Summary:
     boxed = markdown or "┃" in lines[at] or "│" in lines[at]
     split = box_cells if boxed else column_cutter(lines[at])
     roles = [role_of(title) for title in split(lines[at])]
+    header = lines[at].rstrip()
+    if boxed and not markdown and not header.endswith(("┃", "│")):
+        raise SpecError(
+            f"{where} {at + 1}: the table is cut off at the right (its header has no closing "
+            f"'{header.lstrip()[:1]}'): rich crops Keras's printout at the terminal's width; "
+            "print it again with a line_length that fits, or a wider terminal (COLUMNS=250)"
+        )
     if "title" not in roles or "params" not in roles:
         raise SpecError(f"{where} {at + 1}: the header has no 'Layer (type)' or 'Param #' column")
     style = "markdown" if markdown else "keras3" if boxed else "keras2"
