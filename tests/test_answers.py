@@ -728,3 +728,22 @@ def test_a_count_with_its_working_is_the_result(value: str, read: Any) -> None:
 )  # fmt: skip
 def test_a_shape_with_its_working_is_the_result(value: str, read: Any) -> None:
     assert read_shape(value) == read
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("answers.txt", "# Jane\n\n| Layer | Output shape | Params |\n|---|---|---|\n"
+         "| conv2d | 26x26x32 | 320 |\n"),  # a markdown table saved from a text editor
+        ("answers.txt", "name,output_shape,params\nconv2d,26x26x32,320\n"),
+        ("answers.tsv", "name\toutput_shape\tparams\nconv2d\t26x26x32\t320\n"),  # Google Sheets
+        ("answers.TXT", "layers:\n  - name: conv2d\n    output_shape: 26x26x32\n    params: 320\n"),
+        ("answers", '{"layers": [{"name": "conv2d", "output_shape": "26x26x32", "params": 320}]}'),
+    ],
+)  # fmt: skip
+def test_a_sheet_saved_under_another_suffix_is_read_by_its_content(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert read_answers(path).layers == [Answer("conv2d", (26, 26, 32), 320)]

@@ -90,13 +90,33 @@ def read_answers(path: Path) -> AnswerSheet:
     raw = read_input(path, MAX_TEXT_BYTES, "an answer sheet")
     where, suffix = str(path), path.suffix.lower()
     text = decode(raw, where, "an answer sheet", "fill in a worksheet from cnncalc exercise")
-    if suffix in (".csv", ".md", ".markdown"):
-        rows = csv_rows(text, where) if suffix == ".csv" else markdown_rows(text, where)
+    kind = table_kind(suffix, text)
+    if kind is not None:
+        rows = csv_rows(text, where) if kind == "csv" else markdown_rows(text, where)
         return sheet_from_rows(rows, where)
     # the strict reader refuses over-long integers and lone surrogates, naming where; a float
     # keeps its text, so that a student's 1.600 is quoted as they wrote it
     data = parse_json_or_yaml(text, where, as_json=suffix == ".json", float_text=True)
     return sheet_from_data(data, where)
+
+
+def table_kind(suffix: str, text: str) -> str | None:
+    """'csv' or 'markdown' for a table, None for YAML or JSON: by the suffix, and for any
+    other (a student's answers.txt, a spreadsheet's .tsv) by the content: a line that starts
+    with '|' is a markdown table, a first line of headings with a name column is a CSV."""
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    if suffix in (".yaml", ".yml", ".json"):
+        return None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if any(line.startswith("|") for line in lines):
+        return "markdown"
+    headings = lines[0].split(delimiter(text)) if lines else []
+    if len(headings) > 1 and "name" in (column_name(heading) for heading in headings):
+        return "csv"
+    return None
 
 
 def sheet_from_data(data: Any, where: str) -> AnswerSheet:
