@@ -80,18 +80,25 @@ REFUSED: list[tuple[list[Any], dict[str, Any], str]] = [
         "layer 0 'max_pooling2d' (MaxPooling2D): a 3×3 pool does not fit a 2×2 input with "
         "padding 'valid': ⌊(2 + 2·0 − 3)/3⌋ + 1 = 0",
     ),
-    # the wrong number of axes, in each layout
+    # the wrong number of axes, in each layout; one short is an image without its channel
+    # axis (the lecture's MNIST is (28, 28) until np.expand_dims), and says where one goes
     (
         [8, 6],
         {"type": "Conv2D", "filters": 1, "kernel_size": 3},
         "layer 0 'conv2d' (Conv2D): Conv2D expects a 4-D input (batch, height, width, "
-        "channels), got (None, 8, 6)",
+        "channels), got (None, 8, 6): no channel axis? One channel makes it (None, 8, 6, 1)",
     ),
     (
         [8, 6],
         {"type": "Conv2D", "filters": 1, "kernel_size": 3, "data_format": "channels_first"},
         "layer 0 'conv2d' (Conv2D): Conv2D expects a 4-D input (batch, channels, height, "
-        "width), got (None, 8, 6)",
+        "width), got (None, 8, 6): no channel axis? One channel makes it (None, 1, 8, 6)",
+    ),
+    (
+        [784],
+        {"type": "Conv2D", "filters": 1, "kernel_size": 3},
+        "layer 0 'conv2d' (Conv2D): Conv2D expects a 4-D input (batch, height, width, "
+        "channels), got (None, 784)",
     ),
     (
         [8, 6, 2],

@@ -355,11 +355,11 @@ class OneInput(Layer):
     def apply(self, shape: Shape) -> Outcome:
         raise NotImplementedError
 
-    def expect_rank(self, shape: Shape, rank: int, layout: str) -> None:
+    def expect_rank(self, shape: Shape, rank: int, layout: str, hint: str = "") -> None:
         """Fail clearly when the input has the wrong number of dimensions."""
         if len(shape) != rank:
             raise LayerError(
-                f"{self.type} expects a {rank + 1}-D input {layout}, got {shape_text(shape)}"
+                f"{self.type} expects a {rank + 1}-D input {layout}, got {shape_text(shape)}{hint}"
             )
 
 
@@ -418,7 +418,10 @@ class Spatial(OneInput):
         layout = (
             f"(batch, channels, {names})" if self.channels_first else f"(batch, {names}, channels)"
         )
-        self.expect_rank(shape, self.rank + 1, layout)
+        hint = ""
+        if len(shape) == self.rank:  # MNIST's (28, 28) before the lecture's np.expand_dims
+            hint = f": no channel axis? One channel makes it {shape_text(self.join(shape, 1))}"
+        self.expect_rank(shape, self.rank + 1, layout, hint)
         if self.channels_first:
             return shape[1:], shape[0]
         return shape[:-1], shape[-1]
