@@ -381,6 +381,27 @@ def test_sizes_written_with_x_get_the_list(data: Any, message: str) -> None:
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("model.py", "import keras\nmodel = keras.Sequential([keras.Input((28, 28, 1))])\n"),
+        ("train.IPYNB", '{"cells": [], "metadata": {}, "nbformat": 4}'),
+    ],
+)
+def test_a_models_python_code_is_named_as_code(tmp_path: Path, name: str, content: str) -> None:
+    """A newcomer gives the script that builds the model: not read as YAML ('mapping values
+    are not allowed here', or 'cells: unknown key'), but named, with what to give instead."""
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value) == (
+        f"{path}: is Python code, which cnncalc never runs: write the network as a spec "
+        "(docs/spec.md), or save the model from your code (model.save('net.keras'), or "
+        "model.to_json() into a file) and give that"
+    )
+
+
 def test_yaml_specs_and_ignored_arguments(tmp_path: Path) -> None:
     path = tmp_path / "net.yaml"
     path.write_text(

@@ -18,6 +18,9 @@ from .textfiles import decode, parse_json_or_yaml
 PRESETS = Path(__file__).parent.parent / "presets"
 RANDOM_PREFIX = "random:"
 SPEC_KIND = "a JSON or YAML spec"
+CODE_SUFFIXES = (".py", ".ipynb")
+"""A model's Python source or notebook: what a newcomer has at hand, and what cnncalc never
+executes (docs/security.md)."""
 
 
 def preset_names() -> list[str]:
@@ -45,6 +48,12 @@ def load_spec(source: Spec | dict[str, Any] | str | Path) -> Spec:
                 raise SpecError(f"{path}: cannot be read ({error.strerror})") from None
         if is_archive(path):
             return parse_spec(parse_archive(path, str(path)))
+        if path.suffix.lower() in CODE_SUFFIXES:
+            raise SpecError(
+                f"{visible_name(text)}: is Python code, which cnncalc never runs: write the "
+                "network as a spec (docs/spec.md), or save the model from your code "
+                "(model.save('net.keras'), or model.to_json() into a file) and give that"
+            )
         return spec_from_text(read_input(path, MAX_MODEL_BYTES, SPEC_KIND), str(path))
     if is_folder(path):
         raise SpecError(f"{visible_name(text)}: is a folder, not a spec file")
