@@ -253,10 +253,10 @@ def footer(fmt: str, text: str) -> list[str]:
         body = text.split("┘\n", 1)[1].split("\n\nWorking", 1)[0]
         assert all(line.startswith(" ") for line in body.splitlines())
         return [line.removeprefix(" ") for line in body.splitlines()]
-    if fmt == "markdown":
+    if fmt == "markdown":  # the memory's lines nested under it: "  - Params: …"
         body = text.split("|\n\n", 1)[1].split("\n\n### Working", 1)[0]
-        assert all(line.startswith("- ") for line in body.splitlines())
-        return [line.removeprefix("- ") for line in body.splitlines()]
+        assert all(re.match(r"(  )?- ", line) for line in body.splitlines())
+        return [re.sub(r"^(  )?- ", r"\1", line) for line in body.splitlines()]
     if fmt == "html":
         body = re.search(r"</table>\n<p>(.*?)</p>", text, re.S)
         assert body is not None
@@ -291,6 +291,14 @@ def test_costs_cell_by_cell_and_every_footer_line(fmt: str) -> None:
     assert CELLS[fmt](text) == expected
     assert footer(fmt, text) == [as_latex(line) if latex else line for line in COST_FOOTER]
     assert title(fmt, text) == TITLES[fmt]
+
+
+def test_the_markdown_memory_lines_are_a_list_inside_its_item() -> None:
+    """Markdown reads '-   Params' as one more item of the outer list; '  - Params' under
+    '- Memory (…):' is its own list, as the table's indentation means."""
+    body = output("markdown", "--costs").split("|\n\n", 1)[1].splitlines()
+    memory = next(n for n, line in enumerate(body) if line.startswith("- Memory ("))
+    assert body[memory + 1 :] == ["  - " + line.strip() for line in COST_FOOTER[memory + 1 :]]
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "html", "latex"])

@@ -217,12 +217,19 @@ def render_markdown(
 ) -> str:
     title = f"**Model: {markdown_text(model_name(analysis))}**\n\n"
     text = title + table_text(analysis, "github", costs, expand_nested) + "\n\n"
-    text += "\n".join(f"- {line}" for line in totals_lines(analysis, costs))
+    text += "\n".join(markdown_item(line) for line in totals_lines(analysis, costs))
     if explain:
         working = working_text(analysis, costs)
         fence = markdown_fence(working)
         text += f"\n\n### Working\n\n{fence}text\n{working}\n{fence}"
     return text
+
+
+def markdown_item(line: str) -> str:
+    """A footer line as a list item; the memory's indented lines nested under their heading
+    ('-   Params' would be one more item of the outer list, not part of the memory)."""
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    return f"{indent}- {line.lstrip(' ')}"
 
 
 def render_html(
