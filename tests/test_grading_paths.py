@@ -134,6 +134,47 @@ def test_a_layer_named_as_keras_prints_it_is_that_layer(tmp_path: Path, written:
     assert report.notes == []
 
 
+def test_a_mistake_their_own_earlier_answer_cannot_explain_is_named_on_the_network(
+    tmp_path: Path,
+) -> None:
+    """A student who thinks Dropout(0.5) halves the values writes (800,) for dropout, then
+    16,000 for dense: the lecture's 1600·10, the bias forgotten. On their own 800 nothing
+    explains 16,000, and (800 + 1)·10 would lead away from the network's answer; on the
+    network's 1600 it is missing_bias, and the hint computes (1600 + 1)·10."""
+    key = {**MNIST, ("dropout", "output_shape"): (800,), ("dense", "params"): 16000}
+    report = graded_file(sheet(tmp_path, "s.yaml", key))
+    dense = item(report, "dense", "params")
+    assert (dense.status, dense.mistake) == ("wrong", "missing_bias")
+    assert "params = 1600·10 = 16000" in (dense.hint or "")
+    assert "(1600 + 1)·10 = ?" in (dense.hint or "")
+    assert "800" not in (dense.hint or "").replace("16000", "").replace("16,000", "")
+
+
+def test_a_mistake_their_own_earlier_answer_explains_is_named_on_it(tmp_path: Path) -> None:
+    """The docs' case: after their own Flatten of 2304 (from a 6×6×64 pool), 2304·10 =
+    23,040 is missing_bias on their numbers, and the hint computes (2304 + 1)·10."""
+    key = {
+        **MNIST,
+        ("max_pooling2d_1", "output_shape"): (6, 6, 64),
+        ("flatten", "output_shape"): (2304,),
+        ("dropout", "output_shape"): (2304,),
+        ("dense", "params"): 23040,
+    }
+    dense = item(graded_file(sheet(tmp_path, "s.yaml", key)), "dense", "params")
+    assert (dense.status, dense.mistake) == ("wrong", "missing_bias")
+    assert "(2304 + 1)·10 = ?" in (dense.hint or "")
+
+
+def test_their_own_answers_explanation_wins_over_the_networks(tmp_path: Path) -> None:
+    """Dense 77,450 after their own Dropout of (7745,) is 7745·10, the bias forgotten, on
+    their numbers; on the network's it would be (7744 + 1)·10, conv2d_1's 11·11·64 = 7744
+    taken for the Flatten (flatten_size). Their own exact explanation is the one named."""
+    key = {**MNIST, ("dropout", "output_shape"): (7745,), ("dense", "params"): 77450}
+    dense = item(graded_file(sheet(tmp_path, "s.yaml", key)), "dense", "params")
+    assert (dense.status, dense.mistake) == ("wrong", "missing_bias")
+    assert "(7745 + 1)·10 = ?" in (dense.hint or "")
+
+
 def test_an_unnamed_answer_past_the_last_layer_is_named_by_its_number(tmp_path: Path) -> None:
     answers = [*lecture_answers(), {"output_shape": [10], "params": 7}]
     report = graded_file(unnamed(tmp_path, answers, 34826))

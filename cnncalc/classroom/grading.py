@@ -343,6 +343,14 @@ def grade_item(
                 return Item(row.name, field, given, expected, "carried_forward", hint=follows)
     diagnose = diagnose_shape if field == "output_shape" else diagnose_params
     mistake, alternative = diagnose(context, layer, basis, given)
+    if mistake is None and basis.inputs != list(row.input_shapes):
+        # their own inputs explain nothing, the true ones may: a Dense of 16,000 after their
+        # wrong Dropout of 800 is the lecture's 1600·10 without the bias, and a hint on
+        # (800 + 1)·10 would lead them away from the network's answer
+        true = true_basis(row)
+        true_mistake, true_alternative = diagnose(context, layer, true, given)
+        if true_mistake is not None:
+            basis, mistake, alternative = true, true_mistake, true_alternative
     teaching = hint(context, layer, row, field, given, basis, mistake, alternative)
     return Item(row.name, field, given, expected, "wrong", mistake, teaching)
 
