@@ -151,6 +151,8 @@ MISTAKES = [
     ("dilated5", "dil", "output_shape", (16, 16, 4), "dilation_ignored"),  # 20 − 5 + 1
     ("grouped", "grp", "params", (3 * 3 * 8 + 1) * 16, "groups_ignored"),
     ("alexnet_grouped", "conv2d_1", "params", (5 * 5 * 96 + 1) * 256, "groups_ignored"),
+    ("mnist", "dropout", "output_shape", (1600 // 2,), "dropout_shrinks"),  # rate 0.5 of 1600
+    ("alexnet", "dropout_1", "output_shape", (4096 // 2,), "dropout_shrinks"),  # of 4096
     # the costs a worksheet may ask (cnncalc exercise --fields ...,macs,receptive_field)
     ("mnist", "conv2d", "macs", 26 * 26 * 32 * 3 * 3 * 1 + 26 * 26 * 32, "macs_bias_counted"),
     ("lenet5", "conv2d", "macs", 28 * 28 * 6 * 5 * 5 * 1 + 28 * 28 * 6, "macs_bias_counted"),

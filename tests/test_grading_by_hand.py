@@ -55,6 +55,12 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # transposed on 2×2: (2 − 1)·1 + 3 = 4; as a convolution the 3×3 window does not fit
     "transposed_small": {"input_shape": [2, 2, 8], "layers": [
         {"type": "Conv2DTranspose", "name": "up", "filters": 4, "kernel_size": 3}]},
+    # Dropout(0.2) on 10×100: the shape passes through; 100·0.8 = 80 kept, 100·0.2 = 20
+    "dropped": {"input_shape": [10, 100], "layers": [
+        {"type": "Dropout", "name": "drop", "rate": 0.2}]},
+    # SpatialDropout2D(0.25) on 8×8×16: 16·0.75 = 12 channels kept
+    "spatial_dropped": {"input_shape": [8, 8, 16], "layers": [
+        {"type": "SpatialDropout2D", "name": "drop", "rate": 0.25}]},
     # dilation 2 spans (3 − 1)·2 + 1 = 5: 32 − 5 + 1 = 28
     "dilated": {"input_shape": [32, 32, 3], "layers": [
         {"type": "Conv2D", "name": "dil", "filters": 8, "kernel_size": 3, "dilation_rate": 2}]},
@@ -145,6 +151,12 @@ SHAPE_MISTAKES = [
     ("mnist", "flatten", (784,), "flatten_size"),
     # the Dense's output written as its input's 1600: no Flatten, no "take the size" lesson
     ("mnist", "dense", (1600,), None),
+    # a Dropout's shape shrunk by its rate: what it keeps or what it drops
+    ("dropped", "drop", (10, 80), "dropout_shrinks"),
+    ("dropped", "drop", (10, 20), "dropout_shrinks"),
+    ("dropped", "drop", (8, 80), None),  # the steps changed too: no single lesson
+    ("dropped", "drop", (10, 50), "wrong_depth"),  # 50 is no rate of 100 here
+    ("spatial_dropped", "drop", (8, 8, 12), "dropout_shrinks"),
 ]
 
 

@@ -29,9 +29,10 @@ from ..formulas import product
 from ..layers import REGISTRY
 from ..layers.base import Layer, Outcome, Padded, Spatial, shape_text, tuple_text
 from ..layers.conv import Conv, ConvTranspose, Windowed
-from ..layers.core import Dense, Flatten
+from ..layers.core import Dense, Dropout, Flatten, SpatialDropout
 from ..layers.normalization import BatchNormalization
 from ..layers.pooling import Pooling
+from ..layers.regularization import AlphaDropout, GaussianDropout
 from ..spec import Spec
 from .answers import WHOLE_INPUT, Answer, AnswerSheet, Unreadable, as_number, value_text
 
@@ -74,6 +75,8 @@ LESSONS = {
     "so it is left out (it is in ops).",
     "macs_kernel_area_forgotten": "Each output value multiplies a whole window: the kernel "
     "area k·k times the input depth, for every output position and filter.",
+    "dropout_shrinks": "{type} sets a fraction (rate {rate}) of its values to 0 while "
+    "training, and removes none: its output shape is its input shape.",
     "rf_stride_jump_ignored": "After a layer with stride s, one step of the next window jumps "
     "s inputs: r grows by (k − 1)·S, with S the product of the strides before it.",
 }
@@ -492,12 +495,27 @@ def diagnose_shape(context: Context, layer: Layer, basis: Basis, given: Shape) -
         found = diagnose_window(layer, inputs, expected, given)
         if found[0]:
             return found
+    if isinstance(layer, DROPOUTS) and dropped(layer.rate, expected, given):
+        return "dropout_shrinks", None
     same_size = len(given) == len(expected) >= 2 and given[:-1] == expected[:-1]
     if same_size and channels_last and given[-1] != expected[-1]:
         return "wrong_depth", None
     if isinstance(layer, Flatten) and len(given) == 1 and given[0] in network_sizes(context):
         return "flatten_size", None
     return None, None
+
+
+DROPOUTS = (Dropout, SpatialDropout, AlphaDropout, GaussianDropout)
+"""The layers whose rate a student may take for a shrinking: each keeps its input's shape."""
+
+
+def dropped(rate: float, expected: Shape, given: Shape) -> bool:
+    """The last axis shrunk by the dropout rate: MNIST's Dropout(0.5) on 1600 written 800
+    (1600·(1 − 0.5)); Dropout(0.2) on 100 written 80 (kept) or 20 (dropped)."""
+    if len(given) != len(expected) or given[:-1] != expected[:-1] or expected[-1] is None:
+        return False
+    size = expected[-1]
+    return given[-1] != size and given[-1] in {round(size * (1 - rate)), round(size * rate)}
 
 
 def diagnose_window(layer: Padded, inputs: list[Shape], expected: Shape, given: Shape) -> Diagnosis:
@@ -734,6 +752,8 @@ def lesson(mistake: str, layer: Layer, row: LayerRow) -> str:
         numbers["span"] = dims(layer.spans())
     if isinstance(layer, Conv):
         numbers["groups"] = layer.groups
+    if isinstance(layer, DROPOUTS):
+        numbers["rate"] = f"{layer.rate:g}"
     return LESSONS[mistake].format(**numbers)
 
 
