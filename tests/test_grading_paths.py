@@ -175,6 +175,49 @@ def test_their_own_answers_explanation_wins_over_the_networks(tmp_path: Path) ->
     assert "(7745 + 1)·10 = ?" in (dense.hint or "")
 
 
+@pytest.mark.parametrize("params", [0, None])
+def test_unnamed_answers_led_by_the_inputs_row_are_read_from_the_first_layer(
+    tmp_path: Path, params: int | None
+) -> None:
+    """Keras 3's summary prints input_layer (InputLayer), (None, 28, 28, 1), 0 first; a
+    student who copies that layout writes 8 answers for the 7 layers, the input's first."""
+    answers = [{"output_shape": [28, 28, 1], "params": params}, *lecture_answers()]
+    report = graded_file(unnamed(tmp_path, answers, 34826))
+    assert (report.score, report.max_score) == (15, 15)
+    assert report.notes == [
+        "your first answer, (28, 28, 1), is the input's, which the exercise gives: the "
+        "answers after it are read as the layers' from the first"
+    ]
+
+
+def test_one_answer_too_many_not_the_inputs_is_still_read_in_order(tmp_path: Path) -> None:
+    """(28, 28, 32) first is no input shape (28, 28, 1): the answers stay where they are."""
+    answers = [{"output_shape": [28, 28, 32], "params": 0}, *lecture_answers()]
+    report = graded_file(unnamed(tmp_path, answers, 34826))
+    assert item(report, "conv2d", "output_shape").given == (28, 28, 32)
+    assert "answer 8 has no name" in report.notes[0]
+
+
+def test_the_inputs_shape_as_the_first_layers_answer_is_that_answer(tmp_path: Path) -> None:
+    """Seven answers for seven layers, the first (28, 28, 1): conv2d's own (wrong) answer,
+    not an input row to skip."""
+    answers = lecture_answers()
+    answers[0] = {"output_shape": [28, 28, 1], "params": 0}
+    report = graded_file(unnamed(tmp_path, answers, 34826))
+    assert item(report, "conv2d", "output_shape").given == (28, 28, 1)
+    assert report.notes == []
+
+
+def test_a_named_answer_for_the_input_says_the_input_is_given(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        yaml.safe_dump({"layers": [{"name": "input_layer", "output_shape": "28x28x1"}]})
+    )
+    assert graded_file(path).notes == [
+        "the answer for 'input_layer' is the input's, which the exercise gives: not graded"
+    ]
+
+
 def test_an_unnamed_answer_past_the_last_layer_is_named_by_its_number(tmp_path: Path) -> None:
     answers = [*lecture_answers(), {"output_shape": [10], "params": 7}]
     report = graded_file(unnamed(tmp_path, answers, 34826))

@@ -258,7 +258,8 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
     names = {row.name for row in rows}
     folded = Counter(name.casefold() for name in names)
     any_case = {name.casefold(): name for name in names if folded[name.casefold()] == 1}
-    for position, answer in enumerate(sheet.layers):
+    given = without_input_answer(sheet.layers, rows, report)
+    for position, answer in enumerate(given):
         name = answer.name
         if name is None and position < len(rows):
             name = rows[position].name
@@ -274,6 +275,10 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
                 f"answer {position + 1} has no name, and the exercise has only {len(rows)} "
                 "layers to answer: it is not graded"
             )
+        elif str(name).casefold().startswith("input"):
+            report.notes.append(
+                f"the answer for '{name}' is the input's, which the exercise gives: not graded"
+            )
         else:
             hint = did_you_mean(str(name), sorted(names))
             report.notes.append(f"the answer for '{name}' matches no layer of the exercise{hint}")
@@ -285,6 +290,23 @@ def match_answers(sheet: AnswerSheet, rows: list[LayerRow], report: Report) -> d
             "is read as the next layer's; give each answer its layer's name (name: dense)"
         )
     return by_name
+
+
+def without_input_answer(
+    answers: list[Answer], rows: list[LayerRow], report: Report
+) -> list[Answer]:
+    """Unnamed answers with one too many, the first of them the input's shape: the input row
+    Keras 3's summary prints first, copied; dropped, or every answer would be one layer off."""
+    if not rows or len(answers) != len(rows) + 1 or any(a.name is not None for a in answers):
+        return answers
+    first, shapes = answers[0], rows[0].input_shapes
+    if not shapes or first.output_shape != shapes[0] or first.params not in (None, 0):
+        return answers
+    report.notes.append(
+        f"your first answer, {value_text(first.output_shape)}, is the input's, which the "
+        "exercise gives: the answers after it are read as the layers' from the first"
+    )
+    return answers[1:]
 
 
 KERAS_ROW_NAME = re.compile(r"(?P<name>\S+)\s*\((?P<type>\w+)\)")
