@@ -9,7 +9,9 @@ mistake recognised where it is a common one; ``unreadable`` when the answer cann
 the student's numbers, the result hidden unless ``reveal``.
 
 An item graded against the student's own earlier answers is diagnosed and hinted on those
-same values: the hint never computes from numbers other than the ones it judged by.
+same values, unless they explain nothing and the network's own inputs do (a Dense of 16,000
+after their wrong Dropout of 800 is the bias forgotten on 1600): the hint then says so, on
+the numbers that explain it.
 Mistakes are recognised by recomputing the layer the way the mistake would (padding
 swapped, stride 1, no bias, ...) with the same rules that compute the right answer.
 """

@@ -30,8 +30,6 @@ from typing import Any, Union
 
 from ..formulas import num, same_padding_split
 from ..layers.base import AXIS_NAMES, IMPLICIT_INPUT, Layer, Padded, Shape, Spatial, shape_text
-from ..layers.core import Identity
-from ..layers.lookup import Encoding
 
 Number = Union[int, Fraction]
 
@@ -152,7 +150,7 @@ def trace(
         return merge(reaches)
     if positions == "ids":
         return looked_up(layer, name, reaches[0], output)
-    ids = positions == "own" and keeps_ids(layer) and all(r.ids for r in reaches)
+    ids = positions == "own" and layer.maps_values and all(r.ids for r in reaches)
     earlier = next((r.why for r in reaches if r.field is None), None)
     if earlier is not None and all(len(shape) <= 1 for shape in inputs):
         return whole(earlier, ids=ids)  # a vector: no position to keep or to mix, say why
@@ -180,12 +178,6 @@ def trace(
         )
     field, lines = advance(layer, field, windows(layer, positions, inputs[0], output))
     return Reach(field), lines
-
-
-def keeps_ids(layer: Layer) -> bool:
-    """Lookups in 'int' mode and Identity map each value to one value in its place: token ids
-    made from an input stay that input's positions on every axis."""
-    return isinstance(layer, (Encoding, Identity))
 
 
 def looked_up(layer: Layer, name: str, ids: Reach, output: Shape) -> Traced:

@@ -328,6 +328,10 @@ class Layer(BaseModel):
     input axis becomes a position, as in Embedding), 'mixed' (every position), or
     'untraced' (a nested model or code: the whole input is assumed)."""
 
+    maps_values: ClassVar[bool] = False
+    """Each output value is one input value mapped in its place (a lookup, Identity): token ids
+    that are an input's own values stay ids through it, for an Embedding after it."""
+
     def reads_positions(self, inputs: list[Shape]) -> str:
         """This layer's `positions` for these input shapes."""
         return self.positions

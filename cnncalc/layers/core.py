@@ -252,6 +252,7 @@ class Rescaling(SameShape):
 
 
 class Identity(SameShape):
+    maps_values = True
     type: Literal["Identity"] = "Identity"
 
 

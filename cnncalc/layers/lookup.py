@@ -20,6 +20,8 @@ from .base import Layer, NonNegativeInt, OneInput, Outcome, PositiveInt, Shape, 
 class Encoding(OneInput):
     """A lookup layer whose positions depend on its output_mode."""
 
+    maps_values = True
+
     def reads_positions(self, inputs: list[Shape]) -> str:
         return "own" if getattr(self, "output_mode", "int") == "int" else "mixed"
 

@@ -36,6 +36,16 @@ def visible(text: str) -> str:
     return INVISIBLE.sub(_escape_invisible, text)
 
 
+MAX_NAME_SHOWN = 80
+
+
+def visible_name(text: str) -> str:
+    """A name a user gave (a SPEC, a preset) as an error message shows it: short, and one
+    printable line."""
+    shown = visible(text)
+    return shown if len(shown) <= MAX_NAME_SHOWN else shown[: MAX_NAME_SHOWN - 1] + "…"
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -79,15 +79,11 @@ def is_folder(path: Path) -> bool:
         return False
 
 
-MAX_NAME_SHOWN = 80
-
-
 def visible_name(text: str) -> str:
-    """A SPEC as an error message shows it: short, and one printable line."""
-    from ..render.escaping import visible
+    """render.escaping's, imported when an error is worded (render is not needed to load)."""
+    from ..render.escaping import visible_name as shown
 
-    shown = visible(text)
-    return shown if len(shown) <= MAX_NAME_SHOWN else shown[: MAX_NAME_SHOWN - 1] + "…"
+    return shown(text)
 
 
 def load_preset(name: str) -> Spec:

@@ -26,7 +26,7 @@ def random_spec(reference: str) -> Spec:
             "e.g. random:medium:7"
         )
     if len(parts[2]) > MAX_SEED_DIGITS:  # int() refuses past 4,300 digits: a traceback
-        from . import visible_name
+        from ..render.escaping import visible_name
 
         raise SpecError(
             f"{visible_name(reference)}: a seed has at most {MAX_SEED_DIGITS} digits, "
