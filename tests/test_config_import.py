@@ -24,6 +24,7 @@ from cnncalc import SpecError
 from cnncalc.cli import app
 from cnncalc.sources import parse_text
 from cnncalc.sources.keras_config import (
+    declared_h5_length,
     is_keras_model_json,
     read_h5_config,
     spec_from_keras_json,
@@ -803,6 +804,43 @@ def test_an_h5_file_after_a_user_block_is_refused(tmp_path: Path) -> None:
         "signature is not at the start of the file); Keras writes it in the file's root object "
         "header"
     )
+
+
+def test_no_object_header_address_from_h5py_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An h5py whose object info carries no header address (HDF5 1.12 replaced addresses by
+    tokens in its own info structure): the bound has nowhere to read from, one line, not an
+    AttributeError."""
+    h5py = pytest.importorskip("h5py")
+    path = h5_layout(tmp_path / "model.h5", json.dumps(LECTURE_SEQUENTIAL))
+    monkeypatch.setattr(h5py.h5o, "get_info", lambda _object: object())  # no addr
+    with pytest.raises(SpecError) as error:
+        read_h5_config(path, "m.h5")
+    assert str(error.value) == (
+        "m.h5: its model_config attribute is stored in a way cnncalc does not read (h5py gives "
+        "no object header address); Keras writes it in the file's root object header"
+    )
+
+
+def test_a_root_header_without_model_config_is_refused(tmp_path: Path) -> None:
+    """h5py finds model_config, but the bytes the bound reads hold no such attribute in the
+    root object header (a file replaced between the two reads: h5py itself never finds one
+    there that the reader misses): refused, not max() of no lengths. The two files differ only
+    in the attribute's name (model_confiq), so their root headers are at the same address."""
+    h5py = pytest.importorskip("h5py")
+    text = json.dumps(LECTURE_SEQUENTIAL)
+    path = h5_layout(tmp_path / "model.h5", text)
+    other = h5_layout(tmp_path / "other.h5", text)
+    replaced_once(other, b"model_config", b"model_confiq")
+    with h5py.File(path, "r") as file, pytest.raises(SpecError) as error:
+        declared_h5_length(file, io.BytesIO(other.read_bytes()), "m.h5")
+    assert str(error.value) == (
+        "m.h5: its model_config attribute is not in the root group's object header, where "
+        "Keras writes it: cnncalc cannot bound its size"
+    )
+    with h5py.File(path, "r") as file:  # the file's own bytes: the string's length
+        assert declared_h5_length(file, io.BytesIO(path.read_bytes()), "m.h5") == len(text)
 
 
 def test_tensors_in_a_dict_argument_are_inputs_in_order() -> None:

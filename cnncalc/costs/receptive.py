@@ -147,7 +147,7 @@ def trace(
             () if reach.field is None else ("receptive field: an input feature sees itself",)
         )
     if positions == "merge":
-        return merge(reaches)
+        return merge(layer, name, reaches)
     if positions == "ids":
         return looked_up(layer, name, reaches[0], output)
     ids = positions == "own" and layer.maps_values and all(r.ids for r in reaches)
@@ -279,7 +279,7 @@ def advance(
     return ReceptiveField(tuple(sizes), tuple(strides), tuple(paddings)), tuple(lines)
 
 
-def merge(reaches: list[Reach]) -> Traced:
+def merge(layer: Layer, name: str, reaches: list[Reach]) -> Traced:
     """Aligned paths (equal S) keep their union; otherwise the largest, with a note."""
     earlier = next((r.why for r in reaches if r.field is None), None)
     if earlier is not None:
@@ -288,7 +288,8 @@ def merge(reaches: list[Reach]) -> Traced:
     ranks = {f.rank for f in known}
     if len(ranks) > 1:
         return whole(
-            "the paths into a merge differ in spatial rank", "the paths differ in spatial rank"
+            f"an earlier layer, '{name}' ({layer.type}), merged paths of different spatial rank",
+            "the paths differ in spatial rank",
         )
     (rank,) = ranks
     sizes, strides, paddings, lines = [], [], [], []
