@@ -122,7 +122,7 @@ class Concatenate(Layer):
                         f"the inputs {shapes_text(inputs)} differ off the concatenation axis "
                         f"{self.axis} ({x} ≠ {y})"
                     )
-            along = [s[axis] for s in inputs]
+        along = [s[axis] for s in inputs]
         total = None if None in along else sum(s for s in along if s is not None)
         out[axis] = total
         sizes = " + ".join(num(s) for s in along)

@@ -21,8 +21,10 @@ def random_spec(reference: str) -> Spec:
         or parts[1] not in DIFFICULTIES
         or not (parts[2].isascii() and parts[2].isdigit())
     ):
+        from ..render.escaping import visible_name
+
         raise SpecError(
-            f"{reference}: a random exercise is named random:<difficulty>:<seed>, "
+            f"{visible_name(reference)}: a random exercise is named random:<difficulty>:<seed>, "
             "e.g. random:medium:7"
         )
     if len(parts[2]) > MAX_SEED_DIGITS:  # int() refuses past 4,300 digits: a traceback

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import analyze, preset_summaries
 from ..errors import SpecError
-from ..sources import RANDOM_PREFIX, load_preset, parse_text
+from ..sources import RANDOM_PREFIX, load_preset, parse_text, visible_name
 from ..sources.textfiles import decode, parse_json_or_yaml
 from ..spec import Spec, parse_spec
 
@@ -31,7 +31,7 @@ def options(query: Mapping[str, str], allowed: Mapping[str, Any]) -> dict[str, A
     unknown = sorted(set(query) - set(allowed))
     if unknown:
         known = ", ".join(allowed) or "none"
-        raise SpecError(f"unknown query parameter '{unknown[0]}'; known: {known}")
+        raise SpecError(f"unknown query parameter '{visible_name(unknown[0])}'; known: {known}")
     chosen = dict(allowed)
     for key, text in query.items():
         default = allowed[key]

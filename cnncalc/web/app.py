@@ -22,7 +22,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import CnncalcError, NetworkError
+from ..errors import CnncalcError, NetworkError, SpecError
+from ..sources import visible_name
 from . import api
 
 STATIC = Path(__file__).parent / "static"
@@ -121,7 +122,19 @@ def text(body: str, media_type: str = "application/json", filename: str | None =
 
 
 def query(request: Request) -> dict[str, str]:
-    return dict(request.query_params)
+    """The query's options; one given twice is refused (which of them counts would be a guess,
+    and a page or script that sends both has a bug worth naming)."""
+    chosen: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in chosen:
+            raise SpecError(f"query parameter '{visible_name(key)}' is given twice; give it once")
+        chosen[key] = value
+    return chosen
+
+
+def no_query(request: Request) -> None:
+    """An endpoint without options still refuses them: a misspelt option is never ignored."""
+    api.options(query(request), {})
 
 
 def analyze(request: Request, body: bytes) -> Response:
@@ -133,18 +146,22 @@ def diagram(request: Request, body: bytes) -> Response:
 
 
 def import_model(request: Request, body: bytes) -> Response:
+    no_query(request)
     return text(api.import_json(body))
 
 
 def presets(request: Request, body: bytes) -> Response:
+    no_query(request)
     return text(api.presets_json())
 
 
 def preset(request: Request, body: bytes) -> Response:
+    no_query(request)
     return text(api.preset_spec(request.path_params["name"]))
 
 
 def schema(request: Request, body: bytes) -> Response:
+    no_query(request)
     return text(api.schema_json())
 
 

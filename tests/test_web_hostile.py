@@ -1,0 +1,151 @@
+"""`cnncalc serve` attacked: a real server process is sent what an attacker would send, and
+must answer every client mistake with a 4xx and one short JSON message, in bounded time,
+without reading or writing a file the request names. Each case here broke the server once
+(a 500, a traceback, minutes of work); the fix is named in each test's docstring."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from cnncalc.cli import app
+from tests.webserver import Server, serving
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+HUGE_SEED = "random:hard:" + "9" * 5000  # past Python's 4,300-digit limit for int()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with serving() as running:
+        yield running
+
+
+def refused(reply: tuple[int, str, dict[str, str]], status: int = 400) -> str:
+    """The error message of a refusal: the status, JSON with one 'error', no traceback."""
+    code, body, headers = reply
+    assert code == status, reply
+    assert headers["content-type"] == "application/json"
+    data = json.loads(body)
+    assert list(data) == ["error"] and "Traceback" not in data["error"]
+    return data["error"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", f"/api/exercise?spec={HUGE_SEED}", None),
+        ("POST", f"/api/check?spec={HUGE_SEED}", b"layers: []"),
+        ("POST", f"/api/class?spec={HUGE_SEED}", b'{"files": [{"name": "a", "text": ""}]}'),
+    ],
+)
+def test_a_seed_too_long_for_int_is_refused(
+    server: Server, method: str, path: str, body: bytes | None
+) -> None:
+    """random_spec called int() on any run of digits: 4,301 of them raised ValueError (a 500)."""
+    message = refused(server.request(method, path, body))
+    assert message.endswith("a seed has at most 30 digits (this one has 5,000)")
+    assert len(message) < 200  # the 5,012-character name is shown cut short
+
+
+def test_a_thirty_digit_seed_is_still_a_network(server: Server) -> None:
+    seed = "9" * 30  # 10³⁰ − 1: the longest seed allowed, 30 digits
+    worksheet = server.json("GET", f"/api/exercise?spec=random:easy:{seed}")
+    assert worksheet["exercise"] == f"random:easy:{seed}"
+
+
+def test_the_cli_refuses_the_seed_with_the_same_message() -> None:
+    result = CliRunner().invoke(app, ["analyze", HUGE_SEED])
+    assert result.exit_code == 2
+    assert result.stderr.endswith("a seed has at most 30 digits (this one has 5,000)\n")
+
+
+def test_a_concatenation_of_many_inputs_takes_linear_time(server: Server) -> None:
+    """Concatenate rebuilt its list of sizes once per input (quadratic): 60,000 inputs took
+    about 5 minutes; now well under a second of work."""
+    inputs = 60_000
+    spec = {
+        "input_shape": [4],
+        "layers": [
+            {"type": "ReLU", "name": "r"},
+            {"type": "Concatenate", "inputs": ["r"] * inputs},
+        ],
+    }
+    start = time.monotonic()
+    analysis = server.json("POST", "/api/analyze", json.dumps(spec))
+    assert time.monotonic() - start < 30
+    # 60,000 copies of (4,) joined on the last axis: 60,000 · 4 = 240,000
+    assert analysis["layers"][-1]["output_shape"] == [None, 240_000]
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/api/exercise?spec=mnist&spec=vgg16", "query parameter 'spec' is given twice"),
+        ("/api/analyze?explain=true&explain=false", "query parameter 'explain' is given twice"),
+        ("/api/presets?format=csv", "unknown query parameter 'format'; known: none"),
+        ("/api/presets/mnist?format=yaml", "unknown query parameter 'format'; known: none"),
+        ("/api/schema?version=2", "unknown query parameter 'version'; known: none"),
+        ("/api/import?partial=true", "unknown query parameter 'partial'; known: none"),
+    ],
+)
+def test_a_query_option_is_never_silently_dropped(server: Server, path: str, says: str) -> None:
+    """A second value for an option replaced the first, and the endpoints without options
+    ignored any: the page or script that sent them got an answer to another question."""
+    method = "POST" if path.startswith(("/api/analyze", "/api/import")) else "GET"
+    body = b'{"input_shape": [4], "layers": []}' if method == "POST" else None
+    assert refused(server.request(method, path, body)).startswith(says)
+
+
+# Whatever the query, every endpoint answers or refuses in a few words: never a 500.
+
+ENDPOINTS = [
+    ("GET", "/api/exercise", None),
+    ("GET", "/api/presets", None),
+    ("GET", "/api/presets/mnist", None),
+    ("GET", "/api/schema", None),
+    ("POST", "/api/analyze", b'{"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}'),
+    ("POST", "/api/diagram", b'{"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}'),
+    ("POST", "/api/check", b"exercise: mnist\nlayers: []\n"),
+    ("POST", "/api/class", b'{"files": [{"name": "a.yaml", "text": "exercise: mnist"}]}'),
+    ("POST", "/api/compare", b'{"spec": "mnist", "summary": ""}'),
+]
+KNOWN_KEYS = "spec fields name format reveal explain batch_size dtype style optimizer partial"
+KEYS = st.sampled_from([*KNOWN_KEYS.split(), "model", "costs", "expand_nested"]) | st.text(
+    max_size=6
+)
+ODD_TEXT = st.text(
+    st.characters(codec="utf-8") | st.sampled_from(["\x00", "\u202e", "\n", "/", ".", ":"]),
+    max_size=12,
+)
+VALUES = (
+    ODD_TEXT
+    | st.sampled_from(["random:", "random:hard:", "/etc/passwd", "mnist", "true", "table"]).flatmap(
+        lambda start: ODD_TEXT.map(lambda end: start + end)
+    )
+    | st.integers(-(10**40), 10**40).map(str)
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(ENDPOINTS),
+    st.lists(st.tuples(KEYS, VALUES), max_size=4),
+)
+def test_any_query_gets_an_answer_or_a_short_message(
+    server: Server, endpoint: tuple[str, str, bytes | None], query: list[tuple[str, str]]
+) -> None:
+    method, path, body = endpoint
+    code, text, headers = server.request(method, f"{path}?{urllib.parse.urlencode(query)}", body)
+    assert code in (200, 400, 422), (code, text)
+    if code != 200:
+        assert len(refused((code, text, headers), code)) < 400
