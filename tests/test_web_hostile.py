@@ -149,3 +149,43 @@ def test_any_query_gets_an_answer_or_a_short_message(
     assert code in (200, 400, 422), (code, text)
     if code != 200:
         assert len(refused((code, text, headers), code)) < 400
+
+
+def keras_archive(relu_layers: int) -> tuple[bytes, int]:
+    """A .keras-like zip whose config.json is a Sequential model of identical ReLU layers
+    (they compress about 300:1), and that config's size."""
+    import io
+    import zipfile
+
+    entry = json.dumps({"class_name": "ReLU", "config": {}})
+    first = json.dumps({"class_name": "InputLayer", "config": {"batch_shape": [None, 4]}})
+    config = (
+        '{"class_name": "Sequential", "config": {"layers": ['
+        + first
+        + f", {entry}" * relu_layers
+        + "]}}"
+    )
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as writer:
+        writer.writestr("config.json", config)
+    return archive.getvalue(), len(config)
+
+
+@pytest.mark.parametrize(("path", "where"), [("/api/analyze", "spec"), ("/api/import", "model")])
+def test_an_archive_inflating_past_4_mb_is_refused(server: Server, path: str, where: str) -> None:
+    """The files' limit (256 MB) applied to uploads: a 221 KB archive of 2,000,000 layers was
+    analyzed (minutes, gigabytes); here 120,000 of them, 4.5 MB inflated from 13 KB."""
+    raw, inflated = keras_archive(120_000)
+    assert len(raw) < 20_000 and inflated > 4 * 2**20
+    start = time.monotonic()
+    message = refused(server.request("POST", path, raw))
+    assert time.monotonic() - start < 5
+    assert message == (
+        f"{where}: config.json declares {inflated:,} bytes, over cnncalc's limit of 4 MB"
+    )
+
+
+def test_an_archive_under_the_limit_is_analyzed(server: Server) -> None:
+    raw, _ = keras_archive(3)
+    analysis = server.json("POST", "/api/analyze", raw)
+    assert [layer["output_shape"] for layer in analysis["layers"]] == [[None, 4]] * 3

@@ -115,25 +115,26 @@ def spec_from_text(raw: bytes, where: str) -> Spec:
     return parse_spec(data)
 
 
-def parse_text(raw: bytes, where: str) -> Any:
+def parse_text(raw: bytes, where: str, inflated_limit: int | None = None) -> Any:
     """A spec's data from JSON or YAML text, a Keras model JSON, a .keras archive or a
-    legacy .h5 model."""
+    legacy .h5 model. inflated_limit: the most an archive's config.json may inflate to, when
+    lower than the files' limit (the server's 1 MB bodies would otherwise reach 256 MB)."""
     from .keras_config import HDF5_MAGIC, is_keras_model_json, read_h5_config, spec_from_keras_json
     from .reader import ZIP_MAGIC
 
     if raw.startswith(ZIP_MAGIC):
-        return parse_archive(raw, where)
+        return parse_archive(raw, where, inflated_limit)
     if raw.startswith(HDF5_MAGIC):
         return spec_from_keras_json(read_h5_config(io.BytesIO(raw), where), where)
     data = parse_plain_text(raw, where)
     return spec_from_keras_json(data, where) if is_keras_model_json(data) else data
 
 
-def parse_archive(source: bytes | Path, where: str) -> Any:
+def parse_archive(source: bytes | Path, where: str, limit: int | None = None) -> Any:
     """A .keras archive's model, from its config.json alone (nothing is extracted or run)."""
     from .keras_config import spec_from_keras_json
 
-    raw = read_archive_entry(source, "config.json", where)
+    raw = read_archive_entry(source, "config.json", where, limit or MAX_MODEL_BYTES)
     text = decode(raw, f"{where}: config.json", "a Keras model config", "a .keras model config")
     return spec_from_keras_json(
         parse_json_or_yaml(text, f"{where}: config.json", as_json=True), where

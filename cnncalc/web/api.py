@@ -53,9 +53,16 @@ def whole_number(key: str, text: str) -> int:
     return number
 
 
+MAX_INFLATED = 4 * 2**20
+"""4 MB: the most a .keras archive's config.json may inflate to on the server. The files'
+limit (256 MB) would let a 1 MB body of repeated layers hold millions of them (minutes of
+work and gigabytes); 4 MB of the shortest Keras layer entries is about 120,000 layers, about
+the work of the longest 1 MB spec."""
+
+
 def spec_from_body(raw: bytes, where: str = "spec") -> Spec:
     """A spec sent as the body: JSON or YAML text, a Keras model JSON or a .keras archive."""
-    return parse_spec(parse_text(raw, where))
+    return parse_spec(parse_text(raw, where, MAX_INFLATED))
 
 
 ANALYZE_OPTIONS: dict[str, Any] = {
