@@ -189,3 +189,61 @@ def test_an_archive_under_the_limit_is_analyzed(server: Server) -> None:
     raw, _ = keras_archive(3)
     analysis = server.json("POST", "/api/analyze", raw)
     assert [layer["output_shape"] for layer in analysis["layers"]] == [[None, 4]] * 3
+
+
+def diamonds(count: int) -> list[dict[str, object]]:
+    """a_i = a_{i-1} + relu(a_{i-1}): a chain of residual blocks, 2·count layers."""
+    layers: list[dict[str, object]] = [{"type": "ReLU", "name": "a0"}]
+    for i in range(1, count + 1):
+        layers.append({"type": "ReLU", "name": f"b{i}", "inputs": [f"a{i - 1}"]})
+        layers.append({"type": "Add", "name": f"a{i}", "inputs": [f"a{i - 1}", f"b{i}"]})
+    return layers
+
+
+@pytest.mark.parametrize(
+    ("layers", "edges"),
+    [
+        # one ReLU read 20,000 times by one Add: 1 + 20,000 edges (the input → r edge too)
+        ([{"type": "ReLU", "name": "r"}, {"type": "Add", "inputs": ["r"] * 20_000}], 20_001),
+        # 5,000 blocks: input → a0, then 3 edges a block (a → b, a → a', b → a')
+        (diamonds(5_000), 1 + 3 * 5_000),
+    ],
+    ids=["an Add of 20,000 inputs", "10,000 layers of residual blocks"],
+)
+def test_a_large_graph_is_drawn_in_bounded_time(
+    server: Server, layers: list[dict[str, object]], edges: int
+) -> None:
+    """grandalf's Sugiyama layout is quadratic in places: these took minutes (a client gave
+    up, the server kept a core busy); past 2,500 layers and edges a level is drawn in ranks."""
+    body = json.dumps({"input_shape": [4], "layers": layers})
+    start = time.monotonic()
+    status, svg, headers = server.request("POST", "/api/diagram", body)
+    assert time.monotonic() - start < 30
+    assert (status, headers["content-type"]) == (200, "image/svg+xml")
+    assert svg.count('<path class="edge"') == edges
+
+
+def test_plain_ranks_are_placed_as_worked_by_hand() -> None:
+    """The drawing past the limit: input → c; c → a, c → b; a, b, c → s."""
+    from cnncalc.render.graph import COLUMN_GAP, RANK_GAP, ranked
+
+    assert (COLUMN_GAP, RANK_GAP) == (22.0, 26.0)
+    sizes = {"input": (100.0, 30.0), "c": (40.0, 44.0), "a": (60.0, 30.0), "b": (80.0, 30.0)}
+    sizes["s"] = (50.0, 30.0)
+    edges = [("input", "c"), ("c", "a"), ("c", "b"), ("a", "s"), ("b", "s"), ("c", "s")]
+    layout = ranked(sizes, edges)
+    # ranks: input 0, c 1, a and b 2, s 3 (one below b, its deepest input)
+    # widest rank: a, b: 60 + 22 + 80 = 162; a centred at 30, b at 60 + 22 + 40 = 122
+    # others centred on 81; tops 0, 30 + 26 = 56, 56 + 44 + 26 = 126, 126 + 30 + 26 = 182
+    centres = {name: box.xy for name, box in layout.boxes.items()}
+    assert centres == {
+        "input": (81.0, 15.0),
+        "c": (81.0, 78.0),
+        "a": (30.0, 141.0),
+        "b": (122.0, 141.0),
+        "s": (81.0, 197.0),
+    }
+    assert (layout.width, layout.height) == (162.0, 212.0)
+    assert [(a, b, points) for a, b, points in layout.routes] == [
+        (a, b, [centres[a], centres[b]]) for a, b in edges
+    ]
