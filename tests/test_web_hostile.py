@@ -247,3 +247,59 @@ def test_plain_ranks_are_placed_as_worked_by_hand() -> None:
     assert [(a, b, points) for a, b, points in layout.routes] == [
         (a, b, [centres[a], centres[b]]) for a, b in edges
     ]
+
+
+def raw_exchange(server: Server, request: bytes) -> bytes:
+    """Send bytes as they are (no client fixes them up) and read the reply until the server
+    closes (the requests say 'Connection: close') or invites a body ('100 Continue')."""
+    import socket
+
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+            if reply.startswith(b"HTTP/1.1 100"):
+                break
+        return reply
+
+
+def test_a_client_waiting_to_send_too_much_gets_the_413_at_once(server: Server) -> None:
+    """curl sends 'Expect: 100-continue' before a body over 1 MB. Draining the body made
+    uvicorn answer '100 Continue', inviting the whole upload; now the 413 comes first."""
+    reply = raw_exchange(
+        server,
+        b"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50000000\r\n"
+        b"Expect: 100-continue\r\nConnection: close\r\n\r\n",
+    )
+    assert reply.startswith(b"HTTP/1.1 413 "), reply[:40]
+    assert b'{"error":"the request body is over 1,000,000 bytes"}' in reply
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("evil.example", 400),
+        ("localhost.evil.example", 400),
+        ("127.0.0.2", 400),  # loopback too, but a name a rebinding page could point there
+        ("evil.example:8000", 400),
+        ("LOCALHOST:8000", 200),
+        ("[::1]:8000", 200),
+        ("127.0.0.1", 200),
+    ],
+)
+def test_only_loopback_names_are_served_and_a_refusal_says_why(
+    server: Server, host: str, status: int
+) -> None:
+    """Starlette's guard answered a foreign Host with plain text ('Invalid host header')."""
+    reply = raw_exchange(
+        server, f"GET /api/presets HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+    )
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode())
+    if status == 400:
+        assert json.loads(body) == {
+            "error": f"Host '{host}' is not this computer; "
+            "this server answers only to 127.0.0.1, ::1, [::1], localhost"
+        }

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -92,6 +92,13 @@ async def drain(request: Request) -> None:
             return
 
 
+def expects_continue(request: Request) -> bool:
+    """Whether the client waits for '100 Continue' before sending its body (curl does for
+    bodies over 1 MB): then the 413 goes at once and the body is never sent. Reading it would
+    make uvicorn invite the upload first."""
+    return request.headers.get("expect", "").lower() == "100-continue"
+
+
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -103,7 +110,7 @@ def endpoint(work: Callable[[Request, bytes], Response]) -> Handler:
             body = await read_body(request) if request.method == "POST" else b""
             return await run_in_threadpool(work, request, body)
         except TooLarge as refusal:
-            if refusal.still_sending:
+            if refusal.still_sending and not expects_continue(request):
                 await drain(request)
             return error(413, f"the request body is over {MAX_BODY:,} bytes")
         except ClientDisconnect:
@@ -209,6 +216,35 @@ async def internal(request: Request, exc: Exception) -> Response:
     return error(500, f"internal error ({type(exc).__name__}); please report it")
 
 
+class LoopbackHosts:
+    """Refuses a request whose Host is not one of ``allowed`` (a loopback server's guard
+    against DNS rebinding), with a JSON message like every other refusal."""
+
+    def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
+        self.app = app
+        self.allowed = {name.lower() for name in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        header = Headers(scope=scope).get("host", "") if scope["type"] == "http" else ""
+        if scope["type"] == "http" and host_name(header) not in self.allowed:
+            names = ", ".join(sorted(self.allowed))
+            reply = error(
+                400,
+                f"Host '{visible_name(header)}' is not this computer; "
+                f"this server answers only to {names}",
+            )
+            await reply(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without its port ('[::1]:8000' → '[::1]'), in lower case."""
+    if header.startswith("["):
+        return header.partition("]")[0].lower() + "]"
+    return header.partition(":")[0].lower()
+
+
 class SecurityHeaders:
     """Adds SECURITY_HEADERS to every response (pure ASGI: streams pass straight through)."""
 
@@ -245,6 +281,6 @@ def create_app(allowed_hosts: list[str] | None = None) -> Starlette:
     ]
     middleware = [Middleware(SecurityHeaders)]
     if allowed_hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
+        middleware.append(Middleware(LoopbackHosts, allowed=allowed_hosts))
     handlers = {404: not_found, 405: not_allowed, 500: internal}
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
