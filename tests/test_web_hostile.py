@@ -303,3 +303,21 @@ def test_only_loopback_names_are_served_and_a_refusal_says_why(
             "error": f"Host '{host}' is not this computer; "
             "this server answers only to 127.0.0.1, ::1, [::1], localhost"
         }
+
+
+@pytest.mark.parametrize("branches", [False, True], ids=["layers style", "graph style"])
+def test_a_diagram_stays_readable_xml_whatever_the_names(server: Server, branches: bool) -> None:
+    """ESC, NUL or U+FFFE in a name went into the SVG as itself: no XML document may hold
+    them, so the browser showed no image at all. They are shown as escapes."""
+    import xml.etree.ElementTree as ElementTree
+
+    names = ["esc\x1b[2J", "nul\x00", "nonchar\ufffe"]
+    layers = [{"type": "Dense", "units": 2, "name": name} for name in names]
+    if branches:
+        layers.append({"type": "Add", "inputs": names[:2]})
+    body = json.dumps({"name": "m\x0b", "input_shape": [4], "layers": layers})
+    status, svg, _ = server.request("POST", "/api/diagram?costs=true", body)
+    assert status == 200
+    texts = "".join(ElementTree.fromstring(svg).itertext())  # raises if not well-formed
+    for shown in ["esc\\x1b[2J", "nul\\x00", "nonchar\\ufffe", "m\\x0b"]:
+        assert shown in texts

@@ -7,6 +7,7 @@ Conversion to PNG or PDF is the one step that needs a library (cairosvg, the ``d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -76,9 +77,16 @@ def family(kind: str) -> str:
     return MODULE_FAMILIES.get(KIND_MODULES.get(kind, ""), "other")
 
 
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters no XML 1.0 document may hold, even escaped: one in a layer name made the whole
+SVG unreadable (a browser shows no image)."""
+
+
 def attr(value: object) -> str:
-    """An attribute value or text content, safe in SVG and in HTML (quotes escaped too)."""
-    return escape(str(value), quote=True)
+    """An attribute value or text content, safe in SVG and in HTML (quotes escaped too); a
+    character XML cannot hold is shown as Python's escape (\\x1b, \\x00)."""
+    text = NOT_IN_XML.sub(lambda match: ascii(match.group())[1:-1], str(value))
+    return escape(text, quote=True)
 
 
 def text_width(text: str, size: float) -> float:
