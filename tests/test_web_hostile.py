@@ -321,3 +321,17 @@ def test_a_diagram_stays_readable_xml_whatever_the_names(server: Server, branche
     texts = "".join(ElementTree.fromstring(svg).itertext())  # raises if not well-formed
     for shown in ["esc\\x1b[2J", "nul\\x00", "nonchar\\ufffe", "m\\x0b"]:
         assert shown in texts
+
+
+def test_a_class_request_holds_at_most_1000_files(server: Server) -> None:
+    """1 MB of tiny sheets, each naming another random network, took over 3 minutes to grade
+    (12,000 networks built); a class request now holds at most 1,000 files."""
+    sheets = [{"name": f"{i}.yaml", "text": f"exercise: random:easy:{i}"} for i in range(1_001)]
+    message = refused(server.request("POST", "/api/class", json.dumps({"files": sheets})))
+    assert message == (
+        "body: 1,001 files; the server grades at most 1,000 at a time (cnncalc check has no limit)"
+    )
+    status, text, _ = server.request(
+        "POST", "/api/class?format=csv", json.dumps({"files": [{"name": "a", "text": ""}] * 1_000})
+    )
+    assert status == 200 and len(text.splitlines()) == 1 + 1_000  # the header, a row a file

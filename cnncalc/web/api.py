@@ -227,6 +227,12 @@ def json_body(raw: bytes, expected: str) -> Any:
     return parse_json_or_yaml(text, "body", as_json=True)
 
 
+MAX_FILES = 1_000
+"""Answer files in one class request: a sheet naming random:… costs about 16 ms to grade (its
+network is built first), so 1 MB of tiny sheets (12,000) took over 3 minutes; 1,000 take
+seconds, and a class is smaller."""
+
+
 def uploads_from_body(raw: bytes) -> list[tuple[str, bytes]]:
     """A class's answer files sent as {"files": [{"name": ..., "text": ...}, ...]}."""
     expected = 'send {"files": [{"name": "alice.yaml", "text": "..."}, ...]}'
@@ -234,6 +240,11 @@ def uploads_from_body(raw: bytes) -> list[tuple[str, bytes]]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list) or not files:
         raise SpecError(f"body: {expected}")
+    if len(files) > MAX_FILES:
+        raise SpecError(
+            f"body: {len(files):,} files; the server grades at most {MAX_FILES:,} at a time "
+            "(cnncalc check has no limit)"
+        )
     uploads = []
     for index, item in enumerate(files):
         if not (
