@@ -55,14 +55,18 @@ class Server:
 
 @contextmanager
 def serving(
-    *options: str, env: dict[str, str] | None = None, timeout: float = 20.0
+    *options: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 20.0,
+    cwd: Path = ROOT,
 ) -> Iterator[Server]:
-    """`python -m cnncalc serve --port FREE [options]`, stopped (and reaped) afterwards."""
+    """`python -m cnncalc serve --port FREE [options]` started in ``cwd``, stopped (and
+    reaped) afterwards."""
     port = free_port()
     env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "cnncalc", "serve", "--port", str(port), *options]
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, cwd=ROOT)
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, cwd=cwd)
     url = f"http://127.0.0.1:{port}"
     try:
         while True:

@@ -171,9 +171,14 @@ def grade_uploads(uploads: list[tuple[str, bytes]], spec: str | None, reveal: bo
     file beside it, and the grader refuses any other file)."""
     from ..classroom.checking import check_files
 
-    if spec is not None:
-        served_network(spec)  # the request's choice: a preset or random:…, never a path
     with tempfile.TemporaryDirectory(prefix="cnncalc-upload-") as folder:
+        chosen = None
+        if spec is not None:
+            # The request's choice, a preset or random:…, handed to the grader as a file of
+            # its own: given the name, the grader (like `cnncalc check --spec`) would read a
+            # file of that name in the server's working folder first.
+            chosen = Path(folder, "spec.json")
+            chosen.write_text(served_network(spec).to_json(), encoding="utf-8")
         saved = []
         for number, (name, raw) in enumerate(uploads):
             shown = PurePath(name.replace("\\", "/")).name or f"answers{number + 1}"
@@ -181,11 +186,15 @@ def grade_uploads(uploads: list[tuple[str, bytes]], spec: str | None, reveal: bo
             path.parent.mkdir()
             path.write_bytes(raw)
             saved.append((path, shown))
-        reports = check_files([path for path, _ in saved], spec, reveal)
+        reports = check_files(
+            [path for path, _ in saved], None if chosen is None else str(chosen), reveal
+        )
     for report, (path, shown) in zip(reports, saved):
         report.file = shown
         if report.error:
             report.error = report.error.replace(str(path), shown)
+            if chosen is not None:
+                report.error = report.error.replace(str(chosen), str(spec))
     return reports
 
 
