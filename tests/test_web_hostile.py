@@ -421,11 +421,6 @@ def test_the_spec_option_never_reads_the_servers_folder(server_beside_files: Ser
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="classroom/checking.py load_named loads a random:… name with load_spec, which reads "
-    "a file of that name in the working folder first; random_spec(reference) would not",
-)
 def test_a_sheets_random_exercise_never_reads_the_servers_folder(
     server_beside_files: Server,
 ) -> None:

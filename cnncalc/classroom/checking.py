@@ -130,8 +130,10 @@ def load_named(reference: Any, beside: Path | None, secret: str | None) -> Spec:
         return load_spec(beside)
     if is_class_reference(reference):
         return class_network(reference, secret)
-    if reference.startswith(RANDOM_PREFIX):
-        return load_spec(reference)
+    if reference.startswith(RANDOM_PREFIX):  # never a file of that name in the working folder
+        from ..sources.random_networks import random_spec
+
+        return random_spec(reference)
     return load_preset(reference)
 
 
