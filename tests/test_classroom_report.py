@@ -90,3 +90,26 @@ def test_long_hints_wrap_at_spaces_and_lose_nothing() -> None:
     assert lines[0].startswith("  1. You wrote 23,040.")
     assert all(line.startswith("     ") for line in lines[1:])
     assert " ".join(line.strip() for line in lines).split() == f"1. {hint}".split()
+
+
+def test_a_table_report_keeps_names_and_answers_on_their_lines() -> None:
+    """A sheet's name, a layer's name, a student's text and a note may hold a newline or a
+    terminal's escape code (ESC [ 31 m turns the terminal red): each is shown as an escape,
+    and the report's lines are the ones it writes."""
+    from cnncalc.classroom.answers import Unreadable
+    from cnncalc.classroom.report import render_reports
+
+    odd = Unreadable("26\n\x1b[31m", "not a shape")
+    sheet = Report(
+        "ali\x1b[2Jce.yaml",
+        [Item("con\nv", "output_shape", odd, (26, 26, 32), "unreadable", hint="Could not read.")],
+        notes=["the answer for 'x\ry' matches no layer"],
+    )
+    broken = Report("bo\nb.yaml", error="bo\nb.yaml: is empty")
+    for text in (render_reports([sheet], "table"), render_reports([sheet, broken], "table")):
+        assert "\x1b" not in text and "\r" not in text
+        assert "\\x1b" in text
+        assert not any(line.startswith(("v ", "b.yaml", "ce.yaml")) for line in text.splitlines())
+    single = render_reports([sheet], "table").splitlines()
+    assert single[0] == "ali\\x1b[2Jce.yaml: 0/1, 1 unreadable"
+    assert single[-1] == "Note: the answer for 'x\\ry' matches no layer"

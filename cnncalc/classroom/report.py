@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..render.escaping import SafeCsvWriter
+from ..render.escaping import SafeCsvWriter, visible
 from .answers import value_text
 from .grading import Item, Report
 
@@ -50,17 +50,18 @@ def expected_text(item: Item) -> str:
 
 
 def item_text(item: Item, value: Any) -> str:
-    """A receptive field as the --costs column writes it (3×3); anything else as written."""
+    """A receptive field as the --costs column writes it (3×3); anything else as written, on
+    one line (a student's text may hold a newline or a terminal's escape code)."""
     if item.field == "receptive_field" and isinstance(value, tuple):
         return "×".join(map(str, value))
-    return value_text(value)
+    return visible(value_text(value))
 
 
 def student_table(report: Report, reveal: bool) -> str:
     from tabulate import tabulate
 
     if report.error is not None:
-        return f"{report.file}: could not be graded: {report.reason}"
+        return visible(f"{report.file}: could not be graded: {report.reason}")
     headers = ["#", "", "layer", "field", "given", *(["expected"] if reveal else []), "result"]
     rows = []
     hints = []
@@ -71,7 +72,7 @@ def student_table(report: Report, reveal: bool) -> str:
             [
                 number,
                 MARKS[item.status],
-                item.layer or "",
+                visible(item.layer or ""),
                 item.field,
                 given_text(item),
                 *expected,
@@ -79,13 +80,13 @@ def student_table(report: Report, reveal: bool) -> str:
             ]
         )
         if item.hint and item.status != "correct":
-            hints.append(wrapped_hint(number, item.hint))
+            hints.append(wrapped_hint(number, visible(item.hint)))
     flagged = f", {report.unreadable} unreadable" if report.unreadable else ""
     lines = [f"{submission(report)}: {report.score}/{report.max_score}{flagged}"]
     lines.append(tabulate(rows, headers=headers, tablefmt="simple_outline", disable_numparse=True))
     if hints:
         lines += ["Hints:", *hints]
-    lines += [f"Note: {note}" for note in report.notes]
+    lines += [f"Note: {visible(note)}" for note in report.notes]
     return "\n".join(lines)
 
 
@@ -111,7 +112,7 @@ def class_summary(reports: list[Report]) -> str:
     rows = [
         [submission(r), r.score, r.max_score, f"{100 * r.score / r.max_score:.0f}%"]
         if r.error is None
-        else [submission(r), "", "", f"not graded: {r.reason}"]
+        else [submission(r), "", "", visible(f"not graded: {r.reason}")]
         for r in reports
     ]
     headers = ["file", "score", "max", "percent (or why not graded)"]
@@ -140,13 +141,19 @@ def most_missed(graded: list[Report], limit: int = 10) -> list[list[str]]:
         missed = sum(ways[label].values())
         how = ", ".join(f"{way} ×{count}" for way, count in ways[label].most_common())
         rows.append(
-            [label, f"{missed}", f"{100 * missed / asked[label]:.0f}% of {asked[label]}", how]
+            [
+                visible(label),
+                f"{missed}",
+                f"{100 * missed / asked[label]:.0f}% of {asked[label]}",
+                how,
+            ]
         )
     return rows
 
 
 def submission(report: Report) -> str:
-    return f"{report.file} ({report.student})" if report.student else report.file
+    """The sheet's name (and roster id) on one line, whatever the file was called."""
+    return visible(f"{report.file} ({report.student})" if report.student else report.file)
 
 
 def gradebook_csv(reports: list[Report]) -> str:
