@@ -500,6 +500,28 @@ WHOLE_HINTS = [
      "You wrote (11).",
      "You wrote (11). Compute from your own answer for 'dropout': output: the last axis 2304 "
      "becomes units = 10. Answer: (10)."),
+    # the convolution written depth first, (32, 26, 26): the pooling after it is judged on
+    # (26, 26, 32), the depth moved back last, so its formula is the network's 26, not 32
+    ("mnist", {("conv2d", "output_shape"): (32, 26, 26)}, "max_pooling2d", "output_shape",
+     (7, 7, 32),
+     f"You wrote (7, 7, 32). Compute: stride = pool_size (Keras's default); output_height = "
+     f"{THE_MNIST_POOL} = ?; output_width = {THE_MNIST_POOL} = ?; output_depth = input_depth = ?.",
+     f"You wrote (7, 7, 32). Compute: stride = pool_size (Keras's default); output_height = "
+     f"{THE_MNIST_POOL} = 13; output_width = {THE_MNIST_POOL} = 13; output_depth = input_depth = "
+     "32. Answer: (13, 13, 32)."),
+    # Dropout(0.5) on 1,600 taken to keep half: 800
+    ("mnist", {("flatten", "output_shape"): (1600,)}, "dropout", "output_shape", (800,),
+     "You wrote (800). Dropout sets a fraction (rate 0.5) of its values to 0 while training, "
+     "and removes none: its output shape is its input shape. Compute: output shape = input "
+     "shape.",
+     "You wrote (800). Dropout sets a fraction (rate 0.5) of its values to 0 while training, "
+     "and removes none: its output shape is its input shape. Compute: output shape = input "
+     "shape. Answer: (1600)."),
+    # 5 for the grouped convolution's (3·3·2 + 1)·16 = 304: no known slip, not groups_ignored
+    ("grouped", {}, "grp", "params", 5,
+     "You wrote 5. Compute: input_depth per group = 8/4 = ?; params = (3·3·2 + 1)·16 = ?.",
+     "You wrote 5. Compute: input_depth per group = 8/4 = 2; params = (3·3·2 + 1)·16 = 304. "
+     "Answer: 304."),
     # MACs with the 26·26·32 = 21,632 bias additions: 194,688 + 21,632 = 216,320
     ("mnist", {}, "conv2d", "macs", CONV1_MACS + CONV1_OUTPUTS,
      f"You wrote 216,320. {LESSONS['macs_bias_counted']} Compute: macs = 26·26·32 · 3·3·1 = ?.",
