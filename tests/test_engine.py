@@ -43,7 +43,8 @@ def net(*layers: dict[str, Any], input_shape: list[int] | None = None) -> dict[s
         (
             net({"type": "Conv2D", "filters": 4, "kernel_size": 3}, input_shape=[28, 28]),
             "layer 0 'conv2d' (Conv2D): Conv2D expects a 4-D input (batch, height, width, "
-            "channels), got (None, 28, 28)",
+            "channels), got (None, 28, 28): no channel axis? One channel makes it "
+            "(None, 28, 28, 1)",
         ),
         (
             net(
