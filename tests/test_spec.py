@@ -373,6 +373,8 @@ def test_a_yaml_typing_slip_is_named(tmp_path: Path, content: str, message: str)
         ({"input_shape": [8, 8, 1], "layers": [{"type": "Conv2D", "filters": 4,
           "kernel_size": "3 x 3"}]}, 'layers[0].kernel_size: Input should be a valid integer '
          '(got "3 x 3"); a list of sizes: [3, 3]'),
+        ({"input_shape": "32X32X3", "layers": [{"type": "Flatten"}]}, 'input_shape: Input '
+         'should be a valid list (got "32X32X3"); a list of sizes: [32, 32, 3]'),
     ],
 )  # fmt: skip
 def test_sizes_written_with_x_get_the_list(data: Any, message: str) -> None:
