@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -513,6 +514,7 @@ def test_a_tables_exercise_row_names_or_embeds_the_network(
         ("a.csv", "Layer,,Size\nx,1\n", "line 1: a CSV answer sheet has the columns name, "
          "output_shape, params (found: , layer, size)"),
         ("a.yaml", "", "is empty; fill in a worksheet from cnncalc exercise"),
+        ("a.markdown", "no table here", "no markdown table (| name | output_shape | params |)"),
         ("a.yaml", b"\x00\x01", "is a binary file, not an answer sheet"),
         ("a.yaml", b"\xff\xfe layers", "is not UTF-8 text (byte 0), so not an answer sheet"),
         ("a.json", '{"layers": [}', "invalid JSON at line 1, column 13"),
@@ -555,6 +557,9 @@ def test_a_csv_cell_too_long_for_the_csv_reader_names_its_line(tmp_path: Path) -
 # A receptive field after UpSampling by 2 is 7/2 (docs/costs.md); students write it as they can.
 FIELD_ANSWERS = [
     ("7/2x7/2", (Fraction(7, 2), Fraction(7, 2))),
+    # with the working first: the result is a size too, 7/2 = 3.5 and (3 + 4)/2 = 7/2
+    ("7 / 2 = 3.5 x 3.5", (Fraction(7, 2), Fraction(7, 2))),
+    ("(3 + 4)/2 = 7/2 x 7/2", (Fraction(7, 2), Fraction(7, 2))),
     ("7 / 2 x 7 / 2", (Fraction(7, 2), Fraction(7, 2))),  # spaces around the bar
     ("3.5 × 3.5", (Fraction(7, 2), Fraction(7, 2))),
     ([3.5, 4.0], (Fraction(7, 2), 4)),  # YAML's numbers: 4.0 is the count 4
@@ -658,6 +663,25 @@ def test_a_csv_from_a_spreadsheet_may_separate_with_semicolons_or_tabs(
     assert read_answers(path).layers == [Answer("conv2d", (26, 26, 32), 320)]
 
 
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_the_separator_is_the_headers_though_the_rows_hold_more_commas(
+    tmp_path: Path, separator: str
+) -> None:
+    """The header has 2 separators and no comma; the rows' shapes and 18,496 hold 3 + 4
+    commas against their 2 + 2 separators: over the whole text the comma would win 7 to 6."""
+    path = tmp_path / "a.csv"
+    rows = [
+        ["name", "output_shape", "params"],
+        ["conv2d", "(None, 26, 26, 32)", "320"],  # (3·3·1 + 1)·32 = 320
+        ["conv2d_1", "(None, 24, 24, 64)", "18,496"],  # (3·3·32 + 1)·64 = 289·64 = 18,496
+    ]
+    path.write_text("\n".join(separator.join(row) for row in rows) + "\n")
+    assert read_answers(path).layers == [
+        Answer("conv2d", (26, 26, 32), 320),
+        Answer("conv2d_1", (24, 24, 64), 18496),
+    ]
+
+
 OVERFLOW = (
     "line 2 has more cells than the header: a shape with commas must be in quotes "
     '("26, 26, 32") or written 26x26x32'
@@ -665,22 +689,28 @@ OVERFLOW = (
 
 
 @pytest.mark.parametrize(
-    ("name", "text"),
+    ("name", "text", "cells"),
     [
-        ("a.csv", "name,output_shape,params\nconv2d,26,26,32,320\n"),
-        ("a.md", "| name | output_shape | params |\n| conv2d | 26 | 26 | 32 | 320 |\n"),
+        ("a.csv", "name,output_shape,params\nconv2d,26,26,32,320\n", "26,26,32,320"),
+        ("a.md", "| name | output_shape | params |\n| conv2d | 26 | 26 | 32 | 320 |\n",
+         "26,26,32,320"),
+        # a label before the shape: its ': ' is the student's, not the line number's
+        ("a.csv", "name,output_shape,params\nconv2d,shape: 26,26,32,320\n",
+         "shape: 26,26,32,320"),
+        ("a.md", "| name | output_shape | params |\n| conv2d | shape: 26 | 26 | 32 | 320 |\n",
+         "shape: 26,26,32,320"),
     ],
-)
+)  # fmt: skip
 def test_a_row_with_more_cells_than_its_header_is_unreadable_not_misread(
-    tmp_path: Path, name: str, text: str
+    tmp_path: Path, name: str, text: str, cells: str
 ) -> None:
     """26,26,32 unquoted in a CSV is three cells: the row's output_shape would read as (26,)
     and its params as 26. Neither is what the student wrote."""
     path = tmp_path / name
     path.write_text(text)
     (answer,) = read_answers(path).layers
-    assert answer.output_shape == Unreadable("26,26,32,320", OVERFLOW)
-    assert answer.params == Unreadable("26,26,32,320", OVERFLOW)
+    assert answer.output_shape == Unreadable(cells, OVERFLOW)
+    assert answer.params == Unreadable(cells, OVERFLOW)
 
 
 @pytest.mark.parametrize(
@@ -708,6 +738,7 @@ def test_a_tables_headings_may_be_written_as_a_student_would(tmp_path: Path, hea
         ("(3·3·1 + 1)·32 = 320", 320),
         ("(3*3*32+1)*64=18,496", 18496),
         ("1601 x 10 = 16010 params", 16010),
+        ("(3*3*1 + 1)*32 == 320", 320),  # Python's ==: (9 + 1)·32 = 320 after the last '='
         ("3·3 = lots", Unreadable("3·3 = lots", NOT_A_COUNT)),  # the result is what is read
         ("= 320", Unreadable("= 320", NOT_A_COUNT)),  # no working: not a worked answer
         ("320 =", Unreadable("320 =", NOT_A_COUNT)),
@@ -747,3 +778,36 @@ def test_a_sheet_saved_under_another_suffix_is_read_by_its_content(
     path = tmp_path / name
     path.write_text(text)
     assert read_answers(path).layers == [Answer("conv2d", (26, 26, 32), 320)]
+
+
+def test_a_sheet_of_two_columns_saved_as_tsv_is_read_by_its_content(tmp_path: Path) -> None:
+    """A worksheet asking only the shapes has two headings: enough for a table."""
+    path = tmp_path / "answers.tsv"
+    path.write_text("name\toutput_shape\nconv2d\t26x26x32\n")
+    sheet = read_answers(path)
+    assert sheet.layers == [Answer("conv2d", (26, 26, 32))]
+    assert sheet.fields == ("output_shape",)
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".yml", ".YAML"])
+def test_a_yaml_sheet_is_yaml_whatever_its_notes_hold(tmp_path: Path, suffix: str) -> None:
+    """A student's notes may hold a markdown table; its lines start with '|' but the file is
+    YAML by its name."""
+    path = tmp_path / f"answers{suffix}"
+    path.write_text(
+        "notes: |\n  | layer | working |\n  |---|---|\n  | conv2d | (3·3·1 + 1)·32 |\n"
+        "layers:\n  - {name: conv2d, output_shape: 26x26x32, params: 320}\n"
+    )
+    assert read_answers(path).layers == [Answer("conv2d", (26, 26, 32), 320)]
+
+
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf\r\n", "\u2003\n".encode()])
+def test_a_text_with_no_line_but_blanks_is_refused_in_one_message(
+    tmp_path: Path, content: bytes
+) -> None:
+    """A byte order mark alone (Notepad's empty file), or a space the byte check does not see
+    as one: no first line to take a table's headings from."""
+    path = tmp_path / "answers.txt"
+    path.write_bytes(content)
+    with pytest.raises(SpecError, match=rf"^{re.escape(str(path))}: [^\n]+$"):
+        read_answers(path)

@@ -90,32 +90,34 @@ def read_answers(path: Path) -> AnswerSheet:
     raw = read_input(path, MAX_TEXT_BYTES, "an answer sheet")
     where, suffix = str(path), path.suffix.lower()
     text = decode(raw, where, "an answer sheet", "fill in a worksheet from cnncalc exercise")
-    kind = table_kind(suffix, text)
-    if kind is not None:
-        rows = csv_rows(text, where) if kind == "csv" else markdown_rows(text, where)
-        return sheet_from_rows(rows, where)
+    rows = table_reader(suffix, text)
+    if rows is not None:
+        return sheet_from_rows(rows(text, where), where)
     # the strict reader refuses over-long integers and lone surrogates, naming where; a float
     # keeps its text, so that a student's 1.600 is quoted as they wrote it
     data = parse_json_or_yaml(text, where, as_json=suffix == ".json", float_text=True)
     return sheet_from_data(data, where)
 
 
-def table_kind(suffix: str, text: str) -> str | None:
-    """'csv' or 'markdown' for a table, None for YAML or JSON: by the suffix, and for any
-    other (a student's answers.txt, a spreadsheet's .tsv) by the content: a line that starts
-    with '|' is a markdown table, a first line of headings with a name column is a CSV."""
+TableReader = Callable[[str, str], list[dict[str, str]]]
+
+
+def table_reader(suffix: str, text: str) -> TableReader | None:
+    """csv_rows or markdown_rows for a table, None for YAML or JSON: by the suffix, and for
+    any other (a student's answers.txt, a spreadsheet's .tsv) by the content: a line that
+    starts with '|' is a markdown table, a first line of headings with a name column is a CSV."""
     if suffix == ".csv":
-        return "csv"
+        return csv_rows
     if suffix in (".md", ".markdown"):
-        return "markdown"
+        return markdown_rows
     if suffix in (".yaml", ".yml", ".json"):
         return None
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if any(line.startswith("|") for line in lines):
-        return "markdown"
-    headings = lines[0].split(delimiter(text)) if lines else []
+        return markdown_rows
+    headings = lines[0].split(delimiter(text)) if lines else []  # a BOM alone has no lines
     if len(headings) > 1 and "name" in (column_name(heading) for heading in headings):
-        return "csv"
+        return csv_rows
     return None
 
 
@@ -211,7 +213,7 @@ EXTRA_CELLS = "\0extra"
 def overflowing(answer: Answer, row: dict[str, str], fields: tuple[str, ...]) -> Answer:
     """A row with more cells than the header: its cells were shifted (26,26,32 unquoted), so
     no answer in it can be trusted; each is unreadable, saying why."""
-    line, cells = row[EXTRA_CELLS].split(": ", 1)
+    line, _, cells = row[EXTRA_CELLS].partition(": ")  # the cells may hold ': ' too
     reason = (
         f"{line} has more cells than the header: a shape with commas must be in quotes "
         '("26, 26, 32") or written 26x26x32'
@@ -261,7 +263,7 @@ def csv_rows(text: str, where: str) -> list[dict[str, str]]:
 def delimiter(text: str) -> str:
     """',' or what the header is separated by: a spreadsheet in a locale whose decimal mark
     is a comma saves its 'CSV' with ';' (Excel in German or French), and some save tabs."""
-    header = text.split("\n", 1)[0]
+    header = text.partition("\n")[0]  # the rows' shapes may hold more commas
     return max(",;\t", key=header.count)
 
 
