@@ -90,9 +90,9 @@ def read_answers(path: Path) -> AnswerSheet:
     raw = read_input(path, MAX_TEXT_BYTES, "an answer sheet")
     where, suffix = str(path), path.suffix.lower()
     text = decode(raw, where, "an answer sheet", "fill in a worksheet from cnncalc exercise")
-    rows = table_reader(suffix, text)
-    if rows is not None:
-        return sheet_from_rows(rows(text, where), where)
+    reader = table_reader(suffix, text)
+    if reader is not None:
+        return sheet_from_rows(reader(text, where), where)
     # the strict reader refuses over-long integers and lone surrogates, naming where; a float
     # keeps its text, so that a student's 1.600 is quoted as they wrote it
     data = parse_json_or_yaml(text, where, as_json=suffix == ".json", float_text=True)
