@@ -809,5 +809,5 @@ def test_a_text_with_no_line_but_blanks_is_refused_in_one_message(
     as one: no first line to take a table's headings from."""
     path = tmp_path / "answers.txt"
     path.write_bytes(content)
-    with pytest.raises(SpecError, match=rf"^{re.escape(str(path))}: [^\n]+$"):
+    with pytest.raises(SpecError, match=rf"^{re.escape(str(path))}: is empty; [^\n]+$"):
         read_answers(path)

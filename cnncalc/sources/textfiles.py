@@ -35,9 +35,12 @@ def decode(raw: bytes, where: str, kind: str, expected: str) -> str:
     if b"\x00" in raw[:8192]:
         raise SpecError(f"{where}: is a binary file, not {kind}")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SpecError(f"{where}: is not UTF-8 text (byte {error.start}), so not {kind}") from None
+    if not text.strip():  # a byte order mark, or an em space, alone
+        raise SpecError(f"{where}: is empty; {expected}")
+    return text
 
 
 def parse_json_or_yaml(
