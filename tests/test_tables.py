@@ -249,3 +249,39 @@ def test_a_nested_model_in_a_graph_has_no_connections_inside(keras: Any) -> None
     expected = keras_rows(model, expand_nested=True)
     assert expected[-1] == ["└ inner_conv (Conv2D)", "(None, 24, 24, 4)", "292", "-"]
     assert ours(spec, expand_nested=True) == expected
+
+
+# Fast checks of the same rules, without building Keras (the mutation run leaves the Keras
+# tests out): Keras 3 names an unnamed Sequential "sequential" and a functional model
+# "functional"; a graph's rows end with "Connected to", the input's "-"; a nested model's
+# layers print "-" there (summary_utils.get_connections skips nodes outside the printed model).
+BRANCHED = {
+    "input_shape": [8, 8, 3],
+    "layers": [
+        {"type": "Conv2D", "name": "a", "filters": 4, "kernel_size": 3, "padding": "same"},
+        {"type": "Conv2D", "name": "b", "filters": 4, "kernel_size": 1, "inputs": ["input"]},
+        {"type": "Add", "name": "sum", "inputs": ["a", "b"]},
+        {"type": "Sequential", "name": "head", "layers": [
+            {"type": "Flatten", "name": "flat"}, {"type": "Dense", "name": "out", "units": 2}]},
+    ],
+}  # fmt: skip
+
+
+def test_unnamed_models_take_keras_default_names() -> None:
+    chain = {"input_shape": [4], "layers": [{"type": "Dense", "units": 2}]}
+    assert render_table(cnncalc.analyze(chain), False).splitlines()[0] == 'Model: "sequential"'
+    assert render_table(cnncalc.analyze(BRANCHED), False).splitlines()[0] == 'Model: "functional"'
+
+
+def test_a_graphs_rows_by_hand() -> None:
+    # 'same' keeps 8×8; 3·3·3·4 + 4 = 112 and 1·1·3·4 + 4 = 16; Flatten 8·8·4 = 256,
+    # (256 + 1)·2 = 514
+    assert ours(BRANCHED, expand_nested=True) == [
+        ["input (InputLayer)", "(None, 8, 8, 3)", "0", "-"],
+        ["a (Conv2D)", "(None, 8, 8, 4)", "112", "input[0][0]"],
+        ["b (Conv2D)", "(None, 8, 8, 4)", "16", "input[0][0]"],
+        ["sum (Add)", "(None, 8, 8, 4)", "0", "a[0][0], b[0][0]"],
+        ["head (Sequential)", "(None, 2)", "514", "sum[0][0]"],
+        ["└ flat (Flatten)", "(None, 256)", "0", "-"],
+        ["└ out (Dense)", "(None, 2)", "514", "-"],
+    ]
