@@ -843,6 +843,312 @@ def test_a_root_header_without_model_config_is_refused(tmp_path: Path) -> None:
         assert declared_h5_length(file, io.BytesIO(path.read_bytes()), "m.h5") == len(text)
 
 
+# ---- the layout reader on files built byte by byte, as the HDF5 File Format Specification
+# (version 3.0) lays them out; every address and size below is counted by hand ----------------
+
+
+def superblock(version: int = 2, sizes: bytes = b"\x08\x08", base: int = 0) -> bytes:
+    """A superblock (spec II.A). Versions 0 and 1: signature, 5 version bytes, the sizes of
+    offsets and lengths at 13 and 14, a reserved byte, 2+2 bytes of B-tree K values, 4 bytes of
+    consistency flags (24 bytes), version 1's indexed-storage K and 2 reserved bytes, then the
+    base address (at 24 or 28), free-space, end-of-file and driver addresses and the root's
+    symbol table entry (40 bytes). Versions 2 and 3 (48 bytes): signature, version, the sizes at
+    9 and 10, flags, the base address at 12, then extension, end-of-file and root addresses and
+    a checksum."""
+    undefined, end = b"\xff" * 8, (4096).to_bytes(8, "little")
+    if version >= 2:
+        return (
+            b"\x89HDF\r\n\x1a\n"
+            + bytes([version])
+            + sizes
+            + b"\0"
+            + base.to_bytes(8, "little")
+            + undefined
+            + end
+            + (48).to_bytes(8, "little")
+            + b"\0" * 4
+        )
+    head = b"\x89HDF\r\n\x1a\n" + bytes([version, 0, 0, 0, 0]) + sizes + b"\0"
+    head += b"\x04\x00\x10\x00" + b"\0" * 4 + (b"\x20\x00\x00\x00" if version == 1 else b"")
+    return head + base.to_bytes(8, "little") + undefined + end + undefined + b"\0" * 40
+
+
+def u16(value: int) -> bytes:
+    return value.to_bytes(2, "little")
+
+
+def u32(value: int) -> bytes:
+    return value.to_bytes(4, "little")
+
+
+def u64(value: int) -> bytes:
+    return value.to_bytes(8, "little")
+
+
+def v1_message(kind: int, body: bytes, flags: int = 0) -> bytes:
+    """A version 1 header message (spec IV.A.1.a): type (2), size (2), flags, 3 reserved."""
+    return u16(kind) + u16(len(body)) + bytes([flags, 0, 0, 0]) + body
+
+
+def v1_header(messages: bytes, reserved: bytes = b"\0" * 4) -> bytes:
+    """A version 1 object header's 16-byte prefix: version 1, reserved, message count (2),
+    reference count (4), the first chunk's size (4), 4 bytes to align to 8; then its chunk."""
+    return b"\x01\x00" + u16(1) + u32(1) + u32(len(messages)) + reserved + messages
+
+
+def v2_message(kind: int, body: bytes, flags: int = 0, order: bool = False) -> bytes:
+    """A version 2 header message (spec IV.A.1.b): type (1), size (2), flags, and the creation
+    order (2) when the header's flags have bit 2."""
+    return bytes([kind]) + u16(len(body)) + bytes([flags]) + (u16(0) if order else b"") + body
+
+
+def v2_header(messages: bytes, flags: int = 0) -> bytes:
+    """'OHDR', version 2, flags; 4 times (16) if bit 5, 2+2 attribute phase values if bit 4;
+    the first chunk's size in 1, 2, 4 or 8 bytes (bits 0-1); the messages; a checksum (not
+    checked here: the reader does not check it)."""
+    width = 1 << (flags & 0x03)
+    times = b"\0" * 16 if flags & 0x20 else b""
+    phase = b"\0" * 4 if flags & 0x10 else b""
+    return (
+        b"OHDR\x02"
+        + bytes([flags])
+        + times
+        + phase
+        + len(messages).to_bytes(width, "little")
+        + (messages + b"\0" * 4)
+    )
+
+
+def continuation(address: int, size: int) -> bytes:
+    """A continuation message's body (spec IV.A.2.q): the block's address, then its size."""
+    return u64(address) + u64(size)
+
+
+def attribute(
+    version: int = 1,
+    name: bytes = b"attribute\0",
+    type_size: int = 16,
+    space_size: int = 8,
+    length: int = 54_321,
+    data: int = 16,
+) -> bytes:
+    """An attribute message's body (spec IV.A.2.m): version, reserved (flags in version 2 and
+    3), the sizes of the name, type and space (2 each), version 3's name encoding, the name,
+    type and space (version 1 pads each to 8 bytes), then the value: a variable-length string
+    starts with its length (4), then the heap's address (8) and the string's index (4)."""
+
+    def pad(size: int) -> int:
+        return -(-size // 8) * 8 if version == 1 else size
+
+    head = bytes([version, 0]) + u16(len(name)) + u16(type_size) + u16(space_size)
+    fields = (
+        name.ljust(pad(len(name)), b"\0") + b"\x01" * pad(type_size) + b"\x02" * pad(space_size)
+    )
+    return head + (b"\0" if version == 3 else b"") + fields + (u32(length) + b"\x03" * 12)[:data]
+
+
+def layout_file(header: bytes, *blocks: bytes) -> io.BytesIO:
+    """A 48-byte version 2 superblock, the object header at 48, then the blocks."""
+    return io.BytesIO(superblock() + header + b"".join(blocks))
+
+
+def layout_error(read: Any) -> str:
+    from cnncalc.sources.hdf5_layout import LayoutError
+
+    with pytest.raises(LayoutError) as error:
+        read()
+    return str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("head", "refusal"),
+    [
+        (superblock(0), None),
+        (superblock(1), None),  # base at 28: 20..28 hold K=32, 29..36 reach the driver's FFs
+        (superblock(2), None),
+        (superblock(3), None),
+        (superblock(1, base=1), "addresses that are not 8 bytes from the start of the file"),
+        (superblock(2, base=1), "addresses that are not 8 bytes from the start of the file"),
+        (superblock(2, sizes=b"\x04\x04"), "addresses that are not 8 bytes from the start of "
+         "the file"),
+        (superblock(0, sizes=b"\x08\x04"), "addresses that are not 8 bytes from the start of "
+         "the file"),
+        (superblock(4), "superblock version 4"),
+        (b"\x89HDF\r\n\x1a\x0b" + superblock(2)[8:],
+         "the HDF5 signature is not at the start of the file"),
+        (superblock(2)[:30], "36 bytes at 0 are past the end of the file"),
+    ],
+    ids=["v0", "v1", "v2", "v3", "v1-base-1", "v2-base-1", "v2-4-byte", "v0-4-byte-lengths",
+         "v4", "no-signature", "truncated"],
+)  # fmt: skip
+def test_the_superblock_fields_are_read_where_the_spec_puts_them(
+    head: bytes, refusal: str | None
+) -> None:
+    from cnncalc.sources.hdf5_layout import check_superblock
+
+    stream = io.BytesIO(head)
+    if refusal is None:
+        check_superblock(stream)
+    else:
+        assert layout_error(lambda: check_superblock(stream)) == refusal
+
+
+BODY = b"\x07" * 5  # a 5-byte message body: messages() does not read bodies
+
+
+@pytest.mark.parametrize(
+    ("flags", "body_at"),
+    [
+        (0x00, 48 + 6 + 1 + 4),  # prefix, a 1-byte size, the message's 4-byte head
+        (0x01, 48 + 6 + 2 + 4),  # a 2-byte size
+        (0x02, 48 + 6 + 4 + 4),  # 4 bytes
+        (0x03, 48 + 6 + 8 + 4),  # 8 bytes
+        (0x04, 48 + 6 + 1 + 6),  # messages carry their creation order: 6-byte heads
+        (0x10, 48 + 6 + 4 + 1 + 4),  # attribute phase change values
+        (0x20, 48 + 6 + 16 + 1 + 4),  # 4 times
+        (0x31, 48 + 6 + 16 + 4 + 2 + 4),  # both, and a 2-byte size
+    ],
+)
+def test_a_version_2_header_prefix_is_skipped_by_its_flags(flags: int, body_at: int) -> None:
+    from cnncalc.sources.hdf5_layout import messages
+
+    header = v2_header(v2_message(0x0C, BODY, order=bool(flags & 0x04)), flags)
+    assert messages(layout_file(header), 48) == [(0x0C, 0, body_at, 5)]
+
+
+def test_a_version_1_header_reads_each_message_head() -> None:
+    """At 48: the 16-byte prefix (its 4 alignment bytes not zero: nothing reads them), then
+    8-byte heads: a datatype message (3) flagged constant (1), head at 64, 8-byte body at 72;
+    the attribute, head at 80, 24-byte body at 88; a continuation, head at 112, body at 120,
+    to a block at 136 holding a null message whose head ends the block (body at 144, size 0)."""
+    from cnncalc.sources.hdf5_layout import messages
+
+    chunk = (
+        v1_message(3, b"\0" * 8, flags=0x01)
+        + v1_message(0x0C, b"\0" * 24)
+        + v1_message(0x10, continuation(136, 8))
+    )
+    header = v1_header(chunk, reserved=b"\xff" * 4)
+    assert 48 + len(header) == 136
+    found = messages(layout_file(header, v1_message(0, b"")), 48)
+    assert found == [(3, 1, 72, 8), (0x0C, 0, 88, 24), (0x10, 0, 120, 16), (0, 0, 144, 0)]
+
+
+def test_a_version_2_continuation_block_is_read_between_signature_and_checksum() -> None:
+    """A version 2 header at 48 (6 + 1 + 20 + 4 = 31 bytes: a continuation, body at 54 + 1 + 4
+    = 59) naming a 21-byte block at 79: 'OCHK', the attribute (head at 83, body at 87), a null
+    message whose head ends where the checksum starts (body at 96 + 0), the checksum."""
+    from cnncalc.sources.hdf5_layout import messages
+
+    header = v2_header(v2_message(0x10, continuation(79, 21)))
+    block = b"OCHK" + v2_message(0x0C, BODY) + v2_message(0, b"") + b"\0" * 4
+    assert (48 + len(header), len(block)) == (79, 21)
+    found = messages(layout_file(header, block), 48)
+    assert found == [(0x10, 0, 59, 16), (0x0C, 0, 87, 5), (0, 0, 96, 0)]
+
+
+def chained(chunks: int) -> io.BytesIO:
+    """A version 1 header at 48 whose chunk (at 64) names a block at 88, each block naming the
+    next (24 bytes each: a continuation's 8-byte head and 16-byte body), the last holding a null
+    message: ``chunks`` chunks in all."""
+    blocks = [
+        v1_message(0x10, continuation(88 + 24 * n, 24 if n < chunks - 2 else 8))
+        for n in range(1, chunks - 1)
+    ]
+    header = v1_header(v1_message(0x10, continuation(88, 24 if chunks > 2 else 8)))
+    return layout_file(header, *blocks, v1_message(0, b""))
+
+
+def test_at_most_1024_chunks_are_read() -> None:
+    from cnncalc.sources.hdf5_layout import messages
+
+    found = messages(chained(1024), 48)
+    assert len(found) == 1024 and found[-1] == (0, 0, 88 + 24 * 1022 + 8, 0)
+    assert layout_error(lambda: messages(chained(1025), 48)) == "object header chunks that loop"
+
+
+def test_at_most_65536_messages_are_read() -> None:
+    """Null messages of 8 bytes (a head, no body) in one version 1 chunk."""
+    from cnncalc.sources.hdf5_layout import messages
+
+    most = layout_file(v1_header(v1_message(0, b"") * 65_536))
+    assert len(messages(most, 48)) == 65_536
+    more = layout_file(v1_header(v1_message(0, b"") * 65_537))
+    assert layout_error(lambda: messages(more, 48)) == "more than 65,536 header messages"
+
+
+@pytest.mark.parametrize(
+    ("header", "refusal"),
+    [
+        (b"OHDR\x03\x02" + b"\0" * 10, "object header version 3"),
+        (b"\x05\x01" + b"\0" * 14, "object header version 5"),
+        (v2_header(v2_message(0x10, continuation(79, 21))) + b"OCHX" + b"\0" * 17,
+         "a continuation block without its signature"),
+        (v1_header(v1_message(0x10, continuation(64, 24))), "object header chunks that loop"),
+        (v1_header(b"\0" * 16)[:-8],
+         "8 bytes at 72 are past the end of the file"),
+    ],
+    ids=["v3-header", "v5-header", "no-OCHK", "loop", "truncated"],
+)  # fmt: skip
+def test_a_header_the_reader_cannot_follow_is_refused(header: bytes, refusal: str) -> None:
+    from cnncalc.sources.hdf5_layout import messages
+
+    assert layout_error(lambda: messages(layout_file(header), 48)) == refusal
+
+
+def attribute_info(flags: int, heap: bytes) -> bytes:
+    """An attribute info message's body (spec IV.A.2.v): version 0, flags, the maximum
+    creation index (2) if bit 0, the fractal heap's address, the name index's B-tree address
+    (defined here, so that a reader off by a few bytes reads it), the creation order index's
+    address if bit 1."""
+    order = u16(7) if flags & 0x01 else b""
+    index = u64(0x0300) if flags & 0x02 else b""
+    return bytes([0, flags]) + order + heap + u64(0x0200) + index
+
+
+UNDEFINED_HEAP = b"\xff" * 8
+
+
+@pytest.mark.parametrize(
+    ("chunk", "found"),
+    [
+        (v1_message(0x0C, attribute(1)), [54_321]),
+        (v1_message(0x0C, attribute(2)), [54_321]),
+        (v1_message(0x0C, attribute(3)), [54_321]),
+        # the 10-byte name padded to 16 (version 1), a 4-byte space (a version 2 dataspace)
+        # padded to 8:
+        (v1_message(0x0C, attribute(1, space_size=4)), [54_321]),
+        (v1_message(0x0C, attribute(2, space_size=4)), [54_321]),
+        # the body ends with the length: 8 + 16 + 16 + 8 + 4 = 52 bytes, or a byte before
+        (v1_message(0x0C, attribute(1, data=4)), [54_321]),
+        (v1_message(0x0C, attribute(1, data=3)),
+         "attribute 'attribute' holds no string reference"),
+        (v1_message(0x0C, attribute(4)), "attribute message version 4"),
+        (v1_message(0x0C, attribute(1), flags=0x02), "a shared attribute message"),
+        (v1_message(0x0C, attribute(1, name=b"attribute\0\0other\0")) + v1_message(
+            0x0C, attribute(3, name=b"attribute", length=7)), [54_321, 7]),
+        (v1_message(0x15, attribute_info(0x00, UNDEFINED_HEAP)), []),
+        (v1_message(0x15, attribute_info(0x01, UNDEFINED_HEAP)), []),
+        (v1_message(0x15, attribute_info(0x03, UNDEFINED_HEAP)), []),
+        (v1_message(0x15, attribute_info(0x00, u64(4096))), "attributes in dense storage"),
+        (v1_message(0x15, attribute_info(0x01, u64(4096))), "attributes in dense storage"),
+    ],
+    ids=["v1", "v2", "v3", "v1-padded", "v2-unpadded", "length-last", "no-length", "v4",
+         "shared", "name-to-nul", "info", "info-ordered", "info-indexed", "dense",
+         "dense-ordered"],
+)  # fmt: skip
+def test_an_attributes_declared_length_is_read_by_hand(chunk: bytes, found: Any) -> None:
+    """Version 1 attributes pad name, type and space to 8 bytes, versions 2 and 3 do not;
+    version 3 has the name's encoding before it (spec IV.A.2.m)."""
+    from cnncalc.sources.hdf5_layout import declared_lengths
+
+    stream = layout_file(v1_header(chunk.ljust(-(-len(chunk) // 8) * 8, b"\0")))
+    if isinstance(found, list):
+        assert declared_lengths(stream, 48, "attribute") == found
+    else:
+        assert layout_error(lambda: declared_lengths(stream, 48, "attribute")) == found
+
+
 def test_tensors_in_a_dict_argument_are_inputs_in_order() -> None:
     """Keras 3 writes a layer called on a dict of tensors with the dict in its args."""
     inputs = [
