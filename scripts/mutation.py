@@ -132,7 +132,7 @@ MODULES: dict[str, list[str]] = {
     "costs/receptive": ["tests/test_costs_receptive.py"],
     "keras/summary": ["tests/test_summary.py"],
     # not test_crosscheck.py: its crosscheck tests build Keras models (their names lack "keras")
-    "keras/compare": ["tests/test_summary.py"],
+    "keras/compare": ["tests/test_summary.py", "tests/test_doctests.py"],
     "sources/keras_config": ["tests/test_keras_import.py", "tests/test_config_import.py"],
     # the .h5 attribute's declared length, read from the file's bytes (crafted files in the test)
     "sources/hdf5_layout": ["tests/test_config_import.py"],

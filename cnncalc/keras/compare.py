@@ -163,7 +163,11 @@ class Comparison:
             colalign=("right", "center", "left", "left", "left", "right", "right", "left"),
         )
         lines = [text]
-        lines += [f"not in the summary: {m}" for m in self.missing]
+        if self.missing:  # each is a row of the table, marked ·: counted, not listed again
+            rows = sum(m.startswith("row ") for m in self.missing)
+            totals = len(self.missing) - rows
+            counts = [plural(rows, "row"), plural(totals, "total")]
+            lines.append(f"not in the summary (· above): {' and '.join(c for c in counts if c)}")
         lines += [f"not compared: {s}" for s in self.skipped]
         if self.agrees:
             lines.append("cnncalc and Keras agree on every row and total the summary has.")
@@ -359,3 +363,12 @@ def compare_totals(analysis: Analysis, summary: Summary, result: Comparison) -> 
             theirs -= optimizer
             result.skipped.append(f"Optimizer params: {optimizer:,} (not in the model's total)")
         result.totals.append((label, getattr(analysis, attribute), theirs))
+
+
+def plural(count: int, noun: str) -> str:
+    """A count with its noun, '' for none.
+
+    >>> plural(3, "row"), plural(1, "total"), plural(0, "row")
+    ('3 rows', '1 total', '')
+    """
+    return f"{count} {noun}{'s' if count != 1 else ''}" if count else ""
