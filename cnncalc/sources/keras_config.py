@@ -54,6 +54,9 @@ def read_h5_config(source: Path | BinaryIO, where: str) -> dict[str, Any]:
         raise SpecError(
             f"{where}: reading a legacy .h5 model needs h5py: pip install 'cnncalc[h5]'"
         ) from None
+    if isinstance(source, (str, Path)):  # one open file for h5py and the bound's bytes
+        with Path(source).open("rb") as stream:
+            return read_h5_config(stream, where)
     try:
         with h5py.File(source, "r") as file:
             config = None
@@ -80,7 +83,7 @@ H5_TYPE_CLASSES |= {6: "compound", 7: "reference", 8: "enum", 9: "sequence", 10:
 """HDF5's type classes (H5T_class_t) other than H5T_STRING (3), by name."""
 
 
-def check_h5_config(file: Any, source: Path | BinaryIO, where: str) -> None:
+def check_h5_config(file: Any, source: BinaryIO, where: str) -> None:
     """Refuse a model_config attribute that is not what Keras writes (one string, a scalar)
     or that is longer than MAX_MODEL_BYTES, looking only at its dataspace, its type and the
     length its string declares, before h5py or HDF5 allocate anything for its value."""
@@ -108,7 +111,7 @@ def check_h5_config(file: Any, source: Path | BinaryIO, where: str) -> None:
         )
 
 
-def declared_h5_length(file: Any, source: Path | BinaryIO, where: str) -> int:
+def declared_h5_length(file: Any, source: BinaryIO, where: str) -> int:
     """The length model_config's variable-length string declares, read from the file's bytes
     (HDF5 allocates that much before it checks the file holds it; see hdf5_layout)."""
     import h5py
@@ -117,11 +120,7 @@ def declared_h5_length(file: Any, source: Path | BinaryIO, where: str) -> int:
     try:
         if header is None:
             raise LayoutError("h5py gives no object header address")
-        if isinstance(source, (str, Path)):
-            with Path(source).open("rb") as stream:
-                lengths = declared_lengths(stream, header, H5_CONFIG)
-        else:
-            lengths = declared_lengths(source, header, H5_CONFIG)
+        lengths = declared_lengths(source, header, H5_CONFIG)
     except LayoutError as error:
         raise SpecError(
             f"{where}: its model_config attribute is stored in a way cnncalc does not read "
