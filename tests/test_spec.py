@@ -296,6 +296,14 @@ def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
                                                    "kernel_size": [3, "(3)"]}]},
             'layers[0].kernel_size[1]: Input should be a valid integer (got "(3)")',
         ),
+        # sizes written with x, X or ×: the list to write
+        ({"input_shape": "28x28x1", "layers": [{"type": "Flatten"}]}, 'input_shape: Input '
+         'should be a valid list (got "28x28x1"); a list of sizes: [28, 28, 1]'),
+        ({"input_shape": [8, 8, 1], "layers": [{"type": "Conv2D", "filters": 4,
+          "kernel_size": "3 x 3"}]}, 'layers[0].kernel_size: Input should be a valid integer '
+         '(got "3 x 3"); a list of sizes: [3, 3]'),
+        ({"input_shape": "32X32X3", "layers": [{"type": "Flatten"}]}, 'input_shape: Input '
+         'should be a valid list (got "32X32X3"); a list of sizes: [32, 32, 3]'),
     ],
 )  # fmt: skip
 def test_a_newcomers_python_notation_gets_the_specs_own(data: Any, message: str) -> None:
@@ -363,24 +371,6 @@ def test_a_yaml_typing_slip_is_named(tmp_path: Path, content: str, message: str)
     with pytest.raises(SpecError) as caught:
         load_spec(path)
     assert str(caught.value) == f"{path}: {message}"
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"input_shape": "28x28x1", "layers": [{"type": "Flatten"}]}, 'input_shape: Input '
-         'should be a valid list (got "28x28x1"); a list of sizes: [28, 28, 1]'),
-        ({"input_shape": [8, 8, 1], "layers": [{"type": "Conv2D", "filters": 4,
-          "kernel_size": "3 x 3"}]}, 'layers[0].kernel_size: Input should be a valid integer '
-         '(got "3 x 3"); a list of sizes: [3, 3]'),
-        ({"input_shape": "32X32X3", "layers": [{"type": "Flatten"}]}, 'input_shape: Input '
-         'should be a valid list (got "32X32X3"); a list of sizes: [32, 32, 3]'),
-    ],
-)  # fmt: skip
-def test_sizes_written_with_x_get_the_list(data: Any, message: str) -> None:
-    with pytest.raises(SpecError) as caught:
-        load_spec(data)
-    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(
